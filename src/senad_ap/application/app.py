@@ -1,0 +1,831 @@
+"""``AlternativeProvision``: the application a school system embeds.
+
+It loads the current state of the records a command touches, asks the pure domain to
+``decide``, and saves the resulting events in one transaction. It translates every library
+error into the project's own, so an embedding system sees only ``senad_ap.errors``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any, TypeVar
+from uuid import UUID, uuid4, uuid5
+
+import attrs
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import (
+    IntegrityError,
+    JSONTranscoder,
+    Mapper,
+    PersistenceError,
+    Transcoder,
+)
+
+from senad_ap.application.codec import JSONBytes, Snapshot, TypedMapper
+from senad_ap.domain.attendance_codes import AttendanceCode, Session
+from senad_ap.domain.authority import Authority, check_may_read
+from senad_ap.domain.base import Command, Event, fingerprint
+from senad_ap.domain.placement import (
+    AUTHORITY,
+    AgreePlan,
+    AgreeReintegrationCriteria,
+    AgreeReintegrationSupport,
+    AssessNeeds,
+    AssessReintegration,
+    ConsentParty,
+    CorrectAttendance,
+    EndPlacement,
+    GiveConsent,
+    InformationParty,
+    InformationScope,
+    OpenPlacement,
+    PlacementCommand,
+    PlacementEvent,
+    PlacementState,
+    RecordAttendance,
+    RecordMedicalExemption,
+    Related,
+    ReviewProgress,
+    RevisePlan,
+    ShareInformation,
+    StartPlacement,
+    WithdrawConsent,
+    decide_placement,
+    evolve_placement,
+    providers_needed,
+)
+from senad_ap.domain.plan import Effectiveness, NeedArea, ObjectiveProgress, Plan, Reason, Setting
+from senad_ap.domain.provider import (
+    AssessProviderRisk,
+    ConfirmProviderRegistration,
+    ProviderCommand,
+    ProviderEvent,
+    ProviderKind,
+    ProviderState,
+    RegisterProvider,
+    RiskOutcome,
+    decide_provider,
+    evolve_provider,
+)
+from senad_ap.domain.school import (
+    AppointDelegate,
+    GrantInspectorAccess,
+    RevokeDelegation,
+    RevokeInspectorAccess,
+    SchoolCommand,
+    SchoolEvent,
+    SchoolState,
+    decide_school,
+    evolve_school,
+    school_aggregate_id,
+)
+from senad_ap.domain.values import Actor, Context, Destination, PolicyParameters, Role
+from senad_ap.errors import (
+    ConcurrentChangeError,
+    IdempotencyConflictError,
+    InvalidInputError,
+    NotFoundError,
+    PolicyViolationError,
+    RegisterRefusedError,
+    SenadApError,
+    StoreError,
+)
+
+__all__ = ["DEFAULT_SQLITE_FILE", "AlternativeProvision", "RegisterMark"]
+
+#: The embedded default store, relative to the working directory.
+DEFAULT_SQLITE_FILE = "senad_ap.sqlite"
+#: A snapshot is taken each time a record's version passes a multiple of this.
+SNAPSHOT_INTERVAL = 100
+_KEYS = UUID("0b8f5a57-3c1e-4b77-9d0e-6c2f4f6a3e90")
+
+S = TypeVar("S")
+E = TypeVar("E", bound=Event)
+
+
+class _WrongKindError(Exception):
+    """The id belongs to another kind of record."""
+
+
+def _projector(
+    event_type: type[E], evolve: Callable[[S | None, E], S]
+) -> Callable[[S | None, Iterable[Any]], S | None]:
+    def project(state: S | None, events: Iterable[Any]) -> S | None:
+        for event in events:
+            if isinstance(event, Snapshot):
+                state = event.state
+            elif isinstance(event, event_type):
+                state = evolve(state, event)
+            else:
+                raise _WrongKindError
+        return state
+
+    return project
+
+
+_project_placement = _projector(PlacementEvent, evolve_placement)
+_project_provider = _projector(ProviderEvent, evolve_provider)
+_project_school = _projector(SchoolEvent, evolve_school)
+
+
+@attrs.frozen
+class RegisterMark:
+    """One mark of a day's register (see ``AlternativeProvision.record_register``)."""
+
+    placement_id: UUID
+    session: Session
+    code: AttendanceCode | str
+    idempotency_key: str | None = None
+
+
+def _code(value: AttendanceCode | str) -> AttendanceCode:
+    if isinstance(value, AttendanceCode):
+        return value
+    try:
+        return AttendanceCode(value)
+    except ValueError:
+        # STAT-1: only the national codes in force since 19 August 2024.
+        raise PolicyViolationError(
+            "STAT-1",
+            f"{value!r} is not one of the national attendance codes in force since 19 August 2024.",
+        ) from None
+
+
+class AlternativeProvision(Application[UUID]):
+    """The record of a school group's alternative provision decisions.
+
+    Open a store explicitly::
+
+        app = AlternativeProvision.sqlite("senad_ap.sqlite")   # the embedded default
+        app = AlternativeProvision.in_memory()                  # tests and trials
+        app = AlternativeProvision.from_environment()           # eventsourcing's variables
+
+    Every command method takes ``actor`` (who decides) and ``on`` (the day it takes effect,
+    today if omitted) and may take ``idempotency_key``: a retried call with the same key
+    records nothing more and returns what the first call returned. Command methods return the
+    record's new state; refusals raise ``senad_ap.errors`` exceptions and record nothing.
+    """
+
+    env = {  # noqa: RUF012 - eventsourcing reads this class attribute as the lowest defaults
+        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        "SQLITE_DBNAME": DEFAULT_SQLITE_FILE,
+        "IS_SNAPSHOTTING_ENABLED": "y",
+        "AGGREGATE_CACHE_MAXSIZE": "10000",
+        # States are frozen: a cached state can be shared, never needs a deep copy.
+        "DEEPCOPY_FROM_AGGREGATE_CACHE": "n",
+    }
+    snapshot_class = Snapshot
+
+    def __init__(
+        self,
+        env: Mapping[str, str] | None = None,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        policy: PolicyParameters | None = None,
+    ) -> None:
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self.policy = policy or PolicyParameters()
+        try:
+            super().__init__(env)
+        except SenadApError:
+            raise
+        except (OSError, PersistenceError, sqlite3.Error, ValueError, ImportError) as error:
+            raise StoreError(f"The store could not be opened: {error}") from None
+
+    # ----------------------------------------------------------------- opening a store
+    @classmethod
+    def in_memory(cls, **options: Any) -> AlternativeProvision:
+        """A store that lives only as long as this object (tests, trials)."""
+        return cls({"PERSISTENCE_MODULE": "eventsourcing.popo"}, **options)
+
+    @classmethod
+    def sqlite(cls, path: str | os.PathLike[str], **options: Any) -> AlternativeProvision:
+        """A SQLite file, created if it does not exist: the embedded default."""
+        name = os.fspath(path)
+        if name != ":memory:" and not name.startswith("file:"):
+            parent = Path(name).resolve().parent
+            if not parent.is_dir():
+                raise StoreError(f"The folder for the SQLite store does not exist: {parent}")
+        return cls({"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": name}, **options)
+
+    @classmethod
+    def from_environment(cls, **options: Any) -> AlternativeProvision:
+        """Configured by eventsourcing's variables (``PERSISTENCE_MODULE``, ``SQLITE_DBNAME``,
+        ``POSTGRES_*`` …); without them, the SQLite file ``senad_ap.sqlite``."""
+        return cls(None, **options)
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=TypedMapper)
+
+    def construct_transcoder(self) -> Transcoder:
+        return JSONBytes()
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:  # pragma: no cover
+        """Not used: the typed mapper needs no transcodings."""
+
+    # ----------------------------------------------------------------- school decisions
+    def appoint_delegate(
+        self, delegate_id: str, *, actor: Actor, on: date | None = None,
+        idempotency_key: str | None = None,
+    ) -> SchoolState:  # fmt: skip
+        """Record that ``delegate_id`` holds the Head Teacher's authority (COMM-1, PLAN-3)."""
+        return self._school(
+            AppointDelegate,
+            actor=actor, on=on, idempotency_key=idempotency_key, delegate_id=delegate_id,
+        )  # fmt: skip
+
+    def revoke_delegation(
+        self, delegate_id: str, *, actor: Actor, on: date | None = None,
+        idempotency_key: str | None = None,
+    ) -> SchoolState:  # fmt: skip
+        return self._school(
+            RevokeDelegation,
+            actor=actor, on=on, idempotency_key=idempotency_key, delegate_id=delegate_id,
+        )  # fmt: skip
+
+    def grant_inspector_access(
+        self, inspector_id: str, *, until: date, actor: Actor, on: date | None = None,
+        idempotency_key: str | None = None,
+    ) -> SchoolState:  # fmt: skip
+        """Let an inspector read this school's placements until ``until`` (inclusive)."""
+        return self._school(
+            GrantInspectorAccess,
+            actor=actor, on=on, idempotency_key=idempotency_key,
+            inspector_id=inspector_id, until=until,
+        )  # fmt: skip
+
+    def revoke_inspector_access(
+        self, inspector_id: str, *, actor: Actor, on: date | None = None,
+        idempotency_key: str | None = None,
+    ) -> SchoolState:  # fmt: skip
+        return self._school(
+            RevokeInspectorAccess,
+            actor=actor, on=on, idempotency_key=idempotency_key, inspector_id=inspector_id,
+        )  # fmt: skip
+
+    # ----------------------------------------------------------------- provider decisions
+    def register_provider(
+        self, *, name: str, kind: ProviderKind, delivers_accredited_education: bool,
+        sites: Sequence[str] = (), actor: Actor, on: date | None = None,
+        idempotency_key: str | None = None,
+    ) -> ProviderState:  # fmt: skip
+        """Add a provider (a setting a placement may use). Returns it, with its new ``id``."""
+        provider_id = self._new_id("provider", actor, idempotency_key)
+        return self._provider(
+            RegisterProvider,
+            actor=actor, on=on, idempotency_key=idempotency_key, provider_id=provider_id,
+            name=name, kind=kind, delivers_accredited_education=delivers_accredited_education,
+            sites=tuple(sites) if isinstance(sites, list) else sites,
+        )  # fmt: skip
+
+    def confirm_provider_registration(
+        self, provider_id: UUID, *, urn: str, evidence_reference: str, actor: Actor,
+        on: date | None = None, idempotency_key: str | None = None,
+    ) -> ProviderState:  # fmt: skip
+        """Record that the DfE register was checked on ``on`` and shows ``urn`` (COMM-3)."""
+        return self._provider(
+            ConfirmProviderRegistration,
+            actor=actor, on=on, idempotency_key=idempotency_key, provider_id=provider_id,
+            urn=urn, evidence_reference=evidence_reference,
+        )  # fmt: skip
+
+    def assess_provider_risk(
+        self, provider_id: UUID, *, outcome: RiskOutcome, safeguarding_policies_seen: bool,
+        staff_checks_confirmed_in_writing: bool, valid_until: date, actor: Actor,
+        on: date | None = None, idempotency_key: str | None = None,
+    ) -> ProviderState:  # fmt: skip
+        """Record a risk assessment of the setting made on ``on`` (COMM-4)."""
+        return self._provider(
+            AssessProviderRisk,
+            actor=actor, on=on, idempotency_key=idempotency_key, provider_id=provider_id,
+            outcome=outcome, safeguarding_policies_seen=safeguarding_policies_seen,
+            staff_checks_confirmed_in_writing=staff_checks_confirmed_in_writing,
+            valid_until=valid_until,
+        )  # fmt: skip
+
+    # ----------------------------------------------------------------- placement decisions
+    def open_placement(
+        self, *, student_reference: str, reason: Reason, setting: Setting, location: str,
+        residential: bool, looked_after: bool = False, ehcp_reference: str | None = None,
+        on_roll: bool = True, provider_id: UUID | None = None, reason_detail: str | None = None,
+        location_rationale: str | None = None, actor: Actor, on: date | None = None,
+        idempotency_key: str | None = None,
+    ) -> PlacementState:  # fmt: skip
+        """Record that a student needs alternative provision (NEED-1) and where (LOC-1).
+
+        Refused: a side room of a classroom (NEED-2); the allied children's home for a
+        student who is not residential (LOC-3). Returns the placement, with its new ``id``.
+        """
+        placement_id = self._new_id("placement", actor, idempotency_key)
+        return self._placement(
+            OpenPlacement,
+            actor=actor, on=on, idempotency_key=idempotency_key, placement_id=placement_id,
+            student_reference=student_reference, reason=reason, setting=setting,
+            location=location, residential=residential, looked_after=looked_after,
+            ehcp_reference=ehcp_reference, on_roll=on_roll, provider_id=provider_id,
+            reason_detail=reason_detail, location_rationale=location_rationale,
+        )  # fmt: skip
+
+    def assess_needs(
+        self, placement_id: UUID, *, areas: Sequence[NeedArea], summary: str,
+        barriers: Sequence[str] = (), actor: Actor, on: date | None = None,
+        idempotency_key: str | None = None,
+    ) -> PlacementState:  # fmt: skip
+        """Record the assessment of the student's needs (PLAN-1, AIM-2)."""
+        return self._placement(
+            AssessNeeds,
+            actor=actor, on=on, idempotency_key=idempotency_key, placement_id=placement_id,
+            areas=_tuple(areas), summary=summary, barriers=_tuple(barriers),
+        )  # fmt: skip
+
+    def agree_plan(
+        self, placement_id: UUID, plan: Plan, *, actor: Actor, on: date | None = None,
+        idempotency_key: str | None = None,
+    ) -> PlacementState:  # fmt: skip
+        """Agree the personalised plan (PLAN-3). Head Teacher or recorded delegate only.
+
+        Refused: fewer than full-time hours without a medical exemption (PLAN-2); an
+        unregistered provider as the full-time setting of a student with an EHC plan or who
+        is looked after (STAT-4); the children's home for a non-residential student (LOC-3).
+        """
+        return self._placement(
+            AgreePlan,
+            actor=actor, on=on, idempotency_key=idempotency_key, placement_id=placement_id,
+            plan=plan,
+        )  # fmt: skip
+
+    def revise_plan(
+        self, placement_id: UUID, plan: Plan, *, reason: str, actor: Actor,
+        on: date | None = None, idempotency_key: str | None = None,
+    ) -> PlacementState:  # fmt: skip
+        """Replace the plan, giving the reason; the same guards as ``agree_plan`` apply."""
+        return self._placement(
+            RevisePlan,
+            actor=actor, on=on, idempotency_key=idempotency_key, placement_id=placement_id,
+            plan=plan, reason=reason,
+        )  # fmt: skip
+
+    def give_consent(
+        self, placement_id: UUID, *, party: ConsentParty, given_by: str,
+        evidence_reference: str, actor: Actor, on: date | None = None,
+        idempotency_key: str | None = None,
+    ) -> PlacementState:  # fmt: skip
+        """Record the placing authority's consent or the parents' agreement (INFO-2)."""
+        return self._placement(
+            GiveConsent,
+            actor=actor, on=on, idempotency_key=idempotency_key, placement_id=placement_id,
+            party=party, given_by=given_by, evidence_reference=evidence_reference,
+        )  # fmt: skip
+
+    def withdraw_consent(
+        self, placement_id: UUID, *, party: ConsentParty, reason: str, actor: Actor,
+        on: date | None = None, idempotency_key: str | None = None,
+    ) -> PlacementState:  # fmt: skip
+        """Record a withdrawal of consent: an outside placement is suspended (INFO-2)."""
+        return self._placement(
+            WithdrawConsent,
+            actor=actor, on=on, idempotency_key=idempotency_key, placement_id=placement_id,
+            party=party, reason=reason,
+        )  # fmt: skip
+
+    def share_information(
+        self, placement_id: UUID, *, party: InformationParty, scope: Sequence[InformationScope],
+        note: str | None = None, actor: Actor, on: date | None = None,
+        idempotency_key: str | None = None,
+    ) -> PlacementState:  # fmt: skip
+        """Record information shared with the local authority, parents or a provider (INFO-1)."""
+        return self._placement(
+            ShareInformation,
+            actor=actor, on=on, idempotency_key=idempotency_key, placement_id=placement_id,
+            party=party, scope=_tuple(scope), note=note,
+        )  # fmt: skip
+
+    def record_medical_exemption(
+        self, placement_id: UUID, *, evidence_reference: str, review_on: date, actor: Actor,
+        on: date | None = None, idempotency_key: str | None = None,
+    ) -> PlacementState:  # fmt: skip
+        """Record that a medical condition makes full-time provision inappropriate (PLAN-2)."""
+        return self._placement(
+            RecordMedicalExemption,
+            actor=actor, on=on, idempotency_key=idempotency_key, placement_id=placement_id,
+            evidence_reference=evidence_reference, review_on=review_on,
+        )  # fmt: skip
+
+    def start_placement(
+        self, placement_id: UUID, *, actor: Actor, on: date | None = None,
+        idempotency_key: str | None = None,
+    ) -> PlacementState:  # fmt: skip
+        """Commission and start the placement on ``on`` (COMM-1).
+
+        Refused unless the record shows: an agreed plan with full-time hours or a medical
+        exemption (PLAN-2); for an outside provider delivering accredited education, its DfE
+        registration (COMM-3); a current satisfactory risk assessment of every outside
+        setting (COMM-4); the placing authority's consent and the parents' agreement (INFO-2).
+        """
+        return self._placement(
+            StartPlacement,
+            actor=actor, on=on, idempotency_key=idempotency_key, placement_id=placement_id,
+        )  # fmt: skip
+
+    def record_attendance(
+        self, placement_id: UUID, *, session: Session, code: AttendanceCode | str,
+        actor: Actor, on: date | None = None, idempotency_key: str | None = None,
+    ) -> PlacementState:  # fmt: skip
+        """Record one register mark with a national code (STAT-1, COMM-6).
+
+        ``code`` is an ``AttendanceCode`` or its letter (``"/"``, ``"I"``, ``"Y1"`` …).
+        A second mark for the same session is refused: record a correction instead.
+        """
+        return self._placement(
+            RecordAttendance,
+            actor=actor, on=on, idempotency_key=idempotency_key, placement_id=placement_id,
+            session=session, code=_code(code),
+        )  # fmt: skip
+
+    def correct_attendance(
+        self, placement_id: UUID, *, session: Session, code: AttendanceCode | str, reason: str,
+        actor: Actor, on: date, idempotency_key: str | None = None,
+    ) -> PlacementState:  # fmt: skip
+        """Amend a mark: the original stays on the record, with the reason and who (STAT-2)."""
+        return self._placement(
+            CorrectAttendance,
+            actor=actor, on=on, idempotency_key=idempotency_key, placement_id=placement_id,
+            session=session, code=_code(code), reason=reason,
+        )  # fmt: skip
+
+    def review_progress(
+        self, placement_id: UUID, *, progress: Sequence[ObjectiveProgress],
+        effectiveness: Effectiveness, next_review_on: date, with_provider: bool = False,
+        note: str | None = None, actor: Actor, on: date | None = None,
+        idempotency_key: str | None = None,
+    ) -> PlacementState:  # fmt: skip
+        """Record a review: progress per objective and the provision's effectiveness (COMM-5)."""
+        return self._placement(
+            ReviewProgress,
+            actor=actor, on=on, idempotency_key=idempotency_key, placement_id=placement_id,
+            progress=_tuple(progress), effectiveness=effectiveness,
+            next_review_on=next_review_on, with_provider=with_provider, note=note,
+        )  # fmt: skip
+
+    def agree_reintegration_criteria(
+        self, placement_id: UUID, *, criteria: Sequence[str], actor: Actor,
+        on: date | None = None, idempotency_key: str | None = None,
+    ) -> PlacementState:  # fmt: skip
+        """Agree how readiness to return will be assessed (COMM-8)."""
+        return self._placement(
+            AgreeReintegrationCriteria,
+            actor=actor, on=on, idempotency_key=idempotency_key, placement_id=placement_id,
+            criteria=_tuple(criteria),
+        )  # fmt: skip
+
+    def assess_reintegration(
+        self, placement_id: UUID, *, ready: bool, criteria_met: Sequence[str] = (),
+        note: str | None = None, actor: Actor, on: date | None = None,
+        idempotency_key: str | None = None,
+    ) -> PlacementState:  # fmt: skip
+        """Record an assessment of readiness to return against the agreed criteria (COMM-8)."""
+        return self._placement(
+            AssessReintegration,
+            actor=actor, on=on, idempotency_key=idempotency_key, placement_id=placement_id,
+            ready=ready, criteria_met=_tuple(criteria_met), note=note,
+        )  # fmt: skip
+
+    def agree_reintegration_support(
+        self, placement_id: UUID, *, support: Sequence[str], actor: Actor,
+        on: date | None = None, idempotency_key: str | None = None,
+    ) -> PlacementState:  # fmt: skip
+        """Agree the package of support for the return (COMM-8)."""
+        return self._placement(
+            AgreeReintegrationSupport,
+            actor=actor, on=on, idempotency_key=idempotency_key, placement_id=placement_id,
+            support=_tuple(support),
+        )  # fmt: skip
+
+    def end_placement(
+        self, placement_id: UUID, *, destination: Destination, note: str | None = None,
+        actor: Actor, on: date | None = None, idempotency_key: str | None = None,
+    ) -> PlacementState:  # fmt: skip
+        """End the placement, recording where the student goes next (AIM-4)."""
+        return self._placement(
+            EndPlacement,
+            actor=actor, on=on, idempotency_key=idempotency_key, placement_id=placement_id,
+            destination=destination, note=note,
+        )  # fmt: skip
+
+    def record_register(
+        self, marks: Sequence[RegisterMark], *, on: date, actor: Actor,
+        idempotency_key: str | None = None,
+    ) -> dict[UUID, PlacementState]:  # fmt: skip
+        """Record a day's register across many placements in one transaction.
+
+        All or nothing: if any mark is refused, ``RegisterRefusedError`` lists every refused
+        mark and nothing is recorded. With ``idempotency_key``, each mark gets a key derived
+        from it (unless it has its own), so a retried register records nothing twice.
+        Returns the new state of each placement marked.
+        """
+        if not isinstance(marks, Sequence) or isinstance(marks, str):
+            raise InvalidInputError("The register must be a list of marks.", field="marks")
+        context = self._context()
+        states: dict[UUID, PlacementState] = {}
+        pending: list[Event] = []
+        refusals: list[tuple[int, SenadApError]] = []
+        for index, mark in enumerate(marks):
+            try:
+                if not isinstance(mark, RegisterMark):
+                    raise InvalidInputError(
+                        f"Mark {index + 1} is not a RegisterMark.", field="marks"
+                    )
+                key = mark.idempotency_key
+                if key is None and idempotency_key is not None:
+                    key = f"{idempotency_key}:{mark.placement_id}:{mark.session.value}"
+                command = RecordAttendance(
+                    actor=actor, effective_on=on, idempotency_key=key,
+                    placement_id=mark.placement_id, session=mark.session, code=_code(mark.code),
+                )  # fmt: skip
+                state = states.get(mark.placement_id) or self._placement_state(mark.placement_id)
+                if self._replayed_version(state, command) is not None:
+                    states[mark.placement_id] = state
+                    continue
+                related = self._related(state, command)
+                events = decide_placement(state, command, context, related)
+                states[mark.placement_id] = _fold(state, events, evolve_placement)
+                pending.extend(events)
+            except SenadApError as error:
+                refusals.append((index, error))
+        if refusals:
+            raise RegisterRefusedError(tuple(refusals))
+        self._save(pending, states.values())
+        return states
+
+    # ----------------------------------------------------------------- reading the record
+    def get_placement(self, placement_id: UUID, *, reader: Actor) -> PlacementState:
+        """The placement as it stands now."""
+        state = self._placement_state(placement_id)
+        self._check_may_read(reader, state)
+        return state
+
+    def placement_history(self, placement_id: UUID, *, reader: Actor) -> tuple[PlacementEvent, ...]:
+        """Every decision on the placement's record, oldest first."""
+        self.get_placement(placement_id, reader=reader)
+        with self._store_errors():
+            return tuple(self.events.get(placement_id))  # type: ignore[arg-type]
+
+    def placement_as_at(
+        self, placement_id: UUID, *, reader: Actor, version: int | None = None,
+        known_on: date | datetime | None = None,
+    ) -> PlacementState:  # fmt: skip
+        """The placement as the record stood at ``version``, or at the end of ``known_on``
+        (only what had been recorded by then). Give exactly one of the two."""
+        self.get_placement(placement_id, reader=reader)
+        if (version is None) == (known_on is None):
+            raise InvalidInputError("Give either a version or a date (known_on), not both.")
+        if version is not None:
+            if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+                raise InvalidInputError("The version must be a whole number from 1.")
+            with self._store_errors():
+                try:
+                    state = self.repository.get(
+                        placement_id, version=version, projector_func=_project_placement
+                    )
+                except AggregateNotFoundError:  # pragma: no cover - checked above
+                    state = None
+            if not isinstance(state, PlacementState):  # pragma: no cover - checked above
+                raise NotFoundError("No such placement.", kind="placement", id=placement_id)
+            return state
+        cutoff = _end_of(known_on)
+        with self._store_errors():
+            events = [e for e in self.events.get(placement_id) if e.timestamp <= cutoff]  # type: ignore[attr-defined]
+        if not events:
+            raise NotFoundError(
+                f"The placement was not yet on the record on {known_on}.",
+                kind="placement",
+                id=placement_id,
+            )
+        return _fold(None, events, evolve_placement)
+
+    def get_provider(self, provider_id: UUID) -> ProviderState:
+        """A provider's record (providers are shared by the schools of the group)."""
+        state = self._load(provider_id, _project_provider, ProviderState)
+        if state is None:
+            raise NotFoundError("No provider with this id is registered.", kind="provider",
+                                id=provider_id)  # fmt: skip
+        return state
+
+    def provider_history(self, provider_id: UUID) -> tuple[ProviderEvent, ...]:
+        self.get_provider(provider_id)
+        with self._store_errors():
+            return tuple(self.events.get(provider_id))  # type: ignore[arg-type]
+
+    def get_school(self, school_id: str) -> SchoolState | None:
+        """The school's delegations and inspector grants (``None`` if it has recorded none)."""
+        return self._load(school_aggregate_id(school_id), _project_school, SchoolState)
+
+    # ----------------------------------------------------------------- the machinery
+    def execute(self, command: Command) -> PlacementState | ProviderState | SchoolState:
+        """Run any command object (what the public strategies in ``senad_ap.testing`` make)."""
+        if isinstance(command, PlacementCommand):
+            return self._run_placement(command)
+        if isinstance(command, ProviderCommand):
+            return self._run_provider(command)
+        if isinstance(command, SchoolCommand):
+            return self._run_school(command)
+        raise InvalidInputError(f"Not a command: {type(command).__name__}.", field="command")
+
+    def _context(self) -> Context:
+        return Context(recorded_at=self._clock(), policy=self.policy)
+
+    def _today(self) -> date:
+        return self._clock().date()
+
+    def _new_id(self, kind: str, actor: Actor, key: str | None) -> UUID:
+        # A retried "create" with the same key must land on the same record.
+        if key is None:
+            return uuid4()
+        school = actor.school_id if isinstance(actor, Actor) else ""
+        return uuid5(_KEYS, f"{kind}\x1f{school}\x1f{key}")
+
+    def _build(self, command_class: type[Any], *, on: date | None, **fields: Any) -> Any:
+        try:
+            return command_class(effective_on=self._today() if on is None else on, **fields)
+        except TypeError as error:
+            raise InvalidInputError(f"Missing or unexpected value: {error}") from None
+
+    def _placement(self, command_class: type[PlacementCommand], **fields: Any) -> PlacementState:
+        return self._run_placement(self._build(command_class, **fields))
+
+    def _provider(self, command_class: type[ProviderCommand], **fields: Any) -> ProviderState:
+        return self._run_provider(self._build(command_class, **fields))
+
+    def _school(self, command_class: type[SchoolCommand], **fields: Any) -> SchoolState:
+        return self._run_school(self._build(command_class, **fields))
+
+    def _run_placement(self, command: PlacementCommand) -> PlacementState:
+        state = self._load(command.placement_id, _project_placement, PlacementState)
+        replayed = self._replayed_version(state, command)
+        if replayed is not None:
+            return self._at_version(command.placement_id, replayed, PlacementState)
+        events = decide_placement(state, command, self._context(), self._related(state, command))
+        new_state = _fold(state, events, evolve_placement)
+        self._save(events, [new_state])
+        return new_state
+
+    def _run_provider(self, command: ProviderCommand) -> ProviderState:
+        provider_id: UUID = command.provider_id  # type: ignore[attr-defined]
+        state = self._load(provider_id, _project_provider, ProviderState)
+        replayed = self._replayed_version(state, command)
+        if replayed is not None:
+            return self._at_version(provider_id, replayed, ProviderState)
+        school = self._school_for(command.actor, Authority.HEAD_OR_DELEGATE)
+        events = decide_provider(state, command, self._context(), school)
+        new_state = _fold(state, events, evolve_provider)
+        self._save(events, [new_state])
+        return new_state
+
+    def _run_school(self, command: SchoolCommand) -> SchoolState:
+        state = self.get_school(command.actor.school_id)
+        replayed = self._replayed_version(state, command)
+        if replayed is not None:
+            return self._at_version(
+                school_aggregate_id(command.actor.school_id), replayed, SchoolState
+            )
+        events = decide_school(state, command, self._context())
+        new_state = _fold(state, events, evolve_school)
+        self._save(events, [new_state])
+        return new_state
+
+    def _replayed_version(self, state: Any, command: Command) -> int | None:
+        """The version the first use of this command's idempotency key produced, if any."""
+        key = command.idempotency_key
+        if key is None or state is None:
+            return None
+        record = state.idempotency.get(key)
+        if record is None:
+            return None
+        if record.fingerprint != fingerprint(command):
+            raise IdempotencyConflictError(
+                f"The idempotency key {key!r} was already used for a different command; "
+                "use a new key for a new decision.",
+                field="idempotency_key",
+            )
+        return int(record.version)
+
+    def _related(self, state: PlacementState | None, command: PlacementCommand) -> Related:
+        providers = {}
+        for provider_id in providers_needed(state, command):
+            provider = self._load(provider_id, _project_provider, ProviderState)
+            if provider is not None:
+                providers[provider_id] = provider
+        needed = AUTHORITY[type(command)][0]
+        return Related(providers=providers, school=self._school_for(command.actor, needed))
+
+    def _school_for(self, actor: Actor, needed: Authority) -> SchoolState | None:
+        # Only a delegate's authority needs the school's record; skip the read otherwise.
+        if needed is Authority.HEAD_OR_DELEGATE and actor.role is Role.SCHOOL_STAFF:
+            return self.get_school(actor.school_id)
+        return None
+
+    def _check_may_read(self, reader: Actor, state: PlacementState) -> None:
+        if not isinstance(reader, Actor):
+            raise InvalidInputError("The reader must be an Actor.", field="reader")
+        school = self.get_school(state.school_id) if reader.role is Role.INSPECTOR else None
+        check_may_read(
+            reader,
+            school_id=state.school_id,
+            school=school,
+            provider_ids=state.provider_ids,
+            today=self._today(),
+            placement_id=state.id,
+        )
+
+    def _placement_state(self, placement_id: UUID) -> PlacementState:
+        state = self._load(placement_id, _project_placement, PlacementState)
+        if state is None:
+            raise NotFoundError(
+                "No placement with this id is on the record.", kind="placement", id=placement_id
+            )
+        return state
+
+    def _load(self, aggregate_id: UUID, project: Any, kind: type[S]) -> S | None:
+        if not isinstance(aggregate_id, UUID):
+            raise InvalidInputError(
+                f"An id must be a UUID, not {type(aggregate_id).__name__}.", field="id"
+            )
+        with self._store_errors():
+            try:
+                state = self.repository.get(aggregate_id, projector_func=project)
+            except (AggregateNotFoundError, _WrongKindError):
+                return None
+        return state if isinstance(state, kind) else None
+
+    def _at_version(self, aggregate_id: UUID, version: int, kind: type[S]) -> S:
+        project: Any = {
+            PlacementState: _project_placement,
+            ProviderState: _project_provider,
+            SchoolState: _project_school,
+        }[kind]
+        with self._store_errors():
+            state: Any = self.repository.get(aggregate_id, version=version, projector_func=project)
+        if not isinstance(state, kind):  # pragma: no cover - the key was found in this record
+            raise NotFoundError("No such record.", kind=kind.__name__, id=aggregate_id)
+        return state
+
+    def _save(self, events: Sequence[Event], states: Iterable[Any]) -> None:
+        if not events:
+            return
+        with self._store_errors():
+            try:
+                self.save(*events)
+            except IntegrityError:
+                raise ConcurrentChangeError(
+                    "Someone else changed this record at the same moment, so nothing was "
+                    "recorded. Load it again and retry (an idempotency key makes that safe)."
+                ) from None
+        self._snapshot_if_due(events, states)
+
+    def _snapshot_if_due(self, events: Sequence[Event], states: Iterable[Any]) -> None:
+        if self.snapshots is None:
+            return
+        due = {e.originator_id for e in events if e.originator_version % SNAPSHOT_INTERVAL == 0}
+        if not due:
+            return
+        snapshots = [Snapshot.take(state) for state in states if state.id in due]
+        # A snapshot only saves replay time: losing one to a race is harmless.
+        with contextlib.suppress(PersistenceError, sqlite3.Error):
+            self.snapshots.put(snapshots)
+
+    @contextlib.contextmanager
+    def _store_errors(self) -> Iterator[None]:
+        try:
+            yield
+        except SenadApError:
+            raise
+        except IntegrityError:
+            raise
+        except (PersistenceError, sqlite3.Error) as error:
+            raise StoreError(f"The store could not complete the operation: {error}") from None
+
+
+def _tuple(values: Any) -> Any:
+    """Lists are accepted where tuples are stored; anything else is checked by the command."""
+    return tuple(values) if isinstance(values, list) else values
+
+
+def _fold(state: S | None, events: Iterable[Any], evolve: Callable[[Any, Any], S]) -> S:
+    for event in events:
+        state = evolve(state, event)
+    if state is None:  # pragma: no cover - decide never returns no events without raising
+        raise NotFoundError("Nothing on the record.", kind="record", id="")
+    return state
+
+
+def _end_of(day: date | datetime | None) -> datetime:
+    if isinstance(day, datetime):
+        return day if day.tzinfo is not None else day.replace(tzinfo=UTC)
+    if isinstance(day, date):
+        return datetime.combine(day, time.max, tzinfo=UTC)
+    raise InvalidInputError("known_on must be a date or a date and time.", field="known_on")

@@ -1,0 +1,133 @@
+"""How events and snapshots become stored bytes and back, exactly.
+
+eventsourcing's default mapper stores ``vars(event)`` through a JSON transcoder that turns
+tuples into lists and needs a transcoding per value type. Our events are typed attrs classes,
+so a cattrs converter (un)structures them by their annotations instead: tuples, frozensets,
+enums, dates, decimals and nested value objects come back as they went in. The library's
+cipher and compressor still apply to the bytes, so encryption at rest works as documented.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+import attrs
+from cattrs.preconf.json import make_converter
+from eventsourcing.persistence import (
+    Mapper,
+    MapperDeserialisationError,
+    StoredEvent,
+    Transcoder,
+)
+from eventsourcing.utils import get_topic, resolve_topic
+
+__all__ = ["JSONBytes", "Snapshot", "TypedMapper", "converter"]
+
+converter = make_converter(detailed_validation=False)
+converter.register_unstructure_hook(UUID, str)
+converter.register_structure_hook(
+    UUID, lambda value, _: value if isinstance(value, UUID) else UUID(value)
+)
+converter.register_unstructure_hook(Decimal, str)
+converter.register_structure_hook(Decimal, lambda value, _: Decimal(value))
+
+
+class JSONBytes(Transcoder):
+    """Plain JSON of already-unstructured values (the converter did the typing)."""
+
+    def encode(self, obj: Any) -> bytes:
+        return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+    def decode(self, data: bytes) -> Any:
+        return json.loads(data.decode("utf-8"))
+
+
+@attrs.frozen(slots=False, kw_only=True)
+class Snapshot:
+    """A state at a version, kept so that a long history need not be replayed from the start."""
+
+    originator_id: UUID
+    originator_version: int
+    timestamp: datetime
+    topic: str
+    state: Any
+
+    @classmethod
+    def take(cls, aggregate: Any) -> Snapshot:
+        return cls(
+            originator_id=aggregate.id,
+            originator_version=aggregate.version,
+            timestamp=datetime.now(UTC),
+            topic=get_topic(type(aggregate)),
+            state=aggregate,
+        )
+
+
+class TypedMapper(Mapper[UUID]):
+    """Maps attrs events (and snapshots) to stored events with the typed converter."""
+
+    def to_stored_event(self, domain_event: Any) -> StoredEvent:
+        cls = type(domain_event)
+        if cls is Snapshot:
+            state = domain_event.state
+            data: dict[str, Any] = {
+                "timestamp": converter.unstructure(domain_event.timestamp, datetime),
+                "topic": domain_event.topic,
+                "state": converter.unstructure(state, type(state)),
+            }
+        else:
+            data = converter.unstructure(domain_event, cls)
+            del data["originator_id"], data["originator_version"]
+        class_version = getattr(cls, "class_version", 1)
+        if class_version > 1:
+            data["class_version"] = class_version
+        stored = self.transcoder.encode(data)
+        if self.compressor:
+            stored = self.compressor.compress(stored)
+        if self.cipher:
+            stored = self.cipher.encrypt(stored)
+        return StoredEvent(
+            originator_id=domain_event.originator_id,
+            originator_version=domain_event.originator_version,
+            topic=get_topic(cls),
+            state=stored,
+        )
+
+    def to_domain_event(self, stored_event: StoredEvent) -> Any:
+        cls = resolve_topic(stored_event.topic)
+        try:
+            state = stored_event.state
+            if self.cipher:
+                state = self.cipher.decrypt(state)
+            if self.compressor:
+                state = self.compressor.decompress(state)
+            data: dict[str, Any] = self.transcoder.decode(state)
+        except Exception as error:
+            msg = (
+                f"Cannot read stored event {stored_event.originator_id} "
+                f"v{stored_event.originator_version} ({stored_event.topic}): {error}"
+            )
+            raise MapperDeserialisationError(msg) from error
+        from_version = data.pop("class_version", 1)
+        class_version = getattr(cls, "class_version", 1)
+        while from_version < class_version:
+            getattr(cls, f"upcast_v{from_version}_v{from_version + 1}")(data)
+            from_version += 1
+        originator_id = stored_event.originator_id
+        if not isinstance(originator_id, UUID):
+            originator_id = UUID(str(originator_id))
+        if cls is Snapshot:
+            return Snapshot(
+                originator_id=originator_id,
+                originator_version=stored_event.originator_version,
+                timestamp=converter.structure(data["timestamp"], datetime),
+                topic=data["topic"],
+                state=converter.structure(data["state"], resolve_topic(data["topic"])),
+            )
+        data["originator_id"] = originator_id
+        data["originator_version"] = stored_event.originator_version
+        return converter.structure(data, cls)

@@ -1,0 +1,148 @@
+"""What every event and every command carries.
+
+An event is a decision on the record: who (``actor``), when it took effect (``effective_on``),
+when it was recorded (``timestamp``), under which policy version (``policy_version``, POL-1),
+and, where the caller gave one, the idempotency key of the command that made it.
+
+Events are facts already checked: they carry no validators (a stored event is never refused
+on the way back in). Commands carry the validators.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime, timedelta
+from typing import Any, ClassVar, Protocol, TypeVar
+from uuid import UUID
+
+import attrs
+
+from senad_ap.domain.validation import checked, optional_text
+from senad_ap.domain.values import Actor, Context
+from senad_ap.errors import InvalidInputError
+
+__all__ = [
+    "Command",
+    "Event",
+    "EventMaker",
+    "IdempotencyRecord",
+    "advance",
+    "check_effective_on",
+    "fingerprint",
+]
+
+
+@attrs.frozen(slots=False, kw_only=True)
+class Event:
+    """Base of every event. ``slots=False``: eventsourcing stores ``vars(event)``."""
+
+    originator_id: UUID
+    originator_version: int
+    timestamp: datetime
+    actor: Actor
+    effective_on: date
+    policy_version: str
+    idempotency_key: str | None = None
+    command_digest: str | None = None
+
+    #: The rule ids this event is evidence for (RULES.md "evidence on the record").
+    evidence_for: ClassVar[tuple[str, ...]] = ()
+
+
+@attrs.frozen(kw_only=True)
+class Command:
+    """Base of every command: who acts, the day the decision takes effect, an optional key.
+
+    A command sent again with the same ``idempotency_key`` records nothing more and returns
+    what the first one returned.
+    """
+
+    actor: Actor = attrs.field(validator=checked("actor", Actor))
+    effective_on: date = attrs.field(validator=checked("date it takes effect", date))
+    idempotency_key: str | None = attrs.field(
+        default=None, validator=optional_text("idempotency key", 200)
+    )
+
+
+@attrs.frozen
+class IdempotencyRecord:
+    """The command fingerprint a key was first used with, and the version it produced."""
+
+    fingerprint: str
+    version: int
+
+
+def fingerprint(command: Command) -> str:
+    """A stable digest of what a command asks for, so that a reused key can be told apart."""
+    text = repr(attrs.evolve(command, idempotency_key=None))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def check_effective_on(when: date, context: Context, *, not_before: date | None = None) -> None:
+    """Refuse dates far in the future, and dates before the record they belong to began."""
+    latest = context.today + timedelta(days=context.policy.max_days_ahead)
+    if when > latest:
+        raise InvalidInputError(
+            f"The date {when.isoformat()} is too far in the future "
+            f"(at most {context.policy.max_days_ahead} days ahead).",
+            field="effective_on",
+        )
+    if not_before is not None and when < not_before:
+        raise InvalidInputError(
+            f"The date {when.isoformat()} is before the placement was opened "
+            f"({not_before.isoformat()}).",
+            field="effective_on",
+        )
+
+
+E = TypeVar("E", bound=Event)
+
+
+class EventMaker:
+    """Stamps the events one command makes: ids, next versions, actor, dates, policy version."""
+
+    def __init__(
+        self, aggregate_id: UUID, last_version: int, command: Command, context: Context
+    ) -> None:
+        self.aggregate_id = aggregate_id
+        self.version = last_version
+        self.command = command
+        self.context = context
+        self.digest = fingerprint(command) if command.idempotency_key is not None else None
+
+    def __call__(self, event_class: type[E], **facts: Any) -> E:
+        self.version += 1
+        return event_class(
+            originator_id=self.aggregate_id,
+            originator_version=self.version,
+            timestamp=self.context.recorded_at,
+            actor=self.command.actor,
+            effective_on=self.command.effective_on,
+            policy_version=self.context.policy.version,
+            idempotency_key=self.command.idempotency_key,
+            command_digest=self.digest,
+            **facts,
+        )
+
+
+class HasVersion(Protocol):
+    @property
+    def version(self) -> int: ...
+
+    @property
+    def idempotency(self) -> dict[str, IdempotencyRecord]: ...
+
+
+S = TypeVar("S", bound=HasVersion)
+
+
+def advance(state: S, event: Event) -> S:
+    """The part of every evolve that is the same: the version, and the key that made it."""
+    if event.idempotency_key is None:
+        return attrs.evolve(state, version=event.originator_version)  # type: ignore[misc]
+    record = IdempotencyRecord(event.command_digest or "", event.originator_version)
+    return attrs.evolve(  # type: ignore[misc]
+        state,
+        version=event.originator_version,
+        idempotency={**state.idempotency, event.idempotency_key: record},
+    )

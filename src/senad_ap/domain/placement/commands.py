@@ -1,0 +1,224 @@
+"""What a school system asks the record to do with a placement, one command per decision.
+
+Commands check their own input (types, empty text, ranges) when they are made, and raise
+``InvalidInputError``; the policy rules that need the record are checked by ``decide``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from uuid import UUID
+
+import attrs
+
+from senad_ap.domain.attendance_codes import AttendanceCode, Session
+from senad_ap.domain.base import Command
+from senad_ap.domain.placement.events import ConsentParty, InformationParty, InformationScope
+from senad_ap.domain.plan import Effectiveness, NeedArea, ObjectiveProgress, Plan, Reason, Setting
+from senad_ap.domain.validation import (
+    checked,
+    items_of,
+    non_empty_text,
+    optional,
+    optional_text,
+)
+from senad_ap.domain.values import Destination
+from senad_ap.errors import InvalidInputError
+
+__all__ = [
+    "AgreePlan",
+    "AgreeReintegrationCriteria",
+    "AgreeReintegrationSupport",
+    "AssessNeeds",
+    "AssessReintegration",
+    "CorrectAttendance",
+    "EndPlacement",
+    "GiveConsent",
+    "OpenPlacement",
+    "PlacementCommand",
+    "RecordAttendance",
+    "RecordMedicalExemption",
+    "ReviewProgress",
+    "RevisePlan",
+    "ShareInformation",
+    "StartPlacement",
+    "WithdrawConsent",
+]
+
+# Pseudonymous: letters, digits and a few separators, no spaces, so a name does not fit.
+_STUDENT_REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
+
+
+def _student_reference(_: object, __: attrs.Attribute[str], value: str) -> None:
+    if not isinstance(value, str) or not _STUDENT_REFERENCE.match(value):
+        raise InvalidInputError(
+            "The student reference must be a pseudonymous code (letters, digits, '.', '_', "
+            "'/', '-'; no spaces; at most 64 characters), never the student's name.",
+            field="student_reference",
+        )
+
+
+@attrs.frozen(kw_only=True)
+class PlacementCommand(Command):
+    placement_id: UUID = attrs.field(validator=checked("placement id", UUID))
+
+
+@attrs.frozen(kw_only=True)
+class OpenPlacement(PlacementCommand):
+    """``effective_on`` is the day the need for AP was identified."""
+
+    student_reference: str = attrs.field(validator=_student_reference)
+    reason: Reason = attrs.field(validator=checked("reason", Reason))
+    setting: Setting = attrs.field(validator=checked("setting", Setting))
+    location: str = attrs.field(validator=non_empty_text("location", 300))
+    residential: bool = attrs.field(validator=checked("residential", bool))
+    looked_after: bool = attrs.field(default=False, validator=checked("looked after", bool))
+    ehcp_reference: str | None = attrs.field(
+        default=None, validator=optional_text("EHC plan reference", 100)
+    )
+    on_roll: bool = attrs.field(default=True, validator=checked("on roll", bool))
+    provider_id: UUID | None = attrs.field(default=None, validator=optional("provider id", UUID))
+    reason_detail: str | None = attrs.field(default=None, validator=optional_text("reason detail"))
+    location_rationale: str | None = attrs.field(
+        default=None, validator=optional_text("rationale for the location")
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if (self.setting is Setting.OUTSIDE_PROVIDER) != (self.provider_id is not None):
+            raise InvalidInputError(
+                "A placement at an outside provider must name the provider, and only such a "
+                "placement does.",
+                field="provider_id",
+            )
+        if self.setting is Setting.SCHOOL_CLASS:
+            raise InvalidInputError(
+                "The student's usual classes are not alternative provision; choose the setting "
+                "where the student is taught apart from peers.",
+                field="setting",
+            )
+
+
+@attrs.frozen(kw_only=True)
+class AssessNeeds(PlacementCommand):
+    areas: tuple[NeedArea, ...] = attrs.field(
+        validator=items_of("areas of need", NeedArea, min_items=1, max_items=4)
+    )
+    summary: str = attrs.field(validator=non_empty_text("summary of needs", 4000))
+    barriers: tuple[str, ...] = attrs.field(
+        default=(), validator=items_of("barriers to learning", str, max_items=50)
+    )
+
+
+@attrs.frozen(kw_only=True)
+class AgreePlan(PlacementCommand):
+    plan: Plan = attrs.field(validator=checked("plan", Plan))
+
+
+@attrs.frozen(kw_only=True)
+class RevisePlan(PlacementCommand):
+    plan: Plan = attrs.field(validator=checked("plan", Plan))
+    reason: str = attrs.field(validator=non_empty_text("reason for the revision"))
+
+
+@attrs.frozen(kw_only=True)
+class GiveConsent(PlacementCommand):
+    party: ConsentParty = attrs.field(validator=checked("consenting party", ConsentParty))
+    given_by: str = attrs.field(validator=non_empty_text("who gave consent", 200))
+    evidence_reference: str = attrs.field(validator=non_empty_text("evidence reference", 200))
+
+
+@attrs.frozen(kw_only=True)
+class WithdrawConsent(PlacementCommand):
+    party: ConsentParty = attrs.field(validator=checked("consenting party", ConsentParty))
+    reason: str = attrs.field(validator=non_empty_text("reason for withdrawal"))
+
+
+@attrs.frozen(kw_only=True)
+class ShareInformation(PlacementCommand):
+    party: InformationParty = attrs.field(validator=checked("party", InformationParty))
+    scope: tuple[InformationScope, ...] = attrs.field(
+        validator=items_of("scope of the information", InformationScope, min_items=1)
+    )
+    note: str | None = attrs.field(default=None, validator=optional_text("note"))
+
+
+@attrs.frozen(kw_only=True)
+class RecordMedicalExemption(PlacementCommand):
+    evidence_reference: str = attrs.field(validator=non_empty_text("medical evidence", 200))
+    review_on: date = attrs.field(validator=checked("review date", date))
+
+    def __attrs_post_init__(self) -> None:
+        if self.review_on <= self.effective_on:
+            raise InvalidInputError(
+                "A medical exemption needs a review date after it is recorded (STAT-6).",
+                field="review_on",
+            )
+
+
+@attrs.frozen(kw_only=True)
+class StartPlacement(PlacementCommand):
+    """``effective_on`` is the first day of the placement."""
+
+
+@attrs.frozen(kw_only=True)
+class RecordAttendance(PlacementCommand):
+    """``effective_on`` is the day of the session."""
+
+    session: Session = attrs.field(validator=checked("session", Session))
+    code: AttendanceCode = attrs.field(validator=checked("attendance code", AttendanceCode))
+
+
+@attrs.frozen(kw_only=True)
+class CorrectAttendance(PlacementCommand):
+    """``effective_on`` is the day of the session whose mark is amended (STAT-2)."""
+
+    session: Session = attrs.field(validator=checked("session", Session))
+    code: AttendanceCode = attrs.field(validator=checked("attendance code", AttendanceCode))
+    reason: str = attrs.field(validator=non_empty_text("reason for the correction"))
+
+
+@attrs.frozen(kw_only=True)
+class ReviewProgress(PlacementCommand):
+    progress: tuple[ObjectiveProgress, ...] = attrs.field(
+        validator=items_of("progress per objective", ObjectiveProgress, min_items=1)
+    )
+    effectiveness: Effectiveness = attrs.field(validator=checked("effectiveness", Effectiveness))
+    next_review_on: date = attrs.field(validator=checked("next review date", date))
+    with_provider: bool = attrs.field(default=False, validator=checked("with provider", bool))
+    note: str | None = attrs.field(default=None, validator=optional_text("note"))
+
+    def __attrs_post_init__(self) -> None:
+        if self.next_review_on <= self.effective_on:
+            raise InvalidInputError(
+                "The next review must come after this one.", field="next_review_on"
+            )
+
+
+@attrs.frozen(kw_only=True)
+class AgreeReintegrationCriteria(PlacementCommand):
+    criteria: tuple[str, ...] = attrs.field(
+        validator=items_of("readiness criteria", str, min_items=1, max_items=30)
+    )
+
+
+@attrs.frozen(kw_only=True)
+class AssessReintegration(PlacementCommand):
+    ready: bool = attrs.field(validator=checked("ready to return", bool))
+    criteria_met: tuple[str, ...] = attrs.field(
+        default=(), validator=items_of("criteria met", str, max_items=30)
+    )
+    note: str | None = attrs.field(default=None, validator=optional_text("note"))
+
+
+@attrs.frozen(kw_only=True)
+class AgreeReintegrationSupport(PlacementCommand):
+    support: tuple[str, ...] = attrs.field(
+        validator=items_of("support package", str, min_items=1, max_items=30)
+    )
+
+
+@attrs.frozen(kw_only=True)
+class EndPlacement(PlacementCommand):
+    destination: Destination = attrs.field(validator=checked("destination", Destination))
+    note: str | None = attrs.field(default=None, validator=optional_text("note"))

@@ -1,0 +1,228 @@
+"""The decisions on a placement's record, in the past tense.
+
+Each event names the rule ids it is evidence for (``evidence_for``), so the audit trail can say
+which part of the policy a decision answers. ``effective_on`` is the day the decision took
+effect (for attendance: the day of the session); ``timestamp`` is when it was recorded.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+import attrs
+
+from senad_ap.domain.attendance_codes import AttendanceCode, Session
+from senad_ap.domain.base import Event
+from senad_ap.domain.plan import (
+    Effectiveness,
+    NeedArea,
+    ObjectiveProgress,
+    Plan,
+    Reason,
+    Setting,
+)
+from senad_ap.domain.values import Destination
+
+__all__ = [
+    "AttendanceCorrected",
+    "AttendanceRecorded",
+    "ConsentGiven",
+    "ConsentParty",
+    "ConsentWithdrawn",
+    "InformationParty",
+    "InformationScope",
+    "InformationShared",
+    "MedicalExemptionRecorded",
+    "NeedsAssessed",
+    "PlacementEnded",
+    "PlacementEvent",
+    "PlacementOpened",
+    "PlacementStarted",
+    "PlanAgreed",
+    "PlanRevised",
+    "ProgressReviewed",
+    "ReintegrationAssessed",
+    "ReintegrationCriteriaAgreed",
+    "ReintegrationSupportAgreed",
+]
+
+
+class ConsentParty(enum.Enum):
+    """Whose consent an outside placement needs (INFO-2)."""
+
+    PLACING_AUTHORITY = "the placing authority"
+    PARENTS = "parents"
+
+
+class InformationParty(enum.Enum):
+    """Who information is shared with (INFO-1)."""
+
+    LOCAL_AUTHORITY = "the local authority"
+    PARENTS = "parents"
+    PROVIDER = "the provider"
+    OTHER_AGENCY = "another agency"
+
+
+class InformationScope(enum.Enum):
+    """What the shared information covers (INFO-3)."""
+
+    SPECIAL_EDUCATIONAL_NEEDS = "special educational needs"
+    LITERACY = "literacy"
+    SAFEGUARDING = "safeguarding"
+    MEDICAL = "medical"
+    ATTENDANCE = "attendance"
+    PLAN_AND_OBJECTIVES = "plan and objectives"
+    PROVIDER_REQUEST = "information the provider asked for"
+    OTHER = "other"
+
+
+@attrs.frozen(slots=False, kw_only=True)
+class PlacementEvent(Event):
+    pass
+
+
+@attrs.frozen(slots=False, kw_only=True)
+class PlacementOpened(PlacementEvent):
+    """AP was found to be needed (NEED-1), in a setting and location (LOC-1)."""
+
+    school_id: str
+    student_reference: str
+    reason: Reason
+    reason_detail: str | None
+    setting: Setting
+    location: str
+    provider_id: UUID | None
+    outside_delivery: bool
+    residential: bool
+    looked_after: bool
+    ehcp_reference: str | None
+    on_roll: bool
+    location_rationale: str | None
+    evidence_for = ("NEED-1", "NEED-2", "LOC-1", "LOC-2", "LOC-3", "COMM-2")
+
+
+@attrs.frozen(slots=False, kw_only=True)
+class NeedsAssessed(PlacementEvent):
+    areas: tuple[NeedArea, ...]
+    summary: str
+    barriers: tuple[str, ...]
+    evidence_for = ("PLAN-1", "AIM-2")
+
+
+@attrs.frozen(slots=False, kw_only=True)
+class PlanAgreed(PlacementEvent):
+    """``full_time_hours``: the PLAN-2 threshold the plan was checked against."""
+
+    plan: Plan
+    full_time_hours: Decimal
+    outside_provider_ids: tuple[UUID, ...]
+    evidence_for = (
+        "PLAN-2", "PLAN-3", "PLAN-4", "AIM-1", "AIM-4", "COMM-7", "COMM-9",
+        "CONTACT-1", "PT-1", "PT-2", "QUAL-2", "QUAL-4", "STAT-4",
+    )  # fmt: skip
+
+
+@attrs.frozen(slots=False, kw_only=True)
+class PlanRevised(PlanAgreed):
+    reason: str
+
+
+@attrs.frozen(slots=False, kw_only=True)
+class ConsentGiven(PlacementEvent):
+    party: ConsentParty
+    given_by: str
+    evidence_reference: str
+    evidence_for = ("INFO-2",)
+
+
+@attrs.frozen(slots=False, kw_only=True)
+class ConsentWithdrawn(PlacementEvent):
+    party: ConsentParty
+    reason: str
+    evidence_for = ("INFO-2",)
+
+
+@attrs.frozen(slots=False, kw_only=True)
+class InformationShared(PlacementEvent):
+    party: InformationParty
+    scope: tuple[InformationScope, ...]
+    note: str | None
+    evidence_for = ("INFO-1", "INFO-3", "STAT-5")
+
+
+@attrs.frozen(slots=False, kw_only=True)
+class MedicalExemptionRecorded(PlacementEvent):
+    """A medical condition makes full-time provision inappropriate (PLAN-2, STAT-6)."""
+
+    evidence_reference: str
+    review_on: date
+    evidence_for = ("PLAN-2", "STAT-6")
+
+
+@attrs.frozen(slots=False, kw_only=True)
+class PlacementStarted(PlacementEvent):
+    evidence_for = ("COMM-1", "COMM-3", "COMM-4", "INFO-2", "PLAN-2", "STAT-4")
+
+
+@attrs.frozen(slots=False, kw_only=True)
+class AttendanceRecorded(PlacementEvent):
+    """One register mark; ``effective_on`` is the day of the session (STAT-1)."""
+
+    session: Session
+    code: AttendanceCode
+    evidence_for = ("COMM-6", "STAT-1", "AIM-3")
+
+
+@attrs.frozen(slots=False, kw_only=True)
+class AttendanceCorrected(PlacementEvent):
+    """An amendment that keeps the original entry (STAT-2).
+
+    ``corrects_version`` is the version of the event whose mark it amends.
+    """
+
+    session: Session
+    original_code: AttendanceCode
+    corrected_code: AttendanceCode
+    reason: str
+    corrects_version: int
+    evidence_for = ("STAT-2", "COMM-6")
+
+
+@attrs.frozen(slots=False, kw_only=True)
+class ProgressReviewed(PlacementEvent):
+    progress: tuple[ObjectiveProgress, ...]
+    effectiveness: Effectiveness
+    next_review_on: date
+    with_provider: bool
+    note: str | None
+    evidence_for = ("COMM-5", "COMM-7", "COMM-9", "QUAL-1", "STAT-3", "AIM-3")
+
+
+@attrs.frozen(slots=False, kw_only=True)
+class ReintegrationCriteriaAgreed(PlacementEvent):
+    criteria: tuple[str, ...]
+    evidence_for = ("COMM-8",)
+
+
+@attrs.frozen(slots=False, kw_only=True)
+class ReintegrationAssessed(PlacementEvent):
+    ready: bool
+    criteria_met: tuple[str, ...]
+    note: str | None
+    evidence_for = ("COMM-8",)
+
+
+@attrs.frozen(slots=False, kw_only=True)
+class ReintegrationSupportAgreed(PlacementEvent):
+    support: tuple[str, ...]
+    evidence_for = ("COMM-8",)
+
+
+@attrs.frozen(slots=False, kw_only=True)
+class PlacementEnded(PlacementEvent):
+    destination: Destination
+    note: str | None
+    evidence_for = ("AIM-4", "COMM-7")

@@ -1,0 +1,256 @@
+"""A placement's current state, and ``evolve``: how each event changes it.
+
+The state is a frozen attrs class. ``evolve`` never mutates: it returns a new state. Mappings
+inside the state are replaced, never changed in place, so a state can be cached and shared.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+from uuid import UUID
+
+import attrs
+
+from senad_ap.domain.attendance_codes import AttendanceCode, Session
+from senad_ap.domain.base import IdempotencyRecord, advance
+from senad_ap.domain.placement.events import (
+    AttendanceCorrected,
+    AttendanceRecorded,
+    ConsentGiven,
+    ConsentParty,
+    ConsentWithdrawn,
+    InformationParty,
+    InformationShared,
+    MedicalExemptionRecorded,
+    NeedsAssessed,
+    PlacementEnded,
+    PlacementEvent,
+    PlacementOpened,
+    PlacementStarted,
+    PlanAgreed,
+    PlanRevised,
+    ProgressReviewed,
+    ReintegrationAssessed,
+    ReintegrationCriteriaAgreed,
+    ReintegrationSupportAgreed,
+)
+from senad_ap.domain.plan import Effectiveness, NeedArea, Plan, Reason, Setting
+from senad_ap.domain.values import Destination
+
+__all__ = [
+    "AttendanceMark",
+    "Consent",
+    "MedicalExemption",
+    "PlacementState",
+    "PlacementStatus",
+    "ReintegrationAssessment",
+    "evolve_placement",
+    "mark_key",
+]
+
+
+class PlacementStatus(enum.Enum):
+    OPEN = "open: not started"
+    ACTIVE = "active"
+    SUSPENDED = "suspended: consent withdrawn"
+    ENDED = "ended"
+
+
+def mark_key(day: date, session: Session) -> str:
+    return f"{day.isoformat()} {session.value}"
+
+
+@attrs.frozen
+class AttendanceMark:
+    """The mark in force for one session; ``version`` is the event that set it."""
+
+    day: date
+    session: Session
+    code: AttendanceCode
+    version: int
+    corrected: bool = False
+
+
+@attrs.frozen
+class Consent:
+    given: bool
+    on: date
+
+
+@attrs.frozen
+class MedicalExemption:
+    evidence_reference: str
+    recorded_on: date
+    review_on: date
+
+
+@attrs.frozen
+class ReintegrationAssessment:
+    ready: bool
+    assessed_on: date
+    criteria_met: tuple[str, ...]
+
+
+@attrs.frozen
+class PlacementState:
+    id: UUID
+    version: int
+    school_id: str
+    student_reference: str
+    reason: Reason
+    setting: Setting
+    location: str
+    provider_id: UUID | None
+    residential: bool
+    looked_after: bool
+    ehcp_reference: str | None
+    on_roll: bool
+    opened_on: date
+    opened_outside: bool
+    location_rationale: str | None = None
+    reason_detail: str | None = None
+    needs_assessed_on: date | None = None
+    need_areas: tuple[NeedArea, ...] = ()
+    plan: Plan | None = None
+    plan_agreed_on: date | None = None
+    plan_revised_on: date | None = None
+    plan_outside_provider_ids: tuple[UUID, ...] = ()
+    consents: dict[ConsentParty, Consent] = attrs.field(factory=dict)
+    information_shared: dict[InformationParty, date] = attrs.field(factory=dict)
+    medical_exemption: MedicalExemption | None = None
+    started_on: date | None = None
+    ended_on: date | None = None
+    destination: Destination | None = None
+    marks: dict[str, AttendanceMark] = attrs.field(factory=dict)
+    reviews: int = 0
+    last_reviewed_on: date | None = None
+    next_review_on: date | None = None
+    last_effectiveness: Effectiveness | None = None
+    reintegration_criteria: tuple[str, ...] = ()
+    reintegration_assessment: ReintegrationAssessment | None = None
+    reintegration_support: tuple[str, ...] = ()
+    idempotency: dict[str, IdempotencyRecord] = attrs.field(factory=dict)
+
+    @property
+    def provider_ids(self) -> frozenset[UUID]:
+        """Every provider the placement uses: its own and those in the plan's weekly pattern."""
+        ids = set() if self.plan is None else set(self.plan.provider_ids)
+        if self.provider_id is not None:
+            ids.add(self.provider_id)
+        return frozenset(ids)
+
+    @property
+    def is_outside(self) -> bool:
+        """Uses an outside delivery party (INFO-2)."""
+        return self.opened_outside or bool(self.plan_outside_provider_ids)
+
+    def consent_given(self, party: ConsentParty) -> bool:
+        consent = self.consents.get(party)
+        return consent is not None and consent.given
+
+    @property
+    def suspended_since(self) -> date | None:
+        """The day consent was withdrawn, while an outside placement stays without it (INFO-2)."""
+        if not self.is_outside:
+            return None
+        withdrawn = [c.on for c in self.consents.values() if not c.given]
+        return max(withdrawn) if withdrawn else None
+
+    @property
+    def status(self) -> PlacementStatus:
+        if self.ended_on is not None:
+            return PlacementStatus.ENDED
+        if self.started_on is None:
+            return PlacementStatus.OPEN
+        if self.suspended_since is not None:
+            return PlacementStatus.SUSPENDED
+        return PlacementStatus.ACTIVE
+
+    def mark(self, day: date, session: Session) -> AttendanceMark | None:
+        return self.marks.get(mark_key(day, session))
+
+
+def _opened(event: PlacementOpened) -> PlacementState:
+    return PlacementState(
+        id=event.originator_id,
+        version=0,
+        school_id=event.school_id,
+        student_reference=event.student_reference,
+        reason=event.reason,
+        reason_detail=event.reason_detail,
+        setting=event.setting,
+        location=event.location,
+        provider_id=event.provider_id,
+        residential=event.residential,
+        looked_after=event.looked_after,
+        ehcp_reference=event.ehcp_reference,
+        on_roll=event.on_roll,
+        opened_on=event.effective_on,
+        opened_outside=event.outside_delivery,
+        location_rationale=event.location_rationale,
+    )
+
+
+def evolve_placement(state: PlacementState | None, event: PlacementEvent) -> PlacementState:
+    """The state after ``event``. The first event of every placement is ``PlacementOpened``."""
+    if isinstance(event, PlacementOpened):
+        return advance(_opened(event), event)
+    if state is None:
+        raise LookupError("a placement's history must begin with PlacementOpened")
+    state = advance(state, event)
+    on = event.effective_on
+    match event:
+        case NeedsAssessed():
+            return attrs.evolve(state, needs_assessed_on=on, need_areas=event.areas)
+        case PlanRevised():
+            return attrs.evolve(
+                state,
+                plan=event.plan,
+                plan_revised_on=on,
+                plan_outside_provider_ids=event.outside_provider_ids,
+            )
+        case PlanAgreed():
+            return attrs.evolve(
+                state,
+                plan=event.plan,
+                plan_agreed_on=on,
+                plan_outside_provider_ids=event.outside_provider_ids,
+            )
+        case ConsentGiven() | ConsentWithdrawn():
+            consent = Consent(given=isinstance(event, ConsentGiven), on=on)
+            return attrs.evolve(state, consents={**state.consents, event.party: consent})
+        case InformationShared():
+            shared = {**state.information_shared, event.party: on}
+            return attrs.evolve(state, information_shared=shared)
+        case MedicalExemptionRecorded():
+            exemption = MedicalExemption(event.evidence_reference, on, event.review_on)
+            return attrs.evolve(state, medical_exemption=exemption)
+        case PlacementStarted():
+            return attrs.evolve(state, started_on=on)
+        case AttendanceRecorded():
+            mark = AttendanceMark(on, event.session, event.code, event.originator_version)
+            return attrs.evolve(state, marks={**state.marks, mark_key(on, event.session): mark})
+        case AttendanceCorrected():
+            mark = AttendanceMark(
+                on, event.session, event.corrected_code, event.originator_version, corrected=True
+            )
+            return attrs.evolve(state, marks={**state.marks, mark_key(on, event.session): mark})
+        case ProgressReviewed():
+            return attrs.evolve(
+                state,
+                reviews=state.reviews + 1,
+                last_reviewed_on=on,
+                next_review_on=event.next_review_on,
+                last_effectiveness=event.effectiveness,
+            )
+        case ReintegrationCriteriaAgreed():
+            return attrs.evolve(state, reintegration_criteria=event.criteria)
+        case ReintegrationAssessed():
+            assessment = ReintegrationAssessment(event.ready, on, event.criteria_met)
+            return attrs.evolve(state, reintegration_assessment=assessment)
+        case ReintegrationSupportAgreed():
+            return attrs.evolve(state, reintegration_support=event.support)
+        case PlacementEnded():
+            return attrs.evolve(state, ended_on=on, destination=event.destination)
+    return state

@@ -1,0 +1,143 @@
+"""attrs validators that refuse bad input with the project's ``InvalidInputError``.
+
+attrs's own validators raise ``TypeError``/``ValueError`` with programmer's wording; a school
+system needs one documented error with a sentence it can show. Checks are shallow and fast:
+they run on every command.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import attrs
+
+from senad_ap.errors import InvalidInputError
+
+Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+
+
+def _kind(expected: type | tuple[type, ...]) -> str:
+    names = {
+        str: "text",
+        int: "a whole number",
+        bool: "yes or no (True/False)",
+        date: "a date",
+        datetime: "a date and time",
+        Decimal: "a number of hours (Decimal)",
+        tuple: "a list (tuple)",
+    }
+    types = expected if isinstance(expected, tuple) else (expected,)
+    return " or ".join(names.get(t, t.__name__) for t in types)
+
+
+def check_type(value: object, label: str, expected: type | tuple[type, ...]) -> None:
+    # bool is an int and datetime is a date in Python; neither is what a caller means.
+    wrong_bool = isinstance(value, bool) and bool not in (
+        expected if isinstance(expected, tuple) else (expected,)
+    )
+    wrong_datetime = isinstance(value, datetime) and expected is date
+    if not isinstance(value, expected) or wrong_bool or wrong_datetime:
+        raise InvalidInputError(
+            f"The {label} must be {_kind(expected)}, not {type(value).__name__}.", field=label
+        )
+
+
+def check_text(value: object, label: str, max_length: int) -> str:
+    check_type(value, label, str)
+    text = str(value)
+    if not text.strip():
+        raise InvalidInputError(f"The {label} must not be empty.", field=label)
+    if len(text) > max_length:
+        raise InvalidInputError(
+            f"The {label} is too long ({len(text)} characters; at most {max_length}).",
+            field=label,
+        )
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in text):
+        raise InvalidInputError(f"The {label} contains control characters.", field=label)
+    return text
+
+
+def checked(label: str, expected: type | tuple[type, ...]) -> Validator:
+    def validate(_: Any, __: attrs.Attribute[Any], value: Any) -> None:
+        check_type(value, label, expected)
+
+    return validate
+
+
+def optional(label: str, expected: type | tuple[type, ...]) -> Validator:
+    def validate(_: Any, __: attrs.Attribute[Any], value: Any) -> None:
+        if value is not None:
+            check_type(value, label, expected)
+
+    return validate
+
+
+def non_empty_text(label: str, max_length: int = 2000) -> Validator:
+    def validate(_: Any, __: attrs.Attribute[Any], value: Any) -> None:
+        check_text(value, label, max_length)
+
+    return validate
+
+
+def optional_text(label: str, max_length: int = 2000) -> Validator:
+    def validate(_: Any, __: attrs.Attribute[Any], value: Any) -> None:
+        if value is not None:
+            check_text(value, label, max_length)
+
+    return validate
+
+
+def items_of(
+    label: str, expected: type | tuple[type, ...], *, min_items: int = 0, max_items: int = 200
+) -> Validator:
+    """A tuple whose items are all of the expected type (text items must not be empty)."""
+
+    def validate(_: Any, __: attrs.Attribute[Any], value: Any) -> None:
+        check_type(value, label, tuple)
+        if len(value) < min_items:
+            raise InvalidInputError(
+                f"The {label} must have at least {min_items} item(s).", field=label
+            )
+        if len(value) > max_items:
+            raise InvalidInputError(
+                f"The {label} has too many items ({len(value)}; at most {max_items}).",
+                field=label,
+            )
+        for item in value:
+            if expected is str:
+                check_text(item, f"item of the {label}", 2000)
+            else:
+                check_type(item, f"item of the {label}", expected)
+
+    return validate
+
+
+def hours(label: str) -> Validator:
+    def validate(_: Any, __: attrs.Attribute[Any], value: Any) -> None:
+        check_type(value, label, Decimal)
+        try:
+            finite = value.is_finite()
+        except InvalidOperation:  # pragma: no cover - is_finite does not raise
+            finite = False
+        if not finite or value <= 0 or value > 24:
+            raise InvalidInputError(
+                f"The {label} must be more than 0 and at most 24 hours, not {value}.",
+                field=label,
+            )
+
+    return validate
+
+
+def positive_int(label: str, maximum: int) -> Validator:
+    def validate(_: Any, __: attrs.Attribute[Any], value: Any) -> None:
+        check_type(value, label, int)
+        if not 1 <= value <= maximum:
+            raise InvalidInputError(
+                f"The {label} must be between 1 and {maximum}, not {value}.", field=label
+            )
+
+    return validate

@@ -1,0 +1,121 @@
+"""Value types of the record: who acts, and the closed vocabularies the policy uses.
+
+All are frozen attrs classes or enums. They hold no behaviour beyond checking that they make
+sense on their own; the policy rules live in the deciders that use them.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+from uuid import UUID
+
+import attrs
+
+from senad_ap.domain.validation import checked, non_empty_text, optional
+from senad_ap.errors import InvalidInputError
+
+__all__ = [
+    "POLICY_VERSION",
+    "Actor",
+    "Context",
+    "Destination",
+    "PolicyParameters",
+    "Role",
+    "Weekday",
+]
+
+#: The version of the school group's policy section 7 that this code enforces (POL-1).
+POLICY_VERSION = "section 7, version 6"
+#: The review date the policy text gives for this version; it has passed (POL-1).
+POLICY_REVIEW_DUE = date(2025, 12, 31)
+
+
+class Role(enum.Enum):
+    """The part a person plays. Authority comes from the role and from recorded delegation."""
+
+    HEAD_TEACHER = "head teacher / head of service"
+    SCHOOL_STAFF = "school staff"
+    PROVIDER_STAFF = "provider staff"
+    INSPECTOR = "inspector"
+
+
+@attrs.frozen
+class Actor:
+    """Who takes a decision or reads the record.
+
+    Every actor belongs to a school (``school_id``). Provider staff also name their provider.
+    The embedding system authenticates people; this library checks what they may do.
+    """
+
+    id: str = attrs.field(validator=non_empty_text("actor id", 200))
+    role: Role = attrs.field(validator=checked("actor role", Role))
+    school_id: str = attrs.field(validator=non_empty_text("school id", 200))
+    provider_id: UUID | None = attrs.field(
+        default=None, validator=optional("provider id of the actor", UUID)
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if self.role is Role.PROVIDER_STAFF and self.provider_id is None:
+            raise InvalidInputError(
+                "Provider staff must name the provider they work for.", field="provider_id"
+            )
+
+
+class Destination(enum.Enum):
+    """Next steps after a placement (AIM-4)."""
+
+    SEN_SCHOOL = "reintegration into the SEN school"
+    MAINSTREAM_SCHOOL = "mainstream school"
+    FURTHER_EDUCATION = "further education"
+    TRAINING = "training"
+    EMPLOYMENT = "employment"
+    OTHER = "other"
+
+
+class Weekday(enum.Enum):
+    MONDAY = "Monday"
+    TUESDAY = "Tuesday"
+    WEDNESDAY = "Wednesday"
+    THURSDAY = "Thursday"
+    FRIDAY = "Friday"
+    SATURDAY = "Saturday"
+    SUNDAY = "Sunday"
+
+    @classmethod
+    def of(cls, day: date) -> Weekday:
+        return list(cls)[day.weekday()]
+
+
+@attrs.frozen
+class PolicyParameters:
+    """Numbers the rules need that the policy text leaves to the school group.
+
+    ``full_time_hours``: weekly hours that count as full-time provision (PLAN-2). The default,
+    32.5, is the DfE's expected length of the school week from September 2024.
+    ``unregistered_full_time_pupils``: how many full-time pupils of compulsory school age make
+    a setting an independent school that must be registered (STAT-4).
+    ``max_days_ahead``: how far in the future a decision may take effect.
+    """
+
+    version: str = POLICY_VERSION
+    full_time_hours: Decimal = Decimal("32.5")
+    unregistered_full_time_pupils: int = 5
+    max_days_ahead: int = 366
+    max_weekly_hours_per_day: Decimal = Decimal("12")
+
+
+@attrs.frozen
+class Context:
+    """What the caller supplies that is not in the command: the time and the rules in force.
+
+    The domain has no clock: the application reads it and passes it here.
+    """
+
+    recorded_at: datetime
+    policy: PolicyParameters = PolicyParameters()
+
+    @property
+    def today(self) -> date:
+        return self.recorded_at.date()
