@@ -26,7 +26,7 @@ from senad_ap.domain.base import (
 from senad_ap.domain.school import SchoolState
 from senad_ap.domain.validation import checked, items_of, non_empty_text
 from senad_ap.domain.values import Context
-from senad_ap.errors import InvalidInputError, LifecycleError, NotFoundError
+from senad_ap.errors import InvalidInputError, NotFoundError, PolicyViolationError
 
 __all__ = [
     "AssessProviderRisk",
@@ -238,10 +238,11 @@ def decide_provider(
     make = EventMaker(state.id, state.version, command, context)
     if isinstance(command, ConfirmProviderRegistration):
         if not state.kind.can_be_registered:
-            raise LifecycleError(
+            raise PolicyViolationError(
+                "COMM-3",
                 f"{state.name} is recorded as '{state.kind.value}', which has no DfE "
-                "registration to confirm (COMM-3 accepts an FE college, a school or a "
-                "registered independent provider)."
+                "registration to confirm: only an FE college, a school or a registered "
+                "independent provider is registered with the DfE.",
             )
         return (
             make(
