@@ -163,8 +163,12 @@ class AttendanceCode(enum.Enum):
 
     @property
     def means_attending_the_placement(self) -> bool:
-        """The student was there: the marks a suspended outside placement cannot take (INFO-2)."""
-        return self.meaning.category is CodeCategory.PRESENT
+        """The student was there or at an approved activity: the marks a suspended outside
+        placement cannot take (INFO-2). While suspended only absence codes fit."""
+        return self.meaning.category in (
+            CodeCategory.PRESENT,
+            CodeCategory.ATTENDING_APPROVED_ACTIVITY,
+        )
 
 
 if {code.value for code in AttendanceCode} != set(_MEANINGS):  # pragma: no cover

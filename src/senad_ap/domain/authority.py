@@ -57,7 +57,9 @@ def check_authority(
     if actor.school_id != school_id:
         raise refuse("the placement belongs to another school", None)
     if needed is Authority.HEAD_OR_DELEGATE:
-        is_delegate = school is not None and actor.id in school.delegates
+        is_delegate = (
+            school is not None and school.school_id == school_id and actor.id in school.delegates
+        )
         if actor.role is Role.HEAD_TEACHER or (actor.role is Role.SCHOOL_STAFF and is_delegate):
             return
         raise refuse(f"only {needed.value} can")
@@ -81,7 +83,11 @@ def check_may_read(
 ) -> None:
     """Refuse with ``NotAuthorisedError`` unless ``actor`` may read this school's placement."""
     if actor.role is Role.INSPECTOR:
-        if school is not None and school.inspector_may_read(actor, today):
+        if (
+            school is not None
+            and school.school_id == school_id
+            and school.inspector_may_read(actor, today)
+        ):
             return
         reason = "no access to this school's records has been granted, or it has ended"
     elif actor.school_id != school_id:

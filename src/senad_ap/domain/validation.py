@@ -34,7 +34,9 @@ def _kind(expected: type | tuple[type, ...]) -> str:
     return " or ".join(names.get(t, t.__name__) for t in types)
 
 
-def check_type(value: object, label: str, expected: type | tuple[type, ...]) -> None:
+def check_type(
+    value: object, label: str, expected: type | tuple[type, ...], field: str | None = None
+) -> None:
     # bool is an int and datetime is a date in Python; neither is what a caller means.
     wrong_bool = isinstance(value, bool) and bool not in (
         expected if isinstance(expected, tuple) else (expected,)
@@ -42,51 +44,53 @@ def check_type(value: object, label: str, expected: type | tuple[type, ...]) -> 
     wrong_datetime = isinstance(value, datetime) and expected is date
     if not isinstance(value, expected) or wrong_bool or wrong_datetime:
         raise InvalidInputError(
-            f"The {label} must be {_kind(expected)}, not {type(value).__name__}.", field=label
+            f"The {label} must be {_kind(expected)}, not {type(value).__name__}.",
+            field=field or label,
         )
 
 
-def check_text(value: object, label: str, max_length: int) -> str:
-    check_type(value, label, str)
+def check_text(value: object, label: str, max_length: int, field: str | None = None) -> str:
+    field = field or label
+    check_type(value, label, str, field)
     text = str(value)
     if not text.strip():
-        raise InvalidInputError(f"The {label} must not be empty.", field=label)
+        raise InvalidInputError(f"The {label} must not be empty.", field=field)
     if len(text) > max_length:
         raise InvalidInputError(
             f"The {label} is too long ({len(text)} characters; at most {max_length}).",
-            field=label,
+            field=field,
         )
     if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in text):
-        raise InvalidInputError(f"The {label} contains control characters.", field=label)
+        raise InvalidInputError(f"The {label} contains control characters.", field=field)
     return text
 
 
 def checked(label: str, expected: type | tuple[type, ...]) -> Validator:
-    def validate(_: Any, __: attrs.Attribute[Any], value: Any) -> None:
-        check_type(value, label, expected)
+    def validate(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        check_type(value, label, expected, attribute.name)
 
     return validate
 
 
 def optional(label: str, expected: type | tuple[type, ...]) -> Validator:
-    def validate(_: Any, __: attrs.Attribute[Any], value: Any) -> None:
+    def validate(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if value is not None:
-            check_type(value, label, expected)
+            check_type(value, label, expected, attribute.name)
 
     return validate
 
 
 def non_empty_text(label: str, max_length: int = 2000) -> Validator:
-    def validate(_: Any, __: attrs.Attribute[Any], value: Any) -> None:
-        check_text(value, label, max_length)
+    def validate(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        check_text(value, label, max_length, attribute.name)
 
     return validate
 
 
 def optional_text(label: str, max_length: int = 2000) -> Validator:
-    def validate(_: Any, __: attrs.Attribute[Any], value: Any) -> None:
+    def validate(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if value is not None:
-            check_text(value, label, max_length)
+            check_text(value, label, max_length, attribute.name)
 
     return validate
 
@@ -96,29 +100,30 @@ def items_of(
 ) -> Validator:
     """A tuple whose items are all of the expected type (text items must not be empty)."""
 
-    def validate(_: Any, __: attrs.Attribute[Any], value: Any) -> None:
-        check_type(value, label, tuple)
+    def validate(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        field = attribute.name
+        check_type(value, label, tuple, field)
         if len(value) < min_items:
             raise InvalidInputError(
-                f"The {label} must have at least {min_items} item(s).", field=label
+                f"The {label} must have at least {min_items} item(s).", field=field
             )
         if len(value) > max_items:
             raise InvalidInputError(
                 f"The {label} has too many items ({len(value)}; at most {max_items}).",
-                field=label,
+                field=field,
             )
         for item in value:
             if expected is str:
-                check_text(item, f"item of the {label}", 2000)
+                check_text(item, f"item of the {label}", 2000, field)
             else:
-                check_type(item, f"item of the {label}", expected)
+                check_type(item, f"item of the {label}", expected, field)
 
     return validate
 
 
 def hours(label: str) -> Validator:
-    def validate(_: Any, __: attrs.Attribute[Any], value: Any) -> None:
-        check_type(value, label, Decimal)
+    def validate(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        check_type(value, label, Decimal, attribute.name)
         try:
             finite = value.is_finite()
         except InvalidOperation:  # pragma: no cover - is_finite does not raise
@@ -126,18 +131,19 @@ def hours(label: str) -> Validator:
         if not finite or value <= 0 or value > 24:
             raise InvalidInputError(
                 f"The {label} must be more than 0 and at most 24 hours, not {value}.",
-                field=label,
+                field=attribute.name,
             )
 
     return validate
 
 
 def positive_int(label: str, maximum: int) -> Validator:
-    def validate(_: Any, __: attrs.Attribute[Any], value: Any) -> None:
-        check_type(value, label, int)
+    def validate(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        check_type(value, label, int, attribute.name)
         if not 1 <= value <= maximum:
             raise InvalidInputError(
-                f"The {label} must be between 1 and {maximum}, not {value}.", field=label
+                f"The {label} must be between 1 and {maximum}, not {value}.",
+                field=attribute.name,
             )
 
     return validate

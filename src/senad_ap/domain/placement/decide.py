@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from decimal import Decimal
 from uuid import UUID
 
 import attrs
@@ -111,7 +112,7 @@ def providers_needed(state: PlacementState | None, command: PlacementCommand) ->
         ids.add(command.provider_id)
     if isinstance(command, AgreePlan | RevisePlan):
         ids |= command.plan.provider_ids
-    if isinstance(command, StartPlacement) and state is not None:
+    if isinstance(command, StartPlacement | RevisePlan) and state is not None:
         ids |= state.provider_ids
     return ids
 
@@ -165,6 +166,10 @@ def decide_placement(
             if state.plan is None:
                 raise LifecycleError("There is no plan to revise yet: agree one first.")
             outside = _check_plan(state, command.plan, command.effective_on, context, related)
+            if state.started_on is not None:
+                # A running placement moved to new settings needs their evidence too.
+                revised = attrs.evolve(state, plan=command.plan, plan_outside_provider_ids=outside)
+                _check_settings(revised, command.effective_on, related)
             return (
                 make(
                     PlanRevised,
@@ -379,6 +384,15 @@ def _check_plan(
                 state.id,
             )
         _check_childrens_home(entry.setting, state.residential)
+    most = context.policy.max_weekly_hours_per_day
+    for day in plan.days_covered():
+        hours = sum((e.hours for e in plan.weekly_pattern if e.day is day), Decimal(0))
+        if hours > most:
+            raise InvalidInputError(
+                f"The plan gives {hours} hours on {day.value}s; at most {most} hours a day "
+                "can be counted.",
+                field="weekly_pattern",
+            )
     providers = {pid: _provider(related, pid) for pid in plan.provider_ids}
     _check_full_time(state, plan, context)
     _check_unregistered_full_time(state, plan, providers, context)
@@ -438,6 +452,12 @@ def _check_start(state: PlacementState, on: date, context: Context, related: Rel
     _check_full_time(state, state.plan, context)
     providers = {pid: _provider(related, pid) for pid in state.provider_ids}
     _check_unregistered_full_time(state, state.plan, providers, context)
+    _check_settings(state, on, related)
+
+
+def _check_settings(state: PlacementState, on: date, related: Related) -> None:
+    """The evidence every outside setting of a running placement needs (COMM-3, COMM-4, INFO-2)."""
+    providers = {pid: _provider(related, pid) for pid in state.provider_ids}
     for provider in providers.values():
         if not provider.kind.is_outside:
             continue
