@@ -131,8 +131,8 @@ T = TypeVar("T")
 HISTORY_NOW = datetime(2025, 7, 18, 15, 30, tzinfo=UTC)
 
 _FULL_TIME_HOURS = PolicyParameters().full_time_hours
-_QUARTERS_IN_A_DAY_OF_TEACHING = 48  # at most 12 hours a day across all settings
-_MAX_QUARTERS_PER_ENTRY = 96  # WeeklyHours allows at most 24 hours
+# A plan counts at most this many hours a day across all settings, in quarter hours.
+_MOST_QUARTERS_A_DAY = int(PolicyParameters().max_weekly_hours_per_day * 4)
 
 
 # --------------------------------------------------------------------------- the clock
@@ -374,7 +374,7 @@ def _weekly_hours(
     setting = draw(settings)
     if setting is Setting.OUTSIDE_PROVIDER and provider_id is None:
         provider_id = draw(st.uuids())
-    quarters = draw(st.integers(1, _MAX_QUARTERS_PER_ENTRY))
+    quarters = draw(st.integers(1, _MOST_QUARTERS_A_DAY))
     return WeeklyHours(
         day=draw(days),
         setting=setting,
@@ -424,14 +424,17 @@ def weekly_patterns(
     if full_time:
         covered = days
         least = -(-threshold // len(days))  # ceiling: full-time in total across the days
-        most = max(least, _QUARTERS_IN_A_DAY_OF_TEACHING)
-        if most > 2 * _MAX_QUARTERS_PER_ENTRY:
-            raise InvalidArgument(f"{len(days)} school day(s) cannot hold {full_time_hours} hours.")
+        most = _MOST_QUARTERS_A_DAY
+        if least > most:
+            raise InvalidArgument(
+                f"{len(days)} school day(s) of at most {most / 4} hours cannot hold "
+                f"{full_time_hours} hours."
+            )
     else:
         covered = tuple(
             draw(st.lists(st.sampled_from(days), min_size=1, max_size=len(days), unique=True))
         )
-        least, most = 1, (threshold - 1) // len(covered)
+        least, most = 1, min(_MOST_QUARTERS_A_DAY, (threshold - 1) // len(covered))
     required: dict[Weekday, list[tuple[Setting, UUID | None]]] = {day: [] for day in covered}
     for provider_id in dict.fromkeys(provider_ids):
         required[draw(st.sampled_from(covered))].append((Setting.OUTSIDE_PROVIDER, provider_id))
@@ -441,16 +444,16 @@ def weekly_patterns(
         extra = draw(st.lists(st.sampled_from(places), max_size=2, unique=True))
         chosen = list(dict.fromkeys(required[day] + extra)) or [draw(st.sampled_from(places))]
         total = draw(st.integers(max(least, len(chosen)), max(most, len(chosen))))
-        cuts = sorted(
-            draw(
-                st.lists(
-                    st.integers(1, total - 1),
-                    min_size=len(chosen) - 1,
-                    max_size=len(chosen) - 1,
-                    unique=True,
+        cuts: list[int] = []
+        if len(chosen) > 1:
+            pieces = len(chosen) - 1
+            cuts = sorted(
+                draw(
+                    st.lists(
+                        st.integers(1, total - 1), min_size=pieces, max_size=pieces, unique=True
+                    )
                 )
             )
-        )
         bounds = [0, *cuts, total]
         for (setting, at), low, high in zip(chosen, bounds, bounds[1:], strict=False):
             pattern.append(WeeklyHours(day, setting, _hours(high - low, two_places), at))
@@ -1047,7 +1050,7 @@ def valid_histories(
     kinds: dict[UUID, ProviderKind] = {}
     for provider_id in ids[1 : 1 + provider_count]:
         set_up_provider = draw(
-            provider_commands(provider_id=provider_id, actor=decider, on=set_up, ready_on=started)
+            provider_commands(provider_id=provider_id, actor=decider, on=set_up, ready_on=today)
         )
         registration = set_up_provider[0]
         if isinstance(registration, RegisterProvider):
@@ -1209,8 +1212,8 @@ def valid_histories(
             reintegration_step = (reintegration_step + 1) % 3
             history.append(step)
             last = day
-        if not revised and _sometimes(draw, 10):
-            plan = draw(
+        if not revised and not withdrawn and _sometimes(draw, 10):
+            revision = draw(
                 plans(
                     provider_ids=plan_provider_ids(),
                     full_time=not exempt or draw(st.booleans()),
@@ -1218,11 +1221,14 @@ def valid_histories(
                     residential=opening.residential,
                 )
             )
-            history.append(
-                RevisePlan(actor=draw(decider), effective_on=day, placement_id=placement_id,
-                           plan=plan, reason=draw(_texts()))
-            )  # fmt: skip
-            revised = True
+            # A running placement moved to an outside setting needs both consents (INFO-2).
+            if given == set(ConsentParty) or not is_outside(revision):
+                plan = revision
+                history.append(
+                    RevisePlan(actor=draw(decider), effective_on=day, placement_id=placement_id,
+                               plan=plan, reason=draw(_texts()))
+                )  # fmt: skip
+                revised = True
             last = day
         if withdrawn and _sometimes(draw, 4):
             party = draw(st.sampled_from(sorted(withdrawn, key=lambda p: p.name)))

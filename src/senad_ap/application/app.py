@@ -18,6 +18,7 @@ from uuid import UUID, uuid4, uuid5
 
 import attrs
 from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import EventSourcingError
 from eventsourcing.persistence import (
     IntegrityError,
     JSONTranscoder,
@@ -25,6 +26,7 @@ from eventsourcing.persistence import (
     PersistenceError,
     Transcoder,
 )
+from eventsourcing.utils import Environment
 
 from senad_ap.application.codec import JSONBytes, Snapshot, TypedMapper
 from senad_ap.domain.attendance_codes import AttendanceCode, Session
@@ -190,12 +192,31 @@ class AlternativeProvision(Application[UUID]):
     ) -> None:
         self._clock = clock or (lambda: datetime.now(UTC))
         self.policy = policy or PolicyParameters()
+        self._explicit = dict(env or {})
         try:
             super().__init__(env)
         except SenadApError:
             raise
-        except (OSError, PersistenceError, sqlite3.Error, ValueError, ImportError) as error:
+        except (
+            EventSourcingError, OSError, sqlite3.Error, ValueError, ImportError, AttributeError,
+        ) as error:  # fmt: skip
             raise StoreError(f"The store could not be opened: {error}") from None
+
+    def construct_env(self, name: str, env: Mapping[str, str] | None = None) -> Environment:
+        """eventsourcing's environment, with two corrections.
+
+        An empty variable counts as unset (so ``PERSISTENCE_MODULE=""`` does not silently give
+        an in-memory store), and what the caller passed explicitly — ``sqlite(path)``,
+        ``in_memory()`` — wins over application-prefixed variables in the process environment.
+        """
+        base = super().construct_env(name, env)
+        values = {key: value for key, value in base.items() if value != ""}
+        for key, value in type(self).env.items():
+            values.setdefault(key, value)
+        for key, value in self._explicit.items():
+            values[key] = value
+            values[f"{name.upper()}_{key}"] = value
+        return Environment(name, values)
 
     # ----------------------------------------------------------------- opening a store
     @classmethod
@@ -581,12 +602,17 @@ class AlternativeProvision(Application[UUID]):
     ) -> PlacementState:  # fmt: skip
         """The placement as the record stood at ``version``, or at the end of ``known_on``
         (only what had been recorded by then). Give exactly one of the two."""
-        self.get_placement(placement_id, reader=reader)
+        current = self.get_placement(placement_id, reader=reader)
         if (version is None) == (known_on is None):
             raise InvalidInputError("Give either a version or a date (known_on), not both.")
         if version is not None:
             if isinstance(version, bool) or not isinstance(version, int) or version < 1:
                 raise InvalidInputError("The version must be a whole number from 1.")
+            if version > current.version:
+                raise InvalidInputError(
+                    f"The placement has {current.version} versions; there is no version {version}.",
+                    field="version",
+                )
             with self._store_errors():
                 try:
                     state = self.repository.get(
@@ -651,7 +677,9 @@ class AlternativeProvision(Application[UUID]):
 
     def _build(self, command_class: type[Any], *, on: date | None, **fields: Any) -> Any:
         try:
-            return command_class(effective_on=self._today() if on is None else on, **fields)
+            return command_class(
+                effective_on=self._today() if on is None else on, on_defaulted=on is None, **fields
+            )
         except TypeError as error:
             raise InvalidInputError(f"Missing or unexpected value: {error}") from None
 
@@ -760,7 +788,18 @@ class AlternativeProvision(Application[UUID]):
                 state = self.repository.get(aggregate_id, projector_func=project)
             except (AggregateNotFoundError, _WrongKindError):
                 return None
-        return state if isinstance(state, kind) else None
+        if not isinstance(state, kind):
+            return None
+        self._remember(state)
+        return state
+
+    def _remember(self, state: Any) -> None:
+        # eventsourcing fast-forwards a cached state but keeps only mutable aggregates up to
+        # date in place; frozen states must be put back, or every load replays from the
+        # version first cached and never benefits from snapshots.
+        cache = self.repository.cache
+        if cache is not None:
+            cache.put(state.id, state)
 
     def _at_version(self, aggregate_id: UUID, version: int, kind: type[S]) -> S:
         project: Any = {
@@ -785,6 +824,9 @@ class AlternativeProvision(Application[UUID]):
                     "Someone else changed this record at the same moment, so nothing was "
                     "recorded. Load it again and retry (an idempotency key makes that safe)."
                 ) from None
+        states = list(states)
+        for state in states:
+            self._remember(state)
         self._snapshot_if_due(events, states)
 
     def _snapshot_if_due(self, events: Sequence[Event], states: Iterable[Any]) -> None:
@@ -793,7 +835,8 @@ class AlternativeProvision(Application[UUID]):
         due = {e.originator_id for e in events if e.originator_version % SNAPSHOT_INTERVAL == 0}
         if not due:
             return
-        snapshots = [Snapshot.take(state) for state in states if state.id in due]
+        now = self._clock()
+        snapshots = [Snapshot.take(state, now) for state in states if state.id in due]
         # A snapshot only saves replay time: losing one to a race is harmless.
         with contextlib.suppress(PersistenceError, sqlite3.Error):
             self.snapshots.put(snapshots)

@@ -57,11 +57,11 @@ class Snapshot:
     state: Any
 
     @classmethod
-    def take(cls, aggregate: Any) -> Snapshot:
+    def take(cls, aggregate: Any, timestamp: datetime | None = None) -> Snapshot:
         return cls(
             originator_id=aggregate.id,
             originator_version=aggregate.version,
-            timestamp=datetime.now(UTC),
+            timestamp=timestamp or datetime.now(UTC),
             topic=get_topic(type(aggregate)),
             state=aggregate,
         )

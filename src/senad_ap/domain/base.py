@@ -11,6 +11,7 @@ on the way back in). Commands carry the validators.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any, ClassVar, Protocol, TypeVar
 from uuid import UUID
@@ -62,6 +63,9 @@ class Command:
     idempotency_key: str | None = attrs.field(
         default=None, validator=optional_text("idempotency key", 200)
     )
+    #: True when the caller left the date out and the application used today: a retry of
+    #: such a command the next day is still the same request.
+    on_defaulted: bool = attrs.field(default=False, repr=False)
 
 
 @attrs.frozen
@@ -74,7 +78,11 @@ class IdempotencyRecord:
 
 def fingerprint(command: Command) -> str:
     """A stable digest of what a command asks for, so that a reused key can be told apart."""
-    text = repr(attrs.evolve(command, idempotency_key=None))
+    fields = attrs.asdict(command, recurse=False)
+    del fields["idempotency_key"]
+    if fields.pop("on_defaulted"):
+        fields["effective_on"] = None
+    text = type(command).__qualname__ + repr(sorted(fields.items()))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
@@ -130,7 +138,7 @@ class HasVersion(Protocol):
     def version(self) -> int: ...
 
     @property
-    def idempotency(self) -> dict[str, IdempotencyRecord]: ...
+    def idempotency(self) -> Mapping[str, IdempotencyRecord]: ...
 
 
 S = TypeVar("S", bound=HasVersion)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Mapping
 from datetime import date, timedelta
 from uuid import UUID
 
@@ -25,7 +26,7 @@ from senad_ap.domain.base import (
 )
 from senad_ap.domain.school import SchoolState
 from senad_ap.domain.validation import checked, items_of, non_empty_text
-from senad_ap.domain.values import Context
+from senad_ap.domain.values import Context, mapping_field
 from senad_ap.errors import InvalidInputError, NotFoundError, PolicyViolationError
 
 __all__ = [
@@ -140,7 +141,7 @@ class ProviderState:
     urn: str | None = None
     registration_checked_on: date | None = None
     risk_assessment: RiskAssessment | None = None
-    idempotency: dict[str, IdempotencyRecord] = attrs.field(factory=dict)
+    idempotency: Mapping[str, IdempotencyRecord] = mapping_field()
 
     @property
     def registration_confirmed(self) -> bool:

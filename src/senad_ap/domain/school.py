@@ -7,6 +7,7 @@ school is an aggregate of its own with these decisions as events.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from uuid import UUID, uuid5
 
@@ -21,7 +22,7 @@ from senad_ap.domain.base import (
     check_effective_on,
 )
 from senad_ap.domain.validation import checked, non_empty_text
-from senad_ap.domain.values import Actor, Context, Role
+from senad_ap.domain.values import Actor, Context, Role, mapping_field
 from senad_ap.errors import NotAuthorisedError
 
 __all__ = [
@@ -82,8 +83,8 @@ class SchoolState:
     version: int
     school_id: str
     delegates: frozenset[str] = frozenset()
-    inspectors: dict[str, date] = attrs.field(factory=dict)
-    idempotency: dict[str, IdempotencyRecord] = attrs.field(factory=dict)
+    inspectors: Mapping[str, date] = mapping_field()
+    idempotency: Mapping[str, IdempotencyRecord] = mapping_field()
 
     def holds_head_authority(self, actor: Actor) -> bool:
         return actor.school_id == self.school_id and (

@@ -7,8 +7,11 @@ sense on their own; the policy rules live in the deciders that use them.
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
+from types import MappingProxyType
+from typing import Any, TypeVar
 from uuid import UUID
 
 import attrs
@@ -24,6 +27,8 @@ __all__ = [
     "PolicyParameters",
     "Role",
     "Weekday",
+    "frozen_mapping",
+    "mapping_field",
 ]
 
 #: The version of the school group's policy section 7 that this code enforces (POL-1).
@@ -86,6 +91,22 @@ class Weekday(enum.Enum):
     @classmethod
     def of(cls, day: date) -> Weekday:
         return list(cls)[day.weekday()]
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def frozen_mapping(items: Mapping[K, V]) -> Mapping[K, V]:
+    """A read-only view: states are shared (cached), so nobody may change them in place."""
+    if isinstance(items, MappingProxyType):
+        return items
+    return MappingProxyType(dict(items))
+
+
+def mapping_field() -> Any:
+    """An attrs field holding a read-only mapping, empty by default."""
+    return attrs.field(factory=dict, converter=frozen_mapping)
 
 
 @attrs.frozen

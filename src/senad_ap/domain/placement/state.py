@@ -7,6 +7,7 @@ inside the state are replaced, never changed in place, so a state can be cached 
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from datetime import date
 from uuid import UUID
 
@@ -36,7 +37,7 @@ from senad_ap.domain.placement.events import (
     ReintegrationSupportAgreed,
 )
 from senad_ap.domain.plan import Effectiveness, NeedArea, Plan, Reason, Setting
-from senad_ap.domain.values import Destination
+from senad_ap.domain.values import Destination, mapping_field
 
 __all__ = [
     "AttendanceMark",
@@ -116,13 +117,13 @@ class PlacementState:
     plan_agreed_on: date | None = None
     plan_revised_on: date | None = None
     plan_outside_provider_ids: tuple[UUID, ...] = ()
-    consents: dict[ConsentParty, Consent] = attrs.field(factory=dict)
-    information_shared: dict[InformationParty, date] = attrs.field(factory=dict)
+    consents: Mapping[ConsentParty, Consent] = mapping_field()
+    information_shared: Mapping[InformationParty, date] = mapping_field()
     medical_exemption: MedicalExemption | None = None
     started_on: date | None = None
     ended_on: date | None = None
     destination: Destination | None = None
-    marks: dict[str, AttendanceMark] = attrs.field(factory=dict)
+    marks: Mapping[str, AttendanceMark] = mapping_field()
     reviews: int = 0
     last_reviewed_on: date | None = None
     next_review_on: date | None = None
@@ -130,7 +131,7 @@ class PlacementState:
     reintegration_criteria: tuple[str, ...] = ()
     reintegration_assessment: ReintegrationAssessment | None = None
     reintegration_support: tuple[str, ...] = ()
-    idempotency: dict[str, IdempotencyRecord] = attrs.field(factory=dict)
+    idempotency: Mapping[str, IdempotencyRecord] = mapping_field()
 
     @property
     def provider_ids(self) -> frozenset[UUID]:

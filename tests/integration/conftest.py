@@ -1,0 +1,89 @@
+"""The application on each real store: one parametrised ``app`` fixture.
+
+Every integration test that takes ``app`` runs once per store in ``STORES``. A store is opened
+through the public constructors, with the tests' clock. ``store.open()`` gives another
+application instance on the same stored record (the way two processes of a school system
+would share it); an in-memory store lives only inside its one instance, so there ``open()``
+gives that same instance back (``store.shares_instance``).
+
+To add PostgreSQL: add ``"postgres"`` to ``STORES`` and a branch in ``_opener`` returning
+``AlternativeProvision({"PERSISTENCE_MODULE": "eventsourcing.postgres", "POSTGRES_DBNAME":
+..., ...}, clock=clock)`` (skipping when no server is configured), and drop its tables in
+``Store.close``; the tests need no change.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import attrs
+import pytest
+
+from senad_ap import AlternativeProvision
+from tests.integration.scenario import Clock
+
+STORES = ("memory", "sqlite")
+
+Opener = Callable[[], AlternativeProvision]
+
+
+@attrs.define
+class Store:
+    """One store under test, and every application instance opened on it."""
+
+    name: str
+    opener: Opener
+    shares_instance: bool
+    opened: list[AlternativeProvision] = attrs.Factory(list)
+
+    def open(self) -> AlternativeProvision:
+        """An application on this store (for an in-memory store, always the same one)."""
+        if self.shares_instance and self.opened:
+            return self.opened[0]
+        app = self.opener()
+        self.opened.append(app)
+        return app
+
+    def close(self) -> None:
+        for app in self.opened:
+            app.close()
+
+
+def _opener(name: str, clock: Clock, folder: Path) -> Opener:
+    if name == "memory":
+        return lambda: AlternativeProvision.in_memory(clock=clock)
+    if name == "sqlite":
+        return lambda: AlternativeProvision.sqlite(folder / "ap.sqlite", clock=clock)
+    raise ValueError(f"unknown store {name!r}")  # pragma: no cover
+
+
+@pytest.fixture
+def clock() -> Clock:
+    """The application's clock, fixed at ``scenario.NOW``; a test may move it on."""
+    return Clock()
+
+
+@pytest.fixture(params=STORES)
+def store(
+    request: pytest.FixtureRequest,
+    clock: Clock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Store]:
+    # eventsourcing lets ALTERNATIVEPROVISION_* variables override the store a constructor
+    # asks for (see test_stores.py), which would quietly test another store than ``name``.
+    for variable in list(os.environ):
+        if variable.startswith("ALTERNATIVEPROVISION_"):
+            monkeypatch.delenv(variable)
+    name: str = request.param
+    opened = Store(name, _opener(name, clock, tmp_path), shares_instance=name == "memory")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def app(store: Store) -> AlternativeProvision:
+    """The application on the store under test."""
+    return store.open()
