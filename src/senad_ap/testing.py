@@ -30,6 +30,8 @@ Command strategies take their arguments either as plain values or as strategies 
 
 from __future__ import annotations
 
+import functools
+import string
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -190,6 +192,9 @@ def _strategy(
 _CHARACTERS = st.characters(codec="utf-8", exclude_categories=("Cc", "Cs"))
 
 
+# Strategies are cached: Hypothesis validates each new strategy object on its first draw, and
+# a history draws thousands of small values.
+@functools.cache
 def _texts(max_size: int = 60) -> st.SearchStrategy[str]:
     """Text the commands accept: not empty, not only spaces, no control characters."""
     return st.text(_CHARACTERS, min_size=1, max_size=max_size).filter(
@@ -197,28 +202,39 @@ def _texts(max_size: int = 60) -> st.SearchStrategy[str]:
     )
 
 
+@functools.cache
 def _optional_texts(max_size: int = 60) -> st.SearchStrategy[str | None]:
     return st.none() | _texts(max_size)
 
 
+@functools.cache
 def _text_tuples(
     min_size: int, max_size: int, item_size: int = 40
 ) -> st.SearchStrategy[tuple[str, ...]]:
     return st.lists(_texts(item_size), min_size=min_size, max_size=max_size, unique=True).map(tuple)
 
 
+_LETTERS = st.sampled_from(string.ascii_uppercase)
+
+
+@functools.cache
 def school_ids() -> st.SearchStrategy[str]:
     """School ids such as ``"712E"``."""
-    return st.from_regex(r"[0-9]{3}[A-Z]", fullmatch=True)
+    return st.builds("{}{}".format, st.integers(100, 999), _LETTERS)
 
 
+@functools.cache
 def student_references() -> st.SearchStrategy[str]:
     """Pseudonymous student references such as ``"STU-0042"`` (never a name)."""
-    return st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,20}", fullmatch=True)
+    usual = st.builds("{}-{:04d}".format, st.sampled_from(("STU", "S", "AP")), st.integers(0, 9999))
+    unusual = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,20}", fullmatch=True)
+    return st.one_of(usual, unusual)
 
 
+@functools.cache
 def _actor_ids() -> st.SearchStrategy[str]:
-    return st.from_regex(r"[a-z]{2,8}-[0-9A-Za-z]{1,8}", fullmatch=True) | _texts(40)
+    roles = st.sampled_from(("head", "staff", "senco", "deputy", "tutor"))
+    return st.builds("{}-{}".format, roles, st.integers(0, 999)) | _texts(40)
 
 
 def _days(
@@ -270,9 +286,17 @@ def attendance_codes(
     """National attendance codes (STAT-1).
 
     ``session``: only codes that may mark that session ('/' is morning only, '\\' afternoon
-    only). ``attending=False``: only codes that do not say the student was there, the marks a
-    placement suspended by withdrawn consent still takes (INFO-2); ``True``: only those that do.
+    only). ``attending=False``: only codes that say the student was neither there nor at an
+    approved activity, the marks a placement suspended by withdrawn consent still takes
+    (INFO-2); ``True``: only those that say they were.
     """
+    return _attendance_codes(session, attending)
+
+
+@functools.cache
+def _attendance_codes(
+    session: Session | None, attending: bool | None
+) -> st.SearchStrategy[AttendanceCode]:
     codes = [
         code
         for code in AttendanceCode
@@ -298,8 +322,15 @@ def attendance_marks(
     )
 
 
+@functools.cache
 def _references() -> st.SearchStrategy[str]:
-    return st.from_regex(r"[A-Z]{1,2}[0-9]{1,2}", fullmatch=True)
+    return st.builds("{}{}".format, _LETTERS, st.integers(1, 99))
+
+
+@functools.cache
+def _urns() -> st.SearchStrategy[str]:
+    # A URN has 6 digits, a UKPRN 8.
+    return st.integers(100_000, 999_999).map(str) | st.integers(10_000_000, 99_999_999).map(str)
 
 
 def objectives(
@@ -594,7 +625,7 @@ def provider_commands(
                 actor=draw(actors_),
                 effective_on=day,
                 provider_id=registration.provider_id,
-                urn=draw(st.from_regex(r"[0-9]{6}|[0-9]{8}", fullmatch=True)),
+                urn=draw(_urns()),
                 evidence_reference=draw(_texts(80)),
             )
         )
@@ -994,7 +1025,12 @@ def end_placement_commands(
 # --------------------------------------------------------------------------- whole histories
 def _sometimes(draw: st.DrawFn, one_in: int) -> bool:
     # Shrinks towards "no": shorter histories are easier to read in a failure report.
-    return draw(st.integers(0, one_in - 1)) == one_in - 1
+    return draw(_up_to(one_in - 1)) == one_in - 1
+
+
+@functools.cache
+def _up_to(most: int) -> st.SearchStrategy[int]:
+    return st.integers(0, most)
 
 
 @st.composite

@@ -32,6 +32,7 @@ from senad_ap.application.codec import JSONBytes, Snapshot, TypedMapper
 from senad_ap.domain.attendance_codes import AttendanceCode, Session
 from senad_ap.domain.authority import Authority, check_may_read
 from senad_ap.domain.base import Command, Event, fingerprint
+from senad_ap.domain.full_time_roll import full_time_roll_changes
 from senad_ap.domain.placement import (
     AUTHORITY,
     AgreePlan,
@@ -697,9 +698,15 @@ class AlternativeProvision(Application[UUID]):
         replayed = self._replayed_version(state, command)
         if replayed is not None:
             return self._at_version(command.placement_id, replayed, PlacementState)
-        events = decide_placement(state, command, self._context(), self._related(state, command))
+        context = self._context()
+        related = self._related(state, command)
+        events = decide_placement(state, command, context, related)
         new_state = _fold(state, events, evolve_placement)
-        self._save(events, [new_state])
+        # STAT-4: a change to who is taught full-time at an unregistered setting is recorded
+        # on the provider too, atomically with the placement's decision.
+        roll = full_time_roll_changes(state, new_state, related.providers, command, context)
+        providers = [_fold(related.providers[e.originator_id], [e], evolve_provider) for e in roll]
+        self._save([*events, *roll], [new_state, *providers])
         return new_state
 
     def _run_provider(self, command: ProviderCommand) -> ProviderState:

@@ -32,6 +32,8 @@ from senad_ap.errors import InvalidInputError, NotFoundError, PolicyViolationErr
 __all__ = [
     "AssessProviderRisk",
     "ConfirmProviderRegistration",
+    "FullTimePupilAdmitted",
+    "FullTimePupilLeft",
     "ProviderCommand",
     "ProviderEvent",
     "ProviderKind",
@@ -112,6 +114,26 @@ class ProviderRiskAssessed(ProviderEvent):
     evidence_for = ("COMM-4",)
 
 
+@attrs.frozen(slots=False, kw_only=True)
+class FullTimePupilAdmitted(ProviderEvent):
+    """A placement started (or was revised) to take full-time education here (STAT-4).
+
+    Recorded only for unregistered providers, in the same transaction as the placement's
+    decision, so the number of full-time pupils there can be counted from the record.
+    """
+
+    placement_id: UUID
+    evidence_for = ("STAT-4",)
+
+
+@attrs.frozen(slots=False, kw_only=True)
+class FullTimePupilLeft(ProviderEvent):
+    """A placement that took full-time education here ended or moved (STAT-4)."""
+
+    placement_id: UUID
+    evidence_for = ("STAT-4",)
+
+
 @attrs.frozen
 class RiskAssessment:
     outcome: RiskOutcome
@@ -141,6 +163,7 @@ class ProviderState:
     urn: str | None = None
     registration_checked_on: date | None = None
     risk_assessment: RiskAssessment | None = None
+    full_time_pupils: frozenset[UUID] = frozenset()
     idempotency: Mapping[str, IdempotencyRecord] = mapping_field()
 
     @property
@@ -291,4 +314,8 @@ def evolve_provider(state: ProviderState | None, event: ProviderEvent) -> Provid
             valid_until=event.valid_until,
         )
         return attrs.evolve(state, risk_assessment=assessment)
+    if isinstance(event, FullTimePupilAdmitted):
+        return attrs.evolve(state, full_time_pupils=state.full_time_pupils | {event.placement_id})
+    if isinstance(event, FullTimePupilLeft):
+        return attrs.evolve(state, full_time_pupils=state.full_time_pupils - {event.placement_id})
     return state

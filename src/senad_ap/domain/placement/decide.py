@@ -112,7 +112,7 @@ def providers_needed(state: PlacementState | None, command: PlacementCommand) ->
         ids.add(command.provider_id)
     if isinstance(command, AgreePlan | RevisePlan):
         ids |= command.plan.provider_ids
-    if isinstance(command, StartPlacement | RevisePlan) and state is not None:
+    if isinstance(command, StartPlacement | RevisePlan | EndPlacement) and state is not None:
         ids |= state.provider_ids
     return ids
 

@@ -1,0 +1,92 @@
+"""Who is taught full-time at each unregistered setting (STAT-4).
+
+A setting that gives full-time education to five or more pupils of compulsory school age (or
+to one with an EHC plan or who is looked after) must be registered as an independent school
+(Education Act 1996 s.463). The per-student half of that rule is checked when a plan is agreed
+and when a placement starts; the head-count half needs every placement at the setting, so the
+provider's record keeps a roll of its full-time pupils. A placement decision that changes the
+roll also records the change on the provider, in the same transaction. The record does not hold
+dates of birth: every student in alternative provision is taken to be of compulsory school age.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from uuid import UUID
+
+import attrs
+
+from senad_ap.domain.base import Command, EventMaker
+from senad_ap.domain.placement.state import PlacementState
+from senad_ap.domain.provider import (
+    FullTimePupilAdmitted,
+    FullTimePupilLeft,
+    ProviderKind,
+    ProviderState,
+)
+from senad_ap.domain.values import Context
+from senad_ap.errors import PolicyViolationError
+
+__all__ = ["RollChange", "full_time_roll_changes", "full_time_settings"]
+
+RollChange = FullTimePupilAdmitted | FullTimePupilLeft
+
+
+def full_time_settings(
+    state: PlacementState | None, providers: Mapping[UUID, ProviderState], context: Context
+) -> frozenset[UUID]:
+    """The unregistered providers where this placement, while running, is taught full-time."""
+    if state is None or state.plan is None or state.started_on is None or state.ended_on:
+        return frozenset()
+    plan = state.plan
+    return frozenset(
+        provider_id
+        for provider_id in plan.provider_ids
+        if provider_id in providers
+        and providers[provider_id].kind is ProviderKind.UNREGISTERED
+        and plan.hours_at(provider_id) >= context.policy.full_time_hours
+    )
+
+
+def full_time_roll_changes(
+    before: PlacementState | None,
+    after: PlacementState,
+    providers: Mapping[UUID, ProviderState],
+    command: Command,
+    context: Context,
+) -> tuple[RollChange, ...]:
+    """The provider events a placement decision implies, or a STAT-4 refusal."""
+    was = full_time_settings(before, providers, context)
+    now = full_time_settings(after, providers, context)
+    events: list[RollChange] = []
+    limit = context.policy.unregistered_full_time_pupils
+    for provider_id in sorted(now - was, key=str):
+        provider = providers[provider_id]
+        others = provider.full_time_pupils - {after.id}
+        if len(others) + 1 >= limit:
+            raise PolicyViolationError(
+                "STAT-4",
+                f"{provider.name} is not a registered school and already gives full-time "
+                f"education to {len(others)} pupils; with this one it would have {limit} or "
+                "more, which only a registered independent school may do.",
+                after.id,
+            )
+        events.append(_stamp(provider, command, context, FullTimePupilAdmitted, after.id))
+    for provider_id in sorted(was - now, key=str):
+        events.append(_stamp(providers[provider_id], command, context, FullTimePupilLeft, after.id))
+    return tuple(events)
+
+
+def _stamp(
+    provider: ProviderState,
+    command: Command,
+    context: Context,
+    event_class: type[FullTimePupilAdmitted] | type[FullTimePupilLeft],
+    placement_id: UUID,
+) -> RollChange:
+    # The idempotency key belongs to the placement's command; the placement's record answers
+    # retries, so the provider's event does not carry it.
+    keyless = attrs.evolve(command, idempotency_key=None)
+    return EventMaker(provider.id, provider.version, keyless, context)(
+        event_class, placement_id=placement_id
+    )
