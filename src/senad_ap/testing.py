@@ -12,17 +12,18 @@ calls ``_hypothesis_setup_hook``, so ``st.from_type(Plan)``, ``st.from_type(Obje
 ``st.from_type(AttendanceCode)`` give valid values with no import from this module.
 
 Histories are dated relative to a fixed "now" (``HISTORY_NOW`` unless you pass another), so run
-them with a clock that stands at that moment::
+them with a clock that stands at that moment:
 
-    from hypothesis import given
-    from senad_ap import AlternativeProvision
-    from senad_ap.testing import HISTORY_NOW, clock_at, valid_histories
-
-    @given(valid_histories())
-    def test_every_valid_history_is_accepted(history):
-        app = AlternativeProvision.in_memory(clock=clock_at(HISTORY_NOW))
-        for command in history:
-            app.execute(command)
+>>> from hypothesis import given, settings
+>>> from senad_ap import AlternativeProvision
+>>> from senad_ap.testing import HISTORY_NOW, clock_at, valid_histories
+>>> @settings(max_examples=5)
+... @given(valid_histories())
+... def test_every_valid_history_is_accepted(history):
+...     app = AlternativeProvision.in_memory(clock=clock_at(HISTORY_NOW))
+...     for command in history:
+...         app.execute(command)
+>>> test_every_valid_history_is_accepted()
 
 Command strategies take their arguments either as plain values or as strategies (for example
 ``actor=head`` or ``actor=actors(role=Role.HEAD_TEACHER)``); an argument left out is drawn.
@@ -39,8 +40,6 @@ from typing import TypeVar
 from uuid import UUID
 
 import attrs
-from hypothesis import strategies as st
-from hypothesis.errors import InvalidArgument
 
 from senad_ap.domain.attendance_codes import AttendanceCode, Session
 from senad_ap.domain.base import Command
@@ -90,6 +89,25 @@ from senad_ap.domain.provider import (
 )
 from senad_ap.domain.school import AppointDelegate
 from senad_ap.domain.values import Actor, Destination, PolicyParameters, Role, Weekday
+
+
+def _hypothesis_setup_hook() -> None:
+    """Make ``st.from_type`` give valid values of the public value types.
+
+    Hypothesis calls this through the ``hypothesis`` entry point in ``pyproject.toml`` when it
+    is imported. It is defined before this module imports Hypothesis: when this module is
+    imported first, Hypothesis loads its plugins while the module is half loaded, finds this
+    hook and calls it too early; the registration then happens as the module finishes
+    loading (its last line).
+    """
+    register = globals().get("_register_types")
+    if register is not None:
+        register()
+
+
+# Imported after the hook on purpose (see the hook's docstring).
+from hypothesis import strategies as st  # noqa: E402
+from hypothesis.errors import InvalidArgument  # noqa: E402
 
 __all__ = [
     "HISTORY_NOW",
@@ -297,13 +315,19 @@ def attendance_codes(
 def _attendance_codes(
     session: Session | None, attending: bool | None
 ) -> st.SearchStrategy[AttendanceCode]:
-    codes = [
+    return st.sampled_from(_attendance_code_list(session, attending))
+
+
+@functools.cache
+def _attendance_code_list(
+    session: Session | None, attending: bool | None
+) -> tuple[AttendanceCode, ...]:
+    return tuple(
         code
         for code in AttendanceCode
         if (session is None or code.meaning.only_session in (None, session))
         and (attending is None or code.means_attending_the_placement is attending)
-    ]
-    return st.sampled_from(codes)
+    )
 
 
 def attendance_marks(
@@ -658,9 +682,9 @@ def provider_commands(
 
 
 # --------------------------------------------------------------------------- placement commands
-Actors = Actor | st.SearchStrategy[Actor] | None
-Days = date | st.SearchStrategy[date] | None
-Ids = UUID | st.SearchStrategy[UUID] | None
+_Actors = Actor | st.SearchStrategy[Actor] | None
+_Days = date | st.SearchStrategy[date] | None
+_Ids = UUID | st.SearchStrategy[UUID] | None
 
 
 def _school_staff() -> st.SearchStrategy[Actor]:
@@ -675,9 +699,9 @@ def _heads() -> st.SearchStrategy[Actor]:
 def open_placement_commands(
     draw: st.DrawFn,
     *,
-    placement_id: Ids = None,
-    actor: Actors = None,
-    on: Days = None,
+    placement_id: _Ids = None,
+    actor: _Actors = None,
+    on: _Days = None,
     setting: Setting | None = None,
     provider_id: UUID | None = None,
     residential: bool | None = None,
@@ -723,7 +747,7 @@ def open_placement_commands(
 
 
 def assess_needs_commands(
-    *, placement_id: Ids = None, actor: Actors = None, on: Days = None
+    *, placement_id: _Ids = None, actor: _Actors = None, on: _Days = None
 ) -> st.SearchStrategy[AssessNeeds]:
     """``AssessNeeds`` commands: the areas of need, a summary and barriers (PLAN-1, AIM-2)."""
     return st.builds(
@@ -741,9 +765,9 @@ def assess_needs_commands(
 def agree_plan_commands(
     draw: st.DrawFn,
     *,
-    placement_id: Ids = None,
-    actor: Actors = None,
-    on: Days = None,
+    placement_id: _Ids = None,
+    actor: _Actors = None,
+    on: _Days = None,
     provider_ids: Sequence[UUID] = (),
     full_time: bool = True,
     residential: bool = False,
@@ -770,9 +794,9 @@ def agree_plan_commands(
 def revise_plan_commands(
     draw: st.DrawFn,
     *,
-    placement_id: Ids = None,
-    actor: Actors = None,
-    on: Days = None,
+    placement_id: _Ids = None,
+    actor: _Actors = None,
+    on: _Days = None,
     provider_ids: Sequence[UUID] = (),
     full_time: bool = True,
     residential: bool = False,
@@ -799,9 +823,9 @@ def revise_plan_commands(
 
 def give_consent_commands(
     *,
-    placement_id: Ids = None,
-    actor: Actors = None,
-    on: Days = None,
+    placement_id: _Ids = None,
+    actor: _Actors = None,
+    on: _Days = None,
     party: ConsentParty | st.SearchStrategy[ConsentParty] | None = None,
 ) -> st.SearchStrategy[GiveConsent]:
     """``GiveConsent`` commands: the placing authority's consent or the parents' (INFO-2)."""
@@ -818,9 +842,9 @@ def give_consent_commands(
 
 def withdraw_consent_commands(
     *,
-    placement_id: Ids = None,
-    actor: Actors = None,
-    on: Days = None,
+    placement_id: _Ids = None,
+    actor: _Actors = None,
+    on: _Days = None,
     party: ConsentParty | st.SearchStrategy[ConsentParty] | None = None,
 ) -> st.SearchStrategy[WithdrawConsent]:
     """``WithdrawConsent`` commands; accepted only where that party's consent is on record."""
@@ -835,7 +859,7 @@ def withdraw_consent_commands(
 
 
 def share_information_commands(
-    *, placement_id: Ids = None, actor: Actors = None, on: Days = None
+    *, placement_id: _Ids = None, actor: _Actors = None, on: _Days = None
 ) -> st.SearchStrategy[ShareInformation]:
     """``ShareInformation`` commands: with whom, and what it covered (INFO-1, INFO-3)."""
     return st.builds(
@@ -853,7 +877,7 @@ def share_information_commands(
 
 @st.composite
 def medical_exemption_commands(
-    draw: st.DrawFn, *, placement_id: Ids = None, actor: Actors = None, on: Days = None
+    draw: st.DrawFn, *, placement_id: _Ids = None, actor: _Actors = None, on: _Days = None
 ) -> RecordMedicalExemption:
     """``RecordMedicalExemption`` commands with a review date after the day (PLAN-2, STAT-6)."""
     day = draw(_days(on))
@@ -867,7 +891,7 @@ def medical_exemption_commands(
 
 
 def start_placement_commands(
-    *, placement_id: Ids = None, actor: Actors = None, on: Days = None
+    *, placement_id: _Ids = None, actor: _Actors = None, on: _Days = None
 ) -> st.SearchStrategy[StartPlacement]:
     """``StartPlacement`` commands (the Head Teacher's by default)."""
     return st.builds(
@@ -882,9 +906,9 @@ def start_placement_commands(
 def record_attendance_commands(
     draw: st.DrawFn,
     *,
-    placement_id: Ids = None,
-    actor: Actors = None,
-    on: Days = None,
+    placement_id: _Ids = None,
+    actor: _Actors = None,
+    on: _Days = None,
     session: Session | None = None,
     attending: bool | None = None,
 ) -> RecordAttendance:
@@ -904,9 +928,9 @@ def record_attendance_commands(
 def correct_attendance_commands(
     draw: st.DrawFn,
     *,
-    placement_id: Ids = None,
-    actor: Actors = None,
-    on: Days = None,
+    placement_id: _Ids = None,
+    actor: _Actors = None,
+    on: _Days = None,
     session: Session | None = None,
     replacing: AttendanceCode | None = None,
     attending: bool | None = None,
@@ -930,9 +954,9 @@ def correct_attendance_commands(
 def review_progress_commands(
     draw: st.DrawFn,
     *,
-    placement_id: Ids = None,
-    actor: Actors = None,
-    on: Days = None,
+    placement_id: _Ids = None,
+    actor: _Actors = None,
+    on: _Days = None,
     references: Sequence[str] = (),
 ) -> ReviewProgress:
     """``ReviewProgress`` commands rating some of the plan's objectives, by ``references``
@@ -962,7 +986,7 @@ def review_progress_commands(
 
 
 def reintegration_criteria_commands(
-    *, placement_id: Ids = None, actor: Actors = None, on: Days = None
+    *, placement_id: _Ids = None, actor: _Actors = None, on: _Days = None
 ) -> st.SearchStrategy[AgreeReintegrationCriteria]:
     """``AgreeReintegrationCriteria`` commands: how readiness to return is judged (COMM-8)."""
     return st.builds(
@@ -978,9 +1002,9 @@ def reintegration_criteria_commands(
 def reintegration_assessment_commands(
     draw: st.DrawFn,
     *,
-    placement_id: Ids = None,
-    actor: Actors = None,
-    on: Days = None,
+    placement_id: _Ids = None,
+    actor: _Actors = None,
+    on: _Days = None,
     criteria: Sequence[str] = (),
 ) -> AssessReintegration:
     """``AssessReintegration`` commands meeting some of the agreed ``criteria`` (COMM-8)."""
@@ -996,7 +1020,7 @@ def reintegration_assessment_commands(
 
 
 def reintegration_support_commands(
-    *, placement_id: Ids = None, actor: Actors = None, on: Days = None
+    *, placement_id: _Ids = None, actor: _Actors = None, on: _Days = None
 ) -> st.SearchStrategy[AgreeReintegrationSupport]:
     """``AgreeReintegrationSupport`` commands: the package of support to return (COMM-8)."""
     return st.builds(
@@ -1009,7 +1033,7 @@ def reintegration_support_commands(
 
 
 def end_placement_commands(
-    *, placement_id: Ids = None, actor: Actors = None, on: Days = None
+    *, placement_id: _Ids = None, actor: _Actors = None, on: _Days = None
 ) -> st.SearchStrategy[EndPlacement]:
     """``EndPlacement`` commands naming where the student goes next (AIM-4)."""
     return st.builds(
@@ -1174,46 +1198,32 @@ def valid_histories(
     school_days_marked = 0
     last = started
     day = started
+    register_takers = _register_takers(recorders, school, plan, at_provider)
     while day <= today and school_days_marked < max_school_days:
-        providers = plan.provider_ids | ({at_provider} if at_provider is not None else set())
-        provider_staff = [
-            Actor(id=f"tutor-{provider_id.hex[:6]}", role=Role.PROVIDER_STAFF, school_id=school,
-                  provider_id=provider_id)
-            for provider_id in sorted(providers, key=str)
-        ]  # fmt: skip
-        register_takers = st.sampled_from([*recorders, *provider_staff])
         suspended = bool(withdrawn) and is_outside(plan)
         attending = False if suspended else None
         if Weekday.of(day) in plan.school_days:
             school_days_marked += 1
             marked: list[tuple[Session, AttendanceCode]] = []
+            # Made directly rather than by record_attendance_commands: this loop draws most
+            # of a history, and fewer, cached strategies keep it quick.
             for session in Session:
                 if not _sometimes(draw, 10):
-                    mark = draw(
-                        record_attendance_commands(
-                            placement_id=placement_id,
-                            on=day,
-                            actor=register_takers,
-                            session=session,
-                            attending=attending,
-                        )
-                    )
-                    history.append(mark)
-                    marked.append((mark.session, mark.code))
+                    code = draw(_attendance_codes(session, attending))
+                    history.append(
+                        RecordAttendance(actor=draw(register_takers), effective_on=day,
+                                         placement_id=placement_id, session=session, code=code)
+                    )  # fmt: skip
+                    marked.append((session, code))
             if marked and _sometimes(draw, 5):
-                session, code = draw(st.sampled_from(marked))
+                session, code = marked[draw(_up_to(len(marked) - 1))]
+                options = [c for c in _attendance_code_list(session, attending) if c is not code]
+                corrected = options[draw(_up_to(len(options) - 1))]
                 history.append(
-                    draw(
-                        correct_attendance_commands(
-                            placement_id=placement_id,
-                            on=day,
-                            actor=register_takers,
-                            session=session,
-                            replacing=code,
-                            attending=attending,
-                        )
-                    )
-                )
+                    CorrectAttendance(actor=draw(register_takers), effective_on=day,
+                                      placement_id=placement_id, session=session, code=corrected,
+                                      reason=draw(_texts()))
+                )  # fmt: skip
             last = day
         if _sometimes(draw, 6):
             history.append(
@@ -1260,6 +1270,7 @@ def valid_histories(
             # A running placement moved to an outside setting needs both consents (INFO-2).
             if given == set(ConsentParty) or not is_outside(revision):
                 plan = revision
+                register_takers = _register_takers(recorders, school, plan, at_provider)
                 history.append(
                     RevisePlan(actor=draw(decider), effective_on=day, placement_id=placement_id,
                                plan=plan, reason=draw(_texts()))
@@ -1303,6 +1314,19 @@ def valid_histories(
     return _with_idempotency_keys(draw, history)
 
 
+def _register_takers(
+    recorders: list[Actor], school: str, plan: Plan, at_provider: UUID | None
+) -> st.SearchStrategy[Actor]:
+    """School staff, and the staff of each provider the placement uses."""
+    providers = plan.provider_ids | ({at_provider} if at_provider is not None else set())
+    provider_staff = [
+        Actor(id=f"tutor-{provider_id.hex[:6]}", role=Role.PROVIDER_STAFF, school_id=school,
+              provider_id=provider_id)
+        for provider_id in sorted(providers, key=str)
+    ]  # fmt: skip
+    return st.sampled_from([*recorders, *provider_staff])
+
+
 def _with_idempotency_keys(draw: st.DrawFn, history: list[Command]) -> list[Command]:
     if not draw(st.booleans()):
         return history
@@ -1315,14 +1339,13 @@ def _with_idempotency_keys(draw: st.DrawFn, history: list[Command]) -> list[Comm
 
 
 # --------------------------------------------------------------------------- st.from_type
-def _hypothesis_setup_hook() -> None:
-    """Make ``st.from_type`` give valid values of the public value types.
-
-    Hypothesis calls this through the ``hypothesis`` entry point in ``pyproject.toml``.
-    """
+def _register_types() -> None:
     st.register_type_strategy(Plan, plans())
     st.register_type_strategy(Objective, objectives())
     st.register_type_strategy(WeeklyHours, weekly_hours())
     st.register_type_strategy(Actor, actors())
     st.register_type_strategy(ObjectiveProgress, objective_progress())
     st.register_type_strategy(AttendanceCode, attendance_codes())
+
+
+_register_types()
