@@ -152,7 +152,7 @@ HISTORY_NOW = datetime(2025, 7, 18, 15, 30, tzinfo=UTC)
 
 _FULL_TIME_HOURS = PolicyParameters().full_time_hours
 # A plan counts at most this many hours a day across all settings, in quarter hours.
-_MOST_QUARTERS_A_DAY = int(PolicyParameters().max_weekly_hours_per_day * 4)
+_MOST_QUARTERS_A_DAY = int(PolicyParameters().max_hours_per_day * 4)
 
 
 # --------------------------------------------------------------------------- the clock

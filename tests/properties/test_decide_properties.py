@@ -125,14 +125,13 @@ class Record:
 def records_and_commands(draw: st.DrawFn) -> tuple[Record, PlacementCommand]:
     """A record part-way through a valid history, and a command (good or bad) for it."""
     history = draw(valid_histories(school_id=SCHOOL, max_school_days=4))
-    opened = next(i for i, c in enumerate(history) if isinstance(c, OpenPlacement))
+    opening = next(c for c in history if isinstance(c, OpenPlacement))
     # Mostly a record where the placement is open (at any stage after), now and then before.
-    first = 0 if draw(st.integers(0, 9)) == 0 else opened + 1
+    first = 0 if draw(st.integers(0, 9)) == 0 else history.index(opening) + 1
     record = Record()
     for command in history[: draw(st.integers(first, len(history)))]:
         record.apply(command)
-    placement_id = history[opened].placement_id  # type: ignore[attr-defined]
-    return record, draw(placement_commands(record, placement_id))
+    return record, draw(placement_commands(record, opening.placement_id))
 
 
 # --------------------------------------------------------------------------- any command
@@ -155,9 +154,9 @@ def who(record: Record, placement_id: UUID) -> st.SearchStrategy[Actor]:
     return st.sampled_from(people)
 
 
-DAYS = st.dates(TODAY - timedelta(days=120), TODAY + timedelta(days=10)) | st.just(
-    TODAY + timedelta(days=400)
-)
+# From four months ago to ten days ahead, and now and then further ahead than any decision
+# may be dated.
+DAYS = st.integers(-120, 11).map(lambda days: TODAY + timedelta(days=400 if days == 11 else days))
 
 
 def placement_commands(record: Record, placement_id: UUID) -> st.SearchStrategy[PlacementCommand]:

@@ -35,6 +35,7 @@ from senad_ap.domain.provider import (
     ConfirmProviderRegistration,
     RiskOutcome,
 )
+from senad_ap.domain.validation import check_text
 from senad_ap.domain.values import Actor, Role, Weekday
 from senad_ap.errors import InvalidInputError
 from tests.unit.builders import (
@@ -424,3 +425,17 @@ def test_readiness_met_against_criteria_never_agreed_is_refused() -> None:
         decide_placement(started(), command, context(), related())
 
     assert refused.value.field == "criteria_met"
+
+
+def test_text_with_a_broken_character_is_refused() -> None:
+    with pytest.raises(InvalidInputError) as refused:
+        check_text("Room \ud800", "location", 300, "location")
+
+    assert refused.value.field == "location"
+
+
+def test_student_reference_with_a_trailing_newline_is_refused() -> None:
+    with pytest.raises(InvalidInputError) as refused:
+        attrs.evolve(open_command(), student_reference="STU-1\n")
+
+    assert refused.value.field == "student_reference"

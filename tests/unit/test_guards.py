@@ -5,7 +5,7 @@ A refusal is a ``PolicyViolationError`` naming the rule, and ``decide`` returns 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -622,3 +622,33 @@ def test_plan_2_refuses_full_time_reached_with_more_hours_a_day_than_allowed() -
 
     with pytest.raises(InvalidInputError):
         decide_placement(opened(), agree_command(plan(monday)), context(), related(outside))
+
+
+def test_info_2_refuses_attending_between_two_withdrawals() -> None:
+    state = apply(outside_started(), withdraw_command(ConsentParty.PARENTS, on=A_SCHOOL_DAY))
+    later = A_SCHOOL_DAY + timedelta(days=2)
+    state = apply(state, withdraw_command(ConsentParty.PLACING_AUTHORITY, on=later))
+
+    with pytest.raises(PolicyViolationError) as refused:
+        apply(state, record_command(A_SCHOOL_DAY + timedelta(days=1)))
+
+    assert refused.value.rule_id == "INFO-2"
+
+
+def test_info_2_refuses_attending_in_a_withdrawn_spell_after_consent_is_given_again() -> None:
+    state = apply(outside_started(), withdraw_command(ConsentParty.PARENTS, on=A_SCHOOL_DAY))
+    state = apply(state, consent_command(ConsentParty.PARENTS, on=A_SCHOOL_DAY + timedelta(days=2)))
+
+    with pytest.raises(PolicyViolationError) as refused:
+        apply(state, record_command(A_SCHOOL_DAY + timedelta(days=1)))
+
+    assert refused.value.rule_id == "INFO-2"
+
+
+def test_info_2_allows_attending_after_consent_is_given_again() -> None:
+    state = apply(outside_started(), withdraw_command(ConsentParty.PARENTS, on=A_SCHOOL_DAY))
+    state = apply(state, consent_command(ConsentParty.PARENTS, on=A_SCHOOL_DAY + timedelta(days=1)))
+
+    marked = apply(state, record_command(A_SCHOOL_DAY + timedelta(days=2)))
+
+    assert marked.version == state.version + 1

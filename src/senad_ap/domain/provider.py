@@ -194,7 +194,7 @@ class ConfirmProviderRegistration(ProviderCommand):
     evidence_reference: str = attrs.field(validator=non_empty_text("evidence reference", 200))
 
     def __attrs_post_init__(self) -> None:
-        if not _URN.match(self.urn):
+        if not _URN.fullmatch(self.urn):
             raise InvalidInputError(
                 f"A DfE URN has 6 digits (a UKPRN 8); {self.urn!r} is neither.", field="urn"
             )

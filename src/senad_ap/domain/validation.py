@@ -62,6 +62,8 @@ def check_text(value: object, label: str, max_length: int, field: str | None = N
         )
     if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in text):
         raise InvalidInputError(f"The {label} contains control characters.", field=field)
+    if any(unicodedata.category(ch) == "Cs" for ch in text):
+        raise InvalidInputError(f"The {label} is not valid text (a broken character).", field=field)
     return text
 
 

@@ -124,7 +124,7 @@ class PolicyParameters:
     full_time_hours: Decimal = Decimal("32.5")
     unregistered_full_time_pupils: int = 5
     max_days_ahead: int = 366
-    max_weekly_hours_per_day: Decimal = Decimal("12")
+    max_hours_per_day: Decimal = Decimal("12")
 
 
 @attrs.frozen

@@ -51,7 +51,7 @@ _STUDENT_REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
 
 
 def _student_reference(_: object, __: attrs.Attribute[str], value: str) -> None:
-    if not isinstance(value, str) or not _STUDENT_REFERENCE.match(value):
+    if not isinstance(value, str) or not _STUDENT_REFERENCE.fullmatch(value):
         raise InvalidInputError(
             "The student reference must be a pseudonymous code (letters, digits, '.', '_', "
             "'/', '-'; no spaces; at most 64 characters), never the student's name.",

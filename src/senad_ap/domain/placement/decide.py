@@ -384,7 +384,7 @@ def _check_plan(
                 state.id,
             )
         _check_childrens_home(entry.setting, state.residential)
-    most = context.policy.max_weekly_hours_per_day
+    most = context.policy.max_hours_per_day
     for day in plan.days_covered():
         hours = sum((e.hours for e in plan.weekly_pattern if e.day is day), Decimal(0))
         if hours > most:
@@ -534,11 +534,12 @@ def _check_mark(
             state.id,
         )
     # INFO-2: withdrawn consent suspends an outside placement.
-    suspended = state.suspended_since
-    if suspended is not None and day >= suspended and command.code.means_attending_the_placement:
+    missing = state.consents_missing_on(day)
+    if missing and command.code.means_attending_the_placement:
+        parties = " and ".join(party.value for party in missing)
         raise PolicyViolationError(
             "INFO-2",
-            f"Consent for this outside placement was withdrawn on {suspended.isoformat()}, so "
-            "the student cannot be recorded as attending it.",
+            f"On {day.isoformat()} the consent of {parties} to this outside placement had been "
+            "withdrawn, so the student cannot be recorded as attending it.",
             state.id,
         )

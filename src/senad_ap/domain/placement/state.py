@@ -42,6 +42,7 @@ from senad_ap.domain.values import Destination, mapping_field
 __all__ = [
     "AttendanceMark",
     "Consent",
+    "ConsentChange",
     "MedicalExemption",
     "PlacementState",
     "PlacementStatus",
@@ -75,6 +76,15 @@ class AttendanceMark:
 
 @attrs.frozen
 class Consent:
+    given: bool
+    on: date
+
+
+@attrs.frozen
+class ConsentChange:
+    """One consent given or withdrawn, in the order it was recorded (INFO-2)."""
+
+    party: ConsentParty
     given: bool
     on: date
 
@@ -118,6 +128,7 @@ class PlacementState:
     plan_revised_on: date | None = None
     plan_outside_provider_ids: tuple[UUID, ...] = ()
     consents: Mapping[ConsentParty, Consent] = mapping_field()
+    consent_changes: tuple[ConsentChange, ...] = ()
     information_shared: Mapping[InformationParty, date] = mapping_field()
     medical_exemption: MedicalExemption | None = None
     started_on: date | None = None
@@ -146,6 +157,20 @@ class PlacementState:
         """Uses an outside delivery party (INFO-2)."""
         return self.opened_outside or bool(self.plan_outside_provider_ids)
 
+    def consents_missing_on(self, day: date) -> tuple[ConsentParty, ...]:
+        """The parties whose consent was withdrawn and not in force on ``day`` (INFO-2).
+
+        For each party, the last recorded change that had taken effect by ``day`` decides, so
+        a withdrawal suspends the days after it even once consent is given again later.
+        """
+        if not self.is_outside:
+            return ()
+        latest: dict[ConsentParty, bool] = {}
+        for change in self.consent_changes:
+            if change.on <= day:
+                latest[change.party] = change.given
+        return tuple(party for party in ConsentParty if latest.get(party) is False)
+
     def consent_given(self, party: ConsentParty) -> bool:
         consent = self.consents.get(party)
         return consent is not None and consent.given
@@ -155,8 +180,9 @@ class PlacementState:
         """The day consent was withdrawn, while an outside placement stays without it (INFO-2)."""
         if not self.is_outside:
             return None
+        # The earliest standing withdrawal: from then on at least one consent was missing.
         withdrawn = [c.on for c in self.consents.values() if not c.given]
-        return max(withdrawn) if withdrawn else None
+        return min(withdrawn) if withdrawn else None
 
     @property
     def status(self) -> PlacementStatus:
@@ -219,8 +245,12 @@ def evolve_placement(state: PlacementState | None, event: PlacementEvent) -> Pla
                 plan_outside_provider_ids=event.outside_provider_ids,
             )
         case ConsentGiven() | ConsentWithdrawn():
-            consent = Consent(given=isinstance(event, ConsentGiven), on=on)
-            return attrs.evolve(state, consents={**state.consents, event.party: consent})
+            given = isinstance(event, ConsentGiven)
+            return attrs.evolve(
+                state,
+                consents={**state.consents, event.party: Consent(given=given, on=on)},
+                consent_changes=(*state.consent_changes, ConsentChange(event.party, given, on)),
+            )
         case InformationShared():
             shared = {**state.information_shared, event.party: on}
             return attrs.evolve(state, information_shared=shared)
