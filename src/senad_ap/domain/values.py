@@ -118,6 +118,8 @@ class PolicyParameters:
     ``unregistered_full_time_pupils``: how many full-time pupils of compulsory school age make
     a setting an independent school that must be registered (STAT-4).
     ``max_days_ahead``: how far in the future a decision may take effect.
+    ``max_hours_per_day``: the most hours a plan may count on one day, across all settings,
+    so that full-time provision (PLAN-2) cannot be reached with an impossible day.
     """
 
     version: str = POLICY_VERSION
