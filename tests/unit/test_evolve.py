@@ -35,6 +35,12 @@ from senad_ap.domain.plan import (
     ProgressRating,
     Setting,
 )
+from senad_ap.domain.provider import (
+    ProviderKind,
+    RegisterProvider,
+    decide_provider,
+    evolve_provider,
+)
 from senad_ap.domain.values import Destination
 from tests.unit.builders import (
     A_SCHOOL_DAY,
@@ -355,3 +361,17 @@ def test_idempotency_records_of_earlier_commands_are_kept() -> None:
     state = apply(apply(started(), first), second)
 
     assert sorted(state.idempotency) == ["am", "pm"]
+
+
+def test_provider_staffing_and_qualifications_are_kept_for_qual_3() -> None:
+    command = RegisterProvider(
+        actor=HEAD, effective_on=OPENED_ON, provider_id=PROVIDER_ID, name="Riverside College",
+        kind=ProviderKind.FE_COLLEGE, delivers_accredited_education=True,
+        staffing="Two qualified teachers; English and maths specialists",
+    )  # fmt: skip
+
+    (event,) = decide_provider(None, command, context(OPENED_ON), None)
+
+    assert evolve_provider(None, event).staffing == (
+        "Two qualified teachers; English and maths specialists"
+    )

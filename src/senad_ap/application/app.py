@@ -293,16 +293,19 @@ class AlternativeProvision(Application[UUID]):
     # ----------------------------------------------------------------- provider decisions
     def register_provider(
         self, *, name: str, kind: ProviderKind, delivers_accredited_education: bool,
-        sites: Sequence[str] = (), actor: Actor, on: date | None = None,
-        idempotency_key: str | None = None,
+        sites: Sequence[str] = (), staffing: str | None = None, actor: Actor,
+        on: date | None = None, idempotency_key: str | None = None,
     ) -> ProviderState:  # fmt: skip
-        """Add a provider (a setting a placement may use). Returns it, with its new ``id``."""
+        """Add a provider (a setting a placement may use). Returns it, with its new ``id``.
+
+        ``staffing``: the staff and qualifications it offers (QUAL-3), where known.
+        """
         provider_id = self._new_id("provider", actor, idempotency_key)
         return self._provider(
             RegisterProvider,
             actor=actor, on=on, idempotency_key=idempotency_key, provider_id=provider_id,
             name=name, kind=kind, delivers_accredited_education=delivers_accredited_education,
-            sites=tuple(sites) if isinstance(sites, list) else sites,
+            sites=tuple(sites) if isinstance(sites, list) else sites, staffing=staffing,
         )  # fmt: skip
 
     def confirm_provider_registration(

@@ -25,7 +25,7 @@ from senad_ap.domain.base import (
     check_effective_on,
 )
 from senad_ap.domain.school import SchoolState
-from senad_ap.domain.validation import checked, items_of, non_empty_text
+from senad_ap.domain.validation import checked, items_of, non_empty_text, optional_text
 from senad_ap.domain.values import Context, mapping_field
 from senad_ap.errors import InvalidInputError, NotFoundError, PolicyViolationError
 
@@ -91,7 +91,9 @@ class ProviderRegistered(ProviderEvent):
     kind: ProviderKind
     delivers_accredited_education: bool
     sites: tuple[str, ...]
-    evidence_for = ("LOC-1",)
+    #: Staffing and qualifications the provider offers (QUAL-3), where recorded.
+    staffing: str | None = None
+    evidence_for = ("LOC-1", "QUAL-3")
 
 
 @attrs.frozen(slots=False, kw_only=True)
@@ -160,6 +162,7 @@ class ProviderState:
     delivers_accredited_education: bool
     sites: tuple[str, ...]
     registered_by_school: str
+    staffing: str | None = None
     urn: str | None = None
     registration_checked_on: date | None = None
     risk_assessment: RiskAssessment | None = None
@@ -185,6 +188,9 @@ class RegisterProvider(ProviderCommand):
         validator=checked("delivers accredited education", bool)
     )
     sites: tuple[str, ...] = attrs.field(default=(), validator=items_of("sites", str, max_items=50))
+    staffing: str | None = attrs.field(
+        default=None, validator=optional_text("staffing and qualifications")
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -251,6 +257,7 @@ def decide_provider(
                 kind=command.kind,
                 delivers_accredited_education=command.delivers_accredited_education,
                 sites=command.sites,
+                staffing=command.staffing,
             ),
         )
     if state is None:
@@ -298,6 +305,7 @@ def evolve_provider(state: ProviderState | None, event: ProviderEvent) -> Provid
             delivers_accredited_education=event.delivers_accredited_education,
             sites=event.sites,
             registered_by_school=event.actor.school_id,
+            staffing=event.staffing,
         )
         return advance(state, event)
     if state is None:
