@@ -67,7 +67,6 @@ def test_domain_doc_names_every_public_command_method() -> None:
         for name, value in vars(AlternativeProvision).items()
         if callable(value)
         and not name.startswith("_")
-        and name != "register_transcodings"  # eventsourcing's hook, not a command
         and name.split("_")[0]
         in {"open", "assess", "agree", "revise", "give", "withdraw", "share", "record",
             "start", "correct", "review", "end", "register", "confirm", "appoint", "revoke",

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
+from uuid import UUID
 
 import pytest
 
@@ -310,6 +312,21 @@ def test_key_of_a_refused_command_can_be_used_for_the_corrected_command(
     assert result.plan_revised_on == OPENED_ON
 
 
+def parents_consent(
+    app: AlternativeProvision, placement_id: UUID, on: date | None = None
+) -> PlacementState:
+    """The parents' consent, sent with the test's idempotency key (dated today unless ``on``)."""
+    return app.give_consent(
+        placement_id,
+        party=ConsentParty.PARENTS,
+        given_by="Mrs Parent",
+        evidence_reference="signed form",
+        actor=STAFF,
+        on=on,
+        idempotency_key=KEY,
+    )
+
+
 def test_retry_after_midnight_of_a_command_without_a_date_returns_the_first_result(
     app: AlternativeProvision, clock: Clock
 ) -> None:
@@ -317,14 +334,7 @@ def test_retry_after_midnight_of_a_command_without_a_date_returns_the_first_resu
     clock.now = clock.now.replace(hour=23, minute=59)
 
     def consent() -> PlacementState:
-        return app.give_consent(
-            placement_id,
-            party=ConsentParty.PARENTS,
-            given_by="Mrs Parent",
-            evidence_reference="signed form",
-            actor=STAFF,
-            idempotency_key=KEY,
-        )
+        return parents_consent(app, placement_id)
 
     first = consent()
     clock.advance(hours=1)
@@ -338,14 +348,7 @@ def test_retry_later_the_same_day_of_a_command_without_a_date_returns_the_first_
     placement_id = open_outside_placement(app).placement.id
 
     def consent() -> PlacementState:
-        return app.give_consent(
-            placement_id,
-            party=ConsentParty.PARENTS,
-            given_by="Mrs Parent",
-            evidence_reference="signed form",
-            actor=STAFF,
-            idempotency_key=KEY,
-        )
+        return parents_consent(app, placement_id)
 
     first = consent()
     clock.advance(hours=3)
@@ -359,15 +362,7 @@ def test_retry_with_same_key_and_explicit_date_on_a_later_day_returns_the_first_
     placement_id = open_outside_placement(app).placement.id
 
     def consent() -> PlacementState:
-        return app.give_consent(
-            placement_id,
-            party=ConsentParty.PARENTS,
-            given_by="Mrs Parent",
-            evidence_reference="signed form",
-            actor=STAFF,
-            on=OPENED_ON,
-            idempotency_key=KEY,
-        )
+        return parents_consent(app, placement_id, on=OPENED_ON)
 
     first = consent()
     clock.advance(days=1)

@@ -41,7 +41,7 @@ from senad_ap.domain.provider import (
     decide_provider,
     evolve_provider,
 )
-from senad_ap.domain.values import Destination
+from senad_ap.domain.values import Destination, Weekday
 from tests.unit.builders import (
     A_SCHOOL_DAY,
     FULL_TIME_DAY,
@@ -375,3 +375,9 @@ def test_provider_staffing_and_qualifications_are_kept_for_qual_3() -> None:
     assert evolve_provider(None, event).staffing == (
         "Two qualified teachers; English and maths specialists"
     )
+
+
+def test_plan_names_the_school_days_it_leaves_uncovered_for_pt_2() -> None:
+    three_days = week(FULL_TIME_DAY, Setting.ON_SITE)[:3]
+
+    assert plan(three_days).days_not_covered() == (Weekday.THURSDAY, Weekday.FRIDAY)

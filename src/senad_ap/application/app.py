@@ -21,7 +21,6 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import EventSourcingError
 from eventsourcing.persistence import (
     IntegrityError,
-    JSONTranscoder,
     Mapper,
     PersistenceError,
     Transcoder,
@@ -246,9 +245,6 @@ class AlternativeProvision(Application[UUID]):
 
     def construct_transcoder(self) -> Transcoder:
         return JSONBytes()
-
-    def register_transcodings(self, transcoder: JSONTranscoder) -> None:  # pragma: no cover
-        """Not used: the typed mapper needs no transcodings."""
 
     # ----------------------------------------------------------------- school decisions
     def appoint_delegate(

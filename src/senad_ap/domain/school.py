@@ -86,11 +86,6 @@ class SchoolState:
     inspectors: Mapping[str, date] = mapping_field()
     idempotency: Mapping[str, IdempotencyRecord] = mapping_field()
 
-    def holds_head_authority(self, actor: Actor) -> bool:
-        return actor.school_id == self.school_id and (
-            actor.role is Role.HEAD_TEACHER or actor.id in self.delegates
-        )
-
     def inspector_may_read(self, actor: Actor, today: date) -> bool:
         until = self.inspectors.get(actor.id)
         return actor.role is Role.INSPECTOR and until is not None and today <= until
