@@ -52,7 +52,13 @@ from senad_ap.domain.provider import (
     ProviderState,
     RiskOutcome,
 )
-from senad_ap.domain.school import DelegateAppointed, InspectorAccessGranted, SchoolState
+from senad_ap.domain.school import (
+    DelegateAppointed,
+    InspectorAccessGranted,
+    SchoolState,
+    Term,
+    TermRecorded,
+)
 from senad_ap.domain.values import (
     POLICY_VERSION,
     Actor,
@@ -141,6 +147,8 @@ __all__ = [
     "Session",
     "Setting",
     "StoreError",
+    "Term",
+    "TermRecorded",
     "Weekday",
     "WeeklyHours",
 ]

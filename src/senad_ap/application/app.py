@@ -77,6 +77,7 @@ from senad_ap.domain.provider import (
 from senad_ap.domain.school import (
     AppointDelegate,
     GrantInspectorAccess,
+    RecordTerm,
     RevokeDelegation,
     RevokeInspectorAccess,
     SchoolCommand,
@@ -284,6 +285,17 @@ class AlternativeProvision(Application[UUID]):
         return self._school(
             RevokeInspectorAccess,
             actor=actor, on=on, idempotency_key=idempotency_key, inspector_id=inspector_id,
+        )  # fmt: skip
+
+    def record_term(
+        self, name: str, *, starts_on: date, ends_on: date, actor: Actor,
+        on: date | None = None, idempotency_key: str | None = None,
+    ) -> SchoolState:  # fmt: skip
+        """Record a term or half term of the school's year (its register days, COMM-6)."""
+        return self._school(
+            RecordTerm,
+            actor=actor, on=on, idempotency_key=idempotency_key, name=name,
+            starts_on=starts_on, ends_on=ends_on,
         )  # fmt: skip
 
     # ----------------------------------------------------------------- provider decisions

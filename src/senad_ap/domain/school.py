@@ -1,8 +1,10 @@
-"""The school: who holds the Head Teacher's authority by delegation, and which inspectors may read.
+"""The school: who holds the Head Teacher's authority by delegation, which inspectors may read,
+and the school's term dates.
 
 COMM-1 puts responsibility for alternative provision with the Head Teacher / Head of Service;
 PLAN-3 lets them delegate the plan. A delegation counts only when it is on the record, so the
-school is an aggregate of its own with these decisions as events.
+school is an aggregate of its own with these decisions as events. Term dates say which days
+have register sessions (COMM-6) and group attendance by term.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from senad_ap.domain.base import (
 )
 from senad_ap.domain.validation import checked, non_empty_text
 from senad_ap.domain.values import Actor, Context, Role, mapping_field
-from senad_ap.errors import NotAuthorisedError
+from senad_ap.errors import InvalidInputError, NotAuthorisedError
 
 __all__ = [
     "AppointDelegate",
@@ -32,11 +34,14 @@ __all__ = [
     "GrantInspectorAccess",
     "InspectorAccessGranted",
     "InspectorAccessRevoked",
+    "RecordTerm",
     "RevokeDelegation",
     "RevokeInspectorAccess",
     "SchoolCommand",
     "SchoolEvent",
     "SchoolState",
+    "Term",
+    "TermRecorded",
     "decide_school",
     "evolve_school",
     "school_aggregate_id",
@@ -77,6 +82,26 @@ class InspectorAccessRevoked(SchoolEvent):
     inspector_id: str
 
 
+@attrs.frozen(slots=False, kw_only=True)
+class TermRecorded(SchoolEvent):
+    """A term (or half term) of the school year: its first and last day (COMM-6)."""
+
+    name: str
+    starts_on: date
+    ends_on: date
+    evidence_for = ("COMM-6", "STAT-3")
+
+
+@attrs.frozen
+class Term:
+    name: str
+    starts_on: date
+    ends_on: date
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.starts_on <= day <= self.ends_on
+
+
 @attrs.frozen
 class SchoolState:
     id: UUID
@@ -84,11 +109,20 @@ class SchoolState:
     school_id: str
     delegates: frozenset[str] = frozenset()
     inspectors: Mapping[str, date] = mapping_field()
+    #: The recorded terms, in date order.
+    terms: tuple[Term, ...] = ()
     idempotency: Mapping[str, IdempotencyRecord] = mapping_field()
 
     def inspector_may_read(self, actor: Actor, today: date) -> bool:
         until = self.inspectors.get(actor.id)
         return actor.role is Role.INSPECTOR and until is not None and today <= until
+
+    def term_of(self, day: date) -> Term | None:
+        """The recorded term ``day`` falls in, if any."""
+        for term in self.terms:
+            if day in term:
+                return term
+        return None
 
 
 @attrs.frozen(kw_only=True)
@@ -117,12 +151,50 @@ class RevokeInspectorAccess(SchoolCommand):
     inspector_id: str = attrs.field(validator=non_empty_text("inspector id", 200))
 
 
+@attrs.frozen(kw_only=True)
+class RecordTerm(SchoolCommand):
+    """Record a term or half term, e.g. ``name="Autumn 1 2025"``; terms may not overlap."""
+
+    name: str = attrs.field(validator=non_empty_text("term name", 100))
+    starts_on: date = attrs.field(validator=checked("first day of term", date))
+    ends_on: date = attrs.field(validator=checked("last day of term", date))
+
+    def __attrs_post_init__(self) -> None:
+        if self.ends_on < self.starts_on:
+            raise InvalidInputError(
+                "A term's last day cannot be before its first day.", field="ends_on"
+            )
+        if (self.ends_on - self.starts_on).days > 200:
+            raise InvalidInputError("A term cannot be longer than 200 days.", field="ends_on")
+
+
+def _check_term(state: SchoolState | None, command: RecordTerm) -> None:
+    for term in () if state is None else state.terms:
+        if term.name == command.name:
+            raise InvalidInputError(
+                f"A term called {command.name!r} is already recorded.", field="name"
+            )
+        if command.starts_on <= term.ends_on and term.starts_on <= command.ends_on:
+            raise InvalidInputError(
+                f"The term overlaps {term.name} ({term.starts_on.isoformat()} to "
+                f"{term.ends_on.isoformat()}).",
+                field="starts_on",
+            )
+
+
 def decide_school(
     state: SchoolState | None, command: SchoolCommand, context: Context
 ) -> tuple[SchoolEvent, ...]:
     actor = command.actor
+    # Term dates are school administration: the Head Teacher or a recorded delegate (COMM-1).
+    delegate = (
+        isinstance(command, RecordTerm)
+        and actor.role is Role.SCHOOL_STAFF
+        and state is not None
+        and actor.id in state.delegates
+    )
     # COMM-1: only the Head Teacher / Head of Service appoints delegates and lets inspectors in.
-    if actor.role is not Role.HEAD_TEACHER:
+    if actor.role is not Role.HEAD_TEACHER and not delegate:
         raise NotAuthorisedError(
             "Only the Head Teacher / Head of Service can appoint delegates or grant inspectors "
             "access.",
@@ -147,6 +219,17 @@ def decide_school(
                 until=command.until,
             ),
         )
+    if isinstance(command, RecordTerm):
+        _check_term(state, command)
+        return (
+            event(
+                TermRecorded,
+                school_id=school_id,
+                name=command.name,
+                starts_on=command.starts_on,
+                ends_on=command.ends_on,
+            ),
+        )
     if isinstance(command, RevokeInspectorAccess):
         return (
             event(InspectorAccessRevoked, school_id=school_id, inspector_id=command.inspector_id),
@@ -167,4 +250,8 @@ def evolve_school(state: SchoolState | None, event: SchoolEvent) -> SchoolState:
     if isinstance(event, InspectorAccessRevoked):
         inspectors = {k: v for k, v in state.inspectors.items() if k != event.inspector_id}
         return attrs.evolve(state, inspectors=inspectors)
+    if isinstance(event, TermRecorded):
+        term = Term(event.name, event.starts_on, event.ends_on)
+        terms = tuple(sorted((*state.terms, term), key=lambda t: t.starts_on))
+        return attrs.evolve(state, terms=terms)
     return state

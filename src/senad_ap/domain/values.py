@@ -120,6 +120,9 @@ class PolicyParameters:
     ``max_days_ahead``: how far in the future a decision may take effect.
     ``max_hours_per_day``: the most hours a plan may count on one day, across all settings,
     so that full-time provision (PLAN-2) cannot be reached with an impossible day.
+    ``longest_review_interval_weeks``: the longest gap between progress reviews (STAT-3: DfE
+    "Arranging alternative provision", 2025, expects reviews at least half-termly; a half term
+    is commonly six teaching weeks). A plan's own shorter interval applies instead (COMM-5).
     """
 
     version: str = POLICY_VERSION
@@ -127,6 +130,7 @@ class PolicyParameters:
     unregistered_full_time_pupils: int = 5
     max_days_ahead: int = 366
     max_hours_per_day: Decimal = Decimal("12")
+    longest_review_interval_weeks: int = 6
 
 
 @attrs.frozen

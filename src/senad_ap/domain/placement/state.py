@@ -22,6 +22,7 @@ from senad_ap.domain.placement.events import (
     ConsentParty,
     ConsentWithdrawn,
     InformationParty,
+    InformationScope,
     InformationShared,
     MedicalExemptionRecorded,
     NeedsAssessed,
@@ -130,6 +131,8 @@ class PlacementState:
     consents: Mapping[ConsentParty, Consent] = mapping_field()
     consent_changes: tuple[ConsentChange, ...] = ()
     information_shared: Mapping[InformationParty, date] = mapping_field()
+    #: Everything shared with each party so far (INFO-3).
+    information_scopes: Mapping[InformationParty, frozenset[InformationScope]] = mapping_field()
     medical_exemption: MedicalExemption | None = None
     started_on: date | None = None
     ended_on: date | None = None
@@ -139,6 +142,8 @@ class PlacementState:
     last_reviewed_on: date | None = None
     next_review_on: date | None = None
     last_effectiveness: Effectiveness | None = None
+    #: The objectives the latest review reported progress against (QUAL-1).
+    last_review_references: tuple[str, ...] = ()
     reintegration_criteria: tuple[str, ...] = ()
     reintegration_assessment: ReintegrationAssessment | None = None
     reintegration_support: tuple[str, ...] = ()
@@ -253,7 +258,9 @@ def evolve_placement(state: PlacementState | None, event: PlacementEvent) -> Pla
             )
         case InformationShared():
             shared = {**state.information_shared, event.party: on}
-            return attrs.evolve(state, information_shared=shared)
+            scopes = state.information_scopes.get(event.party, frozenset())
+            all_scopes = {**state.information_scopes, event.party: scopes | set(event.scope)}
+            return attrs.evolve(state, information_shared=shared, information_scopes=all_scopes)
         case MedicalExemptionRecorded():
             exemption = MedicalExemption(event.evidence_reference, on, event.review_on)
             return attrs.evolve(state, medical_exemption=exemption)
@@ -274,6 +281,7 @@ def evolve_placement(state: PlacementState | None, event: PlacementEvent) -> Pla
                 last_reviewed_on=on,
                 next_review_on=event.next_review_on,
                 last_effectiveness=event.effectiveness,
+                last_review_references=tuple(p.reference for p in event.progress),
             )
         case ReintegrationCriteriaAgreed():
             return attrs.evolve(state, reintegration_criteria=event.criteria)
