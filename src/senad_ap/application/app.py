@@ -136,6 +136,19 @@ _project_provider = _projector(ProviderEvent, evolve_provider)
 _project_school = _projector(SchoolEvent, evolve_school)
 
 
+def _project_any(state: Any, events: Iterable[Any]) -> Any:
+    for event in events:
+        if isinstance(event, Snapshot):
+            state = event.state
+        elif isinstance(event, PlacementEvent):
+            state = evolve_placement(state, event)
+        elif isinstance(event, ProviderEvent):
+            state = evolve_provider(state, event)
+        elif isinstance(event, SchoolEvent):
+            state = evolve_school(state, event)
+    return state
+
+
 @attrs.frozen
 class RegisterMark:
     """One mark of a day's register (see ``AlternativeProvision.record_register``)."""
@@ -662,6 +675,40 @@ class AlternativeProvision(Application[UUID]):
     def get_school(self, school_id: str) -> SchoolState | None:
         """The school's delegations and inspector grants (``None`` if it has recorded none)."""
         return self._load(school_aggregate_id(school_id), _project_school, SchoolState)
+
+    def record_at_version(
+        self, aggregate_id: UUID, version: int
+    ) -> PlacementState | ProviderState | SchoolState:
+        """Any record (placement, provider or school) as it stood at ``version``.
+
+        For the projections and tools that work on the whole store: it checks no reader, so
+        do not expose it to users who may only see some placements.
+        """
+        if not isinstance(aggregate_id, UUID):
+            raise InvalidInputError("An id must be a UUID.", field="id")
+        with self._store_errors():
+            try:
+                state = self.repository.get(
+                    aggregate_id, version=version, projector_func=_project_any
+                )
+            except AggregateNotFoundError:
+                state = None
+        if not isinstance(state, PlacementState | ProviderState | SchoolState):
+            raise NotFoundError("No such record.", kind="record", id=aggregate_id)
+        return state
+
+    def record_events(self, record_id: UUID) -> tuple[Event, ...]:
+        """Every event of any record, oldest first (for projections and tools; no reader
+        check). Empty if there is no such record."""
+        if not isinstance(record_id, UUID):
+            raise InvalidInputError("An id must be a UUID.", field="id")
+        with self._store_errors():
+            return tuple(self.events.get(record_id))  # type: ignore[arg-type]
+
+    def last_position(self) -> int:
+        """The position of the latest event in the store's log (0 when it is empty)."""
+        with self._store_errors():
+            return int(self.recorder.max_notification_id() or 0)
 
     # ----------------------------------------------------------------- the machinery
     def execute(self, command: Command) -> PlacementState | ProviderState | SchoolState:

@@ -1,0 +1,34 @@
+"""Read models for inspection, fed from the event log: the placement register, the audit
+trail, compliance findings, attendance, and providers; and the record as at a past date.
+
+``Projections(app, path)`` keeps them (``catch_up()``, ``rebuild()``); each module's query
+functions read them.
+"""
+
+from senad_ap.projections import as_at, attendance, audit, compliance, providers, register
+from senad_ap.projections.as_at import AsAt, PlacementAsAt, Sense
+from senad_ap.projections.attendance import AttendancePeriod
+from senad_ap.projections.audit import AuditEntry
+from senad_ap.projections.compliance import FindingRow
+from senad_ap.projections.providers import ProviderRow
+from senad_ap.projections.register import RegisterRow
+from senad_ap.projections.runner import Projections, default_projections_path
+
+__all__ = [
+    "AsAt",
+    "AttendancePeriod",
+    "AuditEntry",
+    "FindingRow",
+    "PlacementAsAt",
+    "Projections",
+    "ProviderRow",
+    "RegisterRow",
+    "Sense",
+    "as_at",
+    "attendance",
+    "audit",
+    "compliance",
+    "default_projections_path",
+    "providers",
+    "register",
+]

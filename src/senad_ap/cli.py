@@ -1,0 +1,507 @@
+"""``senad-ap``: the inspector's command line over a store.
+
+Works on the embedded SQLite file ``senad_ap.sqlite`` in the current folder unless
+``--db PATH`` (or the ``SENAD_AP_DB`` environment variable) names another; the projections
+live beside it (``senad_ap.projections.sqlite``). Every read command first brings the
+projections up to date with the log. Exit codes: 0 done; 1 the record refused or could not
+do it; 2 a bad option or date; 3 no store there; 4 no such placement.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, NoReturn, TextIO
+from uuid import UUID
+
+import attrs
+
+from senad_ap.application import DEFAULT_SQLITE_FILE, AlternativeProvision
+from senad_ap.errors import NotFoundError, SenadApError
+from senad_ap.projections import attendance, audit, compliance, providers, register
+from senad_ap.projections.as_at import (
+    AsAt,
+    Sense,
+    findings_as_at,
+    placement_as_at,
+    register_as_at,
+)
+from senad_ap.projections.runner import Projections, default_projections_path
+
+__all__ = ["main"]
+
+ENVIRONMENT_VARIABLE = "SENAD_AP_DB"
+EXIT_REFUSED, EXIT_USAGE, EXIT_NO_STORE, EXIT_NOT_FOUND = 1, 2, 3, 4
+
+
+class _Exit(Exception):
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date; write it as YYYY-MM-DD, e.g. 2025-11-03"
+        ) from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="senad-ap",
+        description="The record of a school's alternative provision decisions, for inspection.",
+    )
+    parser.add_argument(
+        "--db", metavar="PATH",
+        help=f"the SQLite store (default: ${ENVIRONMENT_VARIABLE} or ./{DEFAULT_SQLITE_FILE})",
+    )  # fmt: skip
+    parser.add_argument("--projections", metavar="PATH",
+                        help="the projections' SQLite file (default: beside the store)")  # fmt: skip
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = commands.add_parser("demo", help="write a realistic example school into the store")
+    demo.add_argument("--force", action="store_true",
+                      help="write even though the store already holds data")  # fmt: skip
+
+    def as_at_options(command: argparse.ArgumentParser) -> None:
+        group = command.add_mutually_exclusive_group()
+        group.add_argument("--as-at", type=_date, metavar="DATE",
+                           help="as in effect on DATE, with later back-dated entries")  # fmt: skip
+        group.add_argument("--as-known-on", type=_date, metavar="DATE",
+                           help="only what had been recorded by the end of DATE")  # fmt: skip
+
+    def json_option(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--json", action="store_true", help="JSON for machines")
+
+    placements = commands.add_parser("placements", help="the placement register")
+    as_at_options(placements)
+    json_option(placements)
+    placements.add_argument("--school", metavar="ID", help="one school only")
+    placements.add_argument("--status", choices=["open", "active", "suspended", "ended"])
+
+    history = commands.add_parser("history", help="every decision on one placement")
+    history.add_argument("placement", metavar="PLACEMENT",
+                         help="the placement's id (or its first 8 characters), or the "
+                              "student reference")  # fmt: skip
+    as_at_options(history)
+    json_option(history)
+
+    findings = commands.add_parser("compliance", help="open compliance findings, with rule ids")
+    as_at_options(findings)
+    json_option(findings)
+    findings.add_argument("--on", type=_date, metavar="DATE",
+                          help="findings open on DATE by today's record (default: today)")  # fmt: skip
+    findings.add_argument("--school", metavar="ID", help="one school only")
+
+    marks = commands.add_parser("attendance", help="one placement's attendance by week and term")
+    marks.add_argument("placement", metavar="PLACEMENT", help="as for history")
+    as_at_options(marks)
+    json_option(marks)
+
+    provider_list = commands.add_parser("providers", help="providers, registration and risk")
+    json_option(provider_list)
+
+    export = commands.add_parser("export", help="the whole audit trail as JSON Lines")
+    export.add_argument("--output", "-o", metavar="FILE", help="write here (default: stdout)")
+
+    commands.add_parser("rebuild", help="drop and rebuild every projection from the log")
+    return parser
+
+
+# ----------------------------------------------------------------------------- the store
+@attrs.define
+class _Session:
+    db: str
+    projections_path: str
+    out: TextIO
+    err: TextIO
+    _app: AlternativeProvision | None = None
+    _projections: Projections | None = None
+
+    def app(self, *, create: bool = False, clock: Callable[[], datetime] | None = None
+            ) -> AlternativeProvision:  # fmt: skip
+        if self._app is None:
+            if not create and not Path(self.db).is_file():
+                raise _Exit(
+                    f"There is no store at {self.db}. Run `senad-ap demo` to make an example, "
+                    f"or point --db (or ${ENVIRONMENT_VARIABLE}) at a store.",
+                    EXIT_NO_STORE,
+                )
+            self._app = AlternativeProvision.sqlite(self.db, clock=clock)
+        return self._app
+
+    def projections(self) -> Projections:
+        if self._projections is None:
+            self._projections = Projections(self.app(), self.projections_path)
+            self._projections.catch_up()
+        return self._projections
+
+    def close(self) -> None:
+        if self._projections is not None:
+            self._projections.close()
+        if self._app is not None:
+            self._app.close()
+
+
+def _placement_id(session: _Session, text: str) -> UUID:
+    store = session.projections().store
+    try:
+        return UUID(text)
+    except ValueError:
+        pass
+    rows = store.rows(
+        "SELECT placement_id, student_reference FROM register_placements "
+        "WHERE student_reference = ? OR (length(?) >= 8 AND placement_id LIKE ? || '%') "
+        "ORDER BY opened_on",
+        (text, text, text.lower()),
+    )
+    if not rows:
+        raise _Exit(f"No placement {text!r} is on the record.", EXIT_NOT_FOUND)
+    if len(rows) > 1:
+        ids = ", ".join(row["placement_id"] for row in rows)
+        raise _Exit(f"{text!r} matches several placements; give one of: {ids}", EXIT_USAGE)
+    return UUID(rows[0]["placement_id"])
+
+
+def _as_at(args: argparse.Namespace) -> AsAt | None:
+    if getattr(args, "as_known_on", None) is not None:
+        return AsAt(Sense.KNOWN_ON, args.as_known_on)
+    if getattr(args, "as_at", None) is not None:
+        return AsAt(Sense.IN_EFFECT_ON, args.as_at)
+    return None
+
+
+# ----------------------------------------------------------------------------- output
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict) or hasattr(value, "items"):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(v) for v in value]
+    if attrs.has(type(value)):
+        return {k: _plain(v) for k, v in attrs.asdict(value, recurse=False).items()}
+    return str(value)
+
+
+def _json(out: TextIO, value: Any) -> None:
+    out.write(json.dumps(_plain(value), indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+
+
+def _table(out: TextIO, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    cells = [[_cell(v) for v in row] for row in rows]
+    widths = [max([len(h)] + [len(row[i]) for row in cells]) for i, h in enumerate(headers)]
+    out.write("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip() + "\n")
+    out.write("  ".join("-" * w for w in widths) + "\n")
+    for row in cells:
+        out.write("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() + "\n")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, UUID):
+        return str(value)[:8]
+    return str(value)
+
+
+# ----------------------------------------------------------------------------- commands
+def _demo(session: _Session, args: argparse.Namespace) -> None:
+    from senad_ap.demo import demo_clock, write_demo  # noqa: PLC0415 - only this command needs it
+
+    existed = Path(session.db).is_file()
+    clock = demo_clock()
+    app = session.app(create=True, clock=clock)
+    if existed and app.last_position() > 0 and not args.force:
+        raise _Exit(
+            f"The store at {session.db} already holds {app.last_position()} events; the demo "
+            "writes only into an empty store. Use --force to add it anyway, or --db to "
+            "choose another file.",
+            EXIT_REFUSED,
+        )
+    started = time.perf_counter()
+    summary = write_demo(app, clock)
+    seconds = time.perf_counter() - started
+    session.out.write(
+        f"Wrote the demo into {session.db}: {summary.placements} placements at "
+        f"{summary.providers} providers, {summary.events} events, in {seconds:.1f} s.\n"
+        f"Try: senad-ap compliance; senad-ap history {summary.reintegrated_placement_id}\n"
+    )
+
+
+def _placements(session: _Session, args: argparse.Namespace) -> None:
+    as_at = _as_at(args)
+    status = None if args.status is None else _status_text(args.status)
+    if as_at is None:
+        rows = register.placements(session.projections().store, school_id=args.school,
+                                   status=status)  # fmt: skip
+    else:
+        rows = [r for r in register_as_at(session.projections(), as_at, school_id=args.school)
+                if status is None or r.status == status]  # fmt: skip
+    if args.json:
+        _json(session.out, {"as_at": None if as_at is None else str(as_at), "placements": rows})
+        return
+    _heading(session.out, f"Placement register{'' if as_at is None else ', ' + str(as_at)}")
+    _table(
+        session.out,
+        ["placement", "student", "status", "setting", "location", "started", "ended",
+         "hours/week", "next review", "attendance"],
+        [
+            (r.placement_id, r.student_reference, r.status, r.setting, r.location,
+             r.started_on, r.ended_on, r.weekly_hours, r.next_review_due,
+             None if r.attendance_rate is None else f"{r.attendance_rate}%")
+            for r in rows
+        ],
+    )  # fmt: skip
+    session.out.write(f"{len(rows)} placements\n")
+
+
+def _status_text(name: str) -> str:
+    from senad_ap.domain.placement import PlacementStatus  # noqa: PLC0415
+
+    return PlacementStatus[name.upper()].value
+
+
+def _history(session: _Session, args: argparse.Namespace) -> None:
+    placement_id = _placement_id(session, args.placement)
+    as_at = _as_at(args)
+    store = session.projections().store
+    entries = audit.entries(store, placement_id=placement_id)
+    if as_at is not None:
+        entries = [e for e in entries if _entry_included(e, as_at)]
+    if args.json:
+        _json(session.out, {"placement_id": str(placement_id),
+                            "as_at": None if as_at is None else str(as_at),
+                            "decisions": [e.to_json() for e in entries]})  # fmt: skip
+        return
+    title = f"History of placement {placement_id}"
+    _heading(session.out, title + ("" if as_at is None else f", {as_at}"))
+    _table(
+        session.out,
+        ["#", "recorded", "took effect", "late", "who", "role", "decision", "rules",
+         "policy"],
+        [
+            (e.record_version, e.recorded_at, e.effective_on, e.late_entry, e.actor_id,
+             e.actor_role, e.description, ", ".join(e.evidence_for), e.policy_version)
+            for e in entries
+        ],
+    )  # fmt: skip
+    late = sum(e.late_entry for e in entries)
+    session.out.write(f"{len(entries)} decisions, {late} recorded after the day they took effect\n")
+
+
+def _entry_included(entry: audit.AuditEntry, as_at: AsAt) -> bool:
+    if as_at.sense is Sense.KNOWN_ON:
+        return entry.recorded_at <= as_at.end
+    return entry.effective_on <= as_at.on
+
+
+def _compliance(session: _Session, args: argparse.Namespace) -> None:
+    as_at = _as_at(args)
+    projections = session.projections()
+    on = args.on or datetime.now(UTC).date()
+    if as_at is None:
+        rows = compliance.open_findings(projections.store, on=on, school_id=args.school)
+        title = f"Open compliance findings on {on.isoformat()}"
+    elif as_at.sense is Sense.KNOWN_ON:
+        rows = compliance.findings_known_on(projections.store, known_on=as_at.on,
+                                            school_id=args.school)  # fmt: skip
+        title = f"Compliance findings open {as_at}"
+    else:
+        rows = findings_as_at(projections, as_at, school_id=args.school)
+        title = f"Compliance findings open {as_at}"
+    if args.json:
+        _json(session.out, {"title": title, "findings": rows})
+        return
+    _heading(session.out, title)
+    _table(
+        session.out,
+        ["rule", "also", "student", "placement", "since", "finding"],
+        [(r.rule_id, ", ".join(r.related_rules), r.student_reference, r.placement_id, r.since,
+          r.detail) for r in rows],
+    )  # fmt: skip
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row.rule_id] = counts.get(row.rule_id, 0) + 1
+    summary = ", ".join(f"{rule} {n}" for rule, n in sorted(counts.items()))
+    session.out.write(f"{len(rows)} open findings{': ' + summary if summary else ''}\n")
+
+
+def _attendance(session: _Session, args: argparse.Namespace) -> None:
+    placement_id = _placement_id(session, args.placement)
+    as_at = _as_at(args)
+    projections = session.projections()
+    if as_at is None:
+        weeks = attendance.by_week(projections.store, placement_id)
+        terms = attendance.by_term(projections.store, placement_id)
+    else:
+        found = placement_as_at(projections.app, placement_id, as_at)
+        if found is None:
+            raise _Exit(f"The placement was not on the record {as_at}.", EXIT_NOT_FOUND)
+        marks = [m for m in found.state.marks.values() if m.day <= as_at.on]
+        school = _school_terms(projections, found.state.school_id, as_at)
+        weeks = attendance.periods_from_marks(placement_id, marks, weekly=True)
+        terms = attendance.periods_from_marks(placement_id, marks, weekly=False, terms=school)
+    if args.json:
+        _json(session.out, {"placement_id": str(placement_id),
+                            "as_at": None if as_at is None else str(as_at),
+                            "weeks": [_period_json(p) for p in weeks],
+                            "terms": [_period_json(p) for p in terms]})  # fmt: skip
+        return
+    _heading(session.out, f"Attendance of placement {placement_id}"
+             + ("" if as_at is None else f", {as_at}"))  # fmt: skip
+    headers = ["period", "from", "to", "recorded", "possible", "present", "authorised",
+               "unauthorised", "not possible", "attendance"]  # fmt: skip
+    for label, periods in (("By term", terms), ("By week", weeks)):
+        session.out.write(f"\n{label}\n")
+        _table(session.out, headers, [
+            (p.period, p.starts_on, p.ends_on, p.sessions_recorded, p.possible, p.present,
+             p.authorised_absence, p.unauthorised_absence, p.not_possible,
+             None if p.rate is None else f"{p.rate}%") for p in periods
+        ])  # fmt: skip
+
+
+def _school_terms(projections: Projections, school_id: str, as_at: AsAt) -> list[Any]:
+    from senad_ap.domain.school import SchoolState, school_aggregate_id  # noqa: PLC0415
+    from senad_ap.projections.as_at import _fold  # noqa: PLC0415
+
+    school = _fold(projections.app.record_events(school_aggregate_id(school_id)), as_at)
+    return list(school.terms) if isinstance(school, SchoolState) else []
+
+
+def _period_json(period: attendance.AttendancePeriod) -> dict[str, Any]:
+    data: dict[str, Any] = _plain(period)
+    data["rate"] = None if period.rate is None else str(period.rate)
+    return data
+
+
+def _providers(session: _Session, args: argparse.Namespace) -> None:
+    rows = providers.providers(session.projections().store)
+    if args.json:
+        _json(session.out, {"providers": rows})
+        return
+    _heading(session.out, "Providers")
+    today = datetime.now(UTC).date()
+    _table(
+        session.out,
+        ["provider", "name", "kind", "URN", "checked", "risk assessed", "valid until",
+         "current", "placements now", "full-time pupils"],
+        [(p.provider_id, p.name, p.kind, p.urn, p.registration_checked_on, p.risk_assessed_on,
+          p.risk_valid_until, p.risk_assessment_current_on(today), p.placements_now,
+          p.full_time_pupils) for p in rows],
+    )  # fmt: skip
+
+
+def _export(session: _Session, args: argparse.Namespace) -> None:
+    store = session.projections().store
+    count = 0
+    with _output(args.output, session.out) as out:
+        for line in audit.export_lines(store):
+            out.write(line + "\n")
+            count += 1
+    if args.output:
+        session.err.write(f"Exported {count} decisions to {args.output}\n")
+
+
+@contextmanager
+def _output(path: str | None, default: TextIO) -> Iterator[TextIO]:
+    if path is None:
+        yield default
+        return
+    try:
+        with Path(path).open("w", encoding="utf-8") as out:
+            yield out
+    except OSError as error:
+        raise _Exit(f"Could not write {path}: {error.strerror}", EXIT_REFUSED) from None
+
+
+def _rebuild(session: _Session, args: argparse.Namespace) -> None:
+    projections = Projections(session.app(), session.projections_path)
+    session._projections = projections  # noqa: SLF001 - closed with the session
+    started = time.perf_counter()
+
+    def progress(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        session.err.write(
+            f"\rRebuilding [{'#' * filled}{'.' * (width - filled)}] {done}/{total} events"
+        )
+        session.err.flush()
+
+    count = projections.rebuild(progress=progress)
+    seconds = time.perf_counter() - started
+    session.err.write("\n")
+    names = ", ".join(p.name for p in projections.all)
+    session.out.write(
+        f"Rebuilt {len(projections.all)} projections ({names}) from {count} events "
+        f"in {seconds:.1f} s.\n"
+    )
+
+
+def _heading(out: TextIO, text: str) -> None:
+    out.write(f"{text}\n\n")
+
+
+_COMMANDS: dict[str, Callable[[_Session, argparse.Namespace], None]] = {
+    "demo": _demo,
+    "placements": _placements,
+    "history": _history,
+    "compliance": _compliance,
+    "attendance": _attendance,
+    "providers": _providers,
+    "export": _export,
+    "rebuild": _rebuild,
+}
+
+
+def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
+         err: TextIO | None = None) -> int:  # fmt: skip
+    """Run ``senad-ap`` with ``argv``; return the exit code."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:
+        return int(stop.code or 0)
+    db = args.db or os.environ.get(ENVIRONMENT_VARIABLE) or DEFAULT_SQLITE_FILE
+    session = _Session(db, args.projections or default_projections_path(db), out, err)
+    try:
+        _COMMANDS[args.command](session, args)
+    except _Exit as stop:
+        err.write(f"senad-ap: {stop}\n")
+        return stop.code
+    except NotFoundError as error:
+        err.write(f"senad-ap: {error}\n")
+        return EXIT_NOT_FOUND
+    except SenadApError as error:
+        err.write(f"senad-ap: {error}\n")
+        return EXIT_REFUSED
+    except BrokenPipeError:  # pragma: no cover - e.g. `senad-ap export | head`
+        return 0
+    finally:
+        session.close()
+    return 0
+
+
+def run() -> NoReturn:
+    """The console script's entry point."""
+    sys.exit(main())

@@ -1,0 +1,193 @@
+"""The record as at a past date, in the two senses an inspector can choose.
+
+*As known on* a day: only what had been recorded by the end of that day — what someone
+looking at the record then would have seen. *As in effect on* a day: everything that had
+taken effect by then, including facts recorded later and back-dated (late entries), which
+are listed so they are never hidden. Both are worked out from the event log by the domain's
+own ``evolve``, so they cannot drift from what the application showed.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, time
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+import attrs
+
+from senad_ap.domain.base import Event
+from senad_ap.domain.compliance import placement_findings
+from senad_ap.domain.placement import PlacementState, evolve_placement
+from senad_ap.domain.provider import ProviderState, evolve_provider
+from senad_ap.domain.school import SchoolState, evolve_school, school_aggregate_id
+from senad_ap.domain.values import PolicyParameters
+from senad_ap.errors import InvalidInputError
+from senad_ap.projections.compliance import FindingRow
+from senad_ap.projections.register import RegisterRow, register_row
+
+if TYPE_CHECKING:
+    from senad_ap.application import AlternativeProvision
+    from senad_ap.projections.runner import Projections
+
+__all__ = [
+    "AsAt",
+    "PlacementAsAt",
+    "Sense",
+    "findings_as_at",
+    "placement_as_at",
+    "register_as_at",
+]
+
+
+class Sense(enum.Enum):
+    KNOWN_ON = "as known on"
+    IN_EFFECT_ON = "as in effect on"
+
+
+@attrs.frozen
+class AsAt:
+    """A past date and the sense it is read in."""
+
+    sense: Sense
+    on: date
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.on, date) or isinstance(self.on, datetime):
+            raise InvalidInputError("An as-at date must be a date.", field="on")
+        if not isinstance(self.sense, Sense):
+            raise InvalidInputError("Choose 'as known on' or 'as in effect on'.", field="sense")
+
+    @property
+    def end(self) -> datetime:
+        return datetime.combine(self.on, time.max, tzinfo=UTC)
+
+    def includes(self, event: Event) -> bool:
+        if self.sense is Sense.KNOWN_ON:
+            return event.timestamp <= self.end
+        return event.effective_on <= self.on
+
+    def recorded_later(self, event: Event) -> bool:
+        """Took effect by the day but was recorded after it: a late entry."""
+        return event.effective_on <= self.on and event.timestamp > self.end
+
+    def __str__(self) -> str:
+        return f"{self.sense.value} {self.on.isoformat()}"
+
+
+@attrs.frozen
+class PlacementAsAt:
+    """A placement as at a date, and the late entries for that date.
+
+    ``late_entries``: decisions that took effect by the date but were recorded after it. As
+    in effect on the date they are part of ``state``; as known on the date they are not (the
+    record did not hold them yet), and they are listed here so they are never hidden.
+    """
+
+    as_at: AsAt
+    state: PlacementState
+    late_entries: tuple[Event, ...]
+
+
+def _fold(events: Iterable[Event], as_at: AsAt) -> Any:
+    state: Any = None
+    for event in events:
+        if not as_at.includes(event):
+            continue
+        if state is None and event.originator_version != 1:
+            continue  # the record had not begun by then
+        state = _evolve(state, event)
+    return state
+
+
+def _evolve(state: Any, event: Event) -> Any:
+    from senad_ap.domain.placement import PlacementEvent  # noqa: PLC0415 - avoid a cycle
+    from senad_ap.domain.provider import ProviderEvent  # noqa: PLC0415
+    from senad_ap.domain.school import SchoolEvent  # noqa: PLC0415
+
+    if isinstance(event, PlacementEvent):
+        return evolve_placement(state, event)
+    if isinstance(event, ProviderEvent):
+        return evolve_provider(state, event)
+    if isinstance(event, SchoolEvent):
+        return evolve_school(state, event)
+    return state  # pragma: no cover
+
+
+def _events(app: AlternativeProvision, record_id: UUID) -> Sequence[Event]:
+    return app.record_events(record_id)
+
+
+def placement_as_at(
+    app: AlternativeProvision, placement_id: UUID, as_at: AsAt
+) -> PlacementAsAt | None:
+    """The placement as at ``as_at``; ``None`` if it was not yet on the record then."""
+    events = _events(app, placement_id)
+    state = _fold(events, as_at)
+    if not isinstance(state, PlacementState):
+        return None
+    late = tuple(e for e in events if as_at.recorded_later(e))
+    return PlacementAsAt(as_at, state, late)
+
+
+def _row(state: PlacementState, on: date) -> RegisterRow:
+    marks = [m for m in state.marks.values() if m.day <= on]
+    row = register_row(state)
+    row["possible"] = sum(1 for m in marks if m.code.meaning.counts_as_possible)
+    row["present"] = sum(1 for m in marks if m.code.meaning.is_present)
+    return RegisterRow.from_row(row)
+
+
+def register_as_at(
+    projections: Projections, as_at: AsAt, *, school_id: str | None = None
+) -> list[RegisterRow]:
+    """The placement register as at ``as_at`` (attendance counted up to that day)."""
+    rows = []
+    for placement_id in _placement_ids(projections, school_id):
+        found = placement_as_at(projections.app, placement_id, as_at)
+        if found is not None:
+            rows.append(_row(found.state, as_at.on))
+    return sorted(rows, key=lambda r: (r.student_reference, r.opened_on, str(r.placement_id)))
+
+
+def findings_as_at(
+    projections: Projections, as_at: AsAt, *, school_id: str | None = None,
+    policy: PolicyParameters | None = None,
+) -> list[FindingRow]:  # fmt: skip
+    """The compliance gaps open on ``as_at.on``, with the record read in ``as_at``'s sense."""
+    app = projections.app
+    policy = policy or app.policy
+    providers: dict[UUID, ProviderState | None] = {}
+    schools: dict[str, SchoolState | None] = {}
+    rows: list[FindingRow] = []
+    for placement_id in _placement_ids(projections, school_id):
+        found = placement_as_at(app, placement_id, as_at)
+        if found is None:
+            continue
+        state = found.state
+        for provider_id in state.provider_ids:
+            if provider_id not in providers:
+                providers[provider_id] = _fold(_events(app, provider_id), as_at)
+        if state.school_id not in schools:
+            schools[state.school_id] = _fold(
+                _events(app, school_aggregate_id(state.school_id)), as_at
+            )
+        related = {p: s for p in state.provider_ids if (s := providers[p]) is not None}
+        for finding in placement_findings(
+            state, providers=related, school=schools[state.school_id], policy=policy
+        ):
+            if finding.since <= as_at.on:
+                rows.append(FindingRow.from_finding(finding, state))
+    return sorted(rows, key=lambda r: (r.student_reference, str(r.placement_id), r.rule_id, r.key))
+
+
+def _placement_ids(projections: Projections, school_id: str | None) -> list[UUID]:
+    sql = "SELECT placement_id FROM register_placements"
+    params: tuple[str, ...] = ()
+    if school_id is not None:
+        sql += " WHERE school_id = ?"
+        params = (school_id,)
+    return [
+        UUID(row["placement_id"]) for row in projections.store.rows(sql + " ORDER BY 1", params)
+    ]

@@ -1,0 +1,189 @@
+"""What every projection shares: the store its tables live in, and what one event changed.
+
+A projection is a read model kept in its own tables. It is fed from the application's
+notification log in order, and it records eventsourcing's tracking position in the same
+transaction as its rows, so a crash or a restart resumes exactly after the last event whose
+rows were committed, and no event is processed twice.
+
+The runner works out, for each event, the record's state just before and just after it (the
+domain's own ``evolve``), so projections never re-implement the domain's rules.
+"""
+
+from __future__ import annotations
+
+import abc
+import os
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, overload
+from uuid import UUID, uuid4
+
+import attrs
+from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
+
+from senad_ap.domain.base import Event
+from senad_ap.domain.placement import PlacementEvent, PlacementState, evolve_placement
+from senad_ap.domain.provider import ProviderEvent, ProviderState, evolve_provider
+from senad_ap.domain.school import SchoolEvent, SchoolState, evolve_school
+
+if TYPE_CHECKING:
+    from senad_ap.application import AlternativeProvision
+
+__all__ = [
+    "Change",
+    "Cursor",
+    "Projection",
+    "ProjectionStore",
+    "RecordState",
+    "World",
+    "iso",
+    "parse_date",
+    "parse_datetime",
+]
+
+RecordState: TypeAlias = PlacementState | ProviderState | SchoolState
+Cursor: TypeAlias = SQLiteCursor
+
+
+@attrs.frozen
+class Change:
+    """One event from the log, where it sits, and the state of its record around it."""
+
+    position: int
+    event: Event
+    before: RecordState | None
+    after: RecordState
+
+    @property
+    def recorded_at(self) -> str:
+        return iso(self.event.timestamp)
+
+
+class World:
+    """The states of the records as the log has been read so far, for the projections.
+
+    It keeps recently used states in memory and otherwise asks the application for a record
+    at a given version (which uses its snapshots), so memory stays bounded however long the
+    log is.
+    """
+
+    def __init__(self, app: AlternativeProvision, *, max_cached: int = 2000) -> None:
+        self.app = app
+        self.max_cached = max_cached
+        self._states: OrderedDict[UUID, RecordState] = OrderedDict()
+
+    def state(self, aggregate_id: UUID, version: int) -> RecordState:
+        """The record ``aggregate_id`` as it stood at ``version``."""
+        cached = self._states.get(aggregate_id)
+        if cached is not None and cached.version == version:
+            self._states.move_to_end(aggregate_id)
+            return cached
+        state = self.app.record_at_version(aggregate_id, version)
+        self._keep(state)
+        return state
+
+    def apply(self, event: Event) -> tuple[RecordState | None, RecordState]:
+        """The record's state before and after ``event``, which must be its next event."""
+        version = event.originator_version
+        before = None if version == 1 else self.state(event.originator_id, version - 1)
+        after: RecordState
+        if isinstance(event, PlacementEvent):
+            after = evolve_placement(before, event)  # type: ignore[arg-type]
+        elif isinstance(event, ProviderEvent):
+            after = evolve_provider(before, event)  # type: ignore[arg-type]
+        elif isinstance(event, SchoolEvent):
+            after = evolve_school(before, event)  # type: ignore[arg-type]
+        else:  # pragma: no cover - every stored event is one of the three kinds
+            raise TypeError(f"not an event of this library: {type(event).__name__}")
+        self._keep(after)
+        return before, after
+
+    def _keep(self, state: RecordState) -> None:
+        self._states[state.id] = state
+        self._states.move_to_end(state.id)
+        while len(self._states) > self.max_cached:
+            self._states.popitem(last=False)
+
+
+class Projection(abc.ABC):
+    """A read model: its tables, and how one change from the log updates them."""
+
+    #: The projection's name: its tracking row and the ``senad-ap`` reports use it.
+    name: ClassVar[str]
+    #: ``CREATE TABLE/INDEX/VIEW IF NOT EXISTS`` statements.
+    create_statements: ClassVar[tuple[str, ...]]
+    #: The tables a rebuild empties.
+    tables: ClassVar[tuple[str, ...]]
+
+    @abc.abstractmethod
+    def process(self, cursor: Cursor, change: Change, world: World) -> None:
+        """Update the rows for ``change``; runs inside the transaction that records tracking."""
+
+
+class _Recorder(SQLiteTrackingRecorder):
+    """eventsourcing's tracking table, plus the projections' own tables in the same file."""
+
+    def __init__(self, datastore: SQLiteDatastore, statements: tuple[str, ...]) -> None:
+        self._statements = statements
+        super().__init__(datastore)
+
+    def construct_create_table_statements(self) -> list[str]:
+        return [*super().construct_create_table_statements(), *self._statements]
+
+
+class ProjectionStore:
+    """The projections' SQLite file (``None``: a private in-memory database).
+
+    Tracking is eventsourcing's own (``SQLiteTrackingRecorder``): one row per projection,
+    named ``<application>/<projection>``, advanced in the same transaction as the rows.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None, projections: tuple[Projection, ...]):
+        if path is None:
+            name = f"file:senad_ap_projections_{uuid4().hex}?mode=memory&cache=shared"
+        else:
+            name = os.fspath(path)
+        self.path = None if path is None else name
+        self.datastore = SQLiteDatastore(db_name=name)
+        statements = tuple(s for p in projections for s in p.create_statements)
+        self.recorder = _Recorder(self.datastore, statements)
+        self.recorder.create_table()
+
+    @contextmanager
+    def transaction(self, *, commit: bool) -> Iterator[Cursor]:
+        with self.datastore.transaction(commit=commit) as cursor:
+            yield cursor
+
+    def rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+        """Run a query and return its rows as dictionaries."""
+        with self.transaction(commit=False) as cursor:
+            cursor.execute(sql, params)
+            return [dict(row) for row in cursor.fetchall()]
+
+    def close(self) -> None:
+        self.datastore.close()
+
+
+@overload
+def iso(value: date | datetime | UUID) -> str: ...
+@overload
+def iso(value: date | datetime | UUID | None) -> str | None: ...
+def iso(value: date | datetime | UUID | None) -> str | None:
+    """How dates, times and ids are kept in the projections' tables."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def parse_date(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value)
+
+
+def parse_datetime(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)

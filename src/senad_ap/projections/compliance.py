@@ -1,0 +1,293 @@
+"""Compliance findings: what a `should`/`will` rule of the policy asks that the record lacks.
+
+After every decision on a placement (and every decision on one of its providers or its
+school's term dates) the placement is evaluated again by the pure rules in
+``senad_ap.domain.compliance``. Each gap is a row: rule id, placement, the day it opens
+(``since``; a review not yet overdue has a future ``since``), and, once the evidence arrives,
+the day it closed and when that was recorded. Rows are kept after closing, so the findings
+*as known on* any past date can be read back exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, time
+from typing import Any
+from uuid import UUID
+
+import attrs
+
+from senad_ap.domain.compliance import Finding, placement_findings
+from senad_ap.domain.placement import PlacementState
+from senad_ap.domain.provider import ProviderState
+from senad_ap.domain.school import SchoolState, TermRecorded, school_aggregate_id
+from senad_ap.domain.values import PolicyParameters
+from senad_ap.projections.base import (
+    Change,
+    Cursor,
+    Projection,
+    ProjectionStore,
+    World,
+    iso,
+    parse_date,
+    parse_datetime,
+)
+
+__all__ = ["ComplianceProjection", "FindingRow", "findings_known_on", "open_findings"]
+
+
+@attrs.frozen
+class FindingRow:
+    """A gap on the record: which rule, which placement, since when, and whether it closed."""
+
+    placement_id: UUID
+    school_id: str
+    student_reference: str
+    rule_id: str
+    key: str
+    since: date
+    detail: str
+    related_rules: tuple[str, ...]
+    opened_recorded_at: datetime | None = None
+    closed_on: date | None = None
+    closed_recorded_at: datetime | None = None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> FindingRow:
+        return cls(
+            placement_id=UUID(row["placement_id"]),
+            school_id=row["school_id"],
+            student_reference=row["student_reference"],
+            rule_id=row["rule_id"],
+            key=row["key"],
+            since=date.fromisoformat(row["since"]),
+            detail=row["detail"],
+            related_rules=tuple(r for r in row["related_rules"].split(",") if r),
+            opened_recorded_at=parse_datetime(row["opened_recorded_at"]),
+            closed_on=parse_date(row["closed_on"]),
+            closed_recorded_at=parse_datetime(row["closed_recorded_at"]),
+        )
+
+    @classmethod
+    def from_finding(cls, finding: Finding, state: PlacementState) -> FindingRow:
+        return cls(
+            placement_id=finding.placement_id,
+            school_id=state.school_id,
+            student_reference=state.student_reference,
+            rule_id=finding.rule_id,
+            key=finding.key,
+            since=finding.since,
+            detail=finding.detail,
+            related_rules=finding.related_rules,
+        )
+
+
+class ComplianceProjection(Projection):
+    name = "compliance"
+    tables = ("compliance_findings", "compliance_placements", "compliance_links",
+              "compliance_versions")  # fmt: skip
+    create_statements = (
+        "CREATE TABLE IF NOT EXISTS compliance_findings (placement_id TEXT, school_id TEXT, "
+        "student_reference TEXT, rule_id TEXT, key TEXT, since TEXT, detail TEXT, "
+        "related_rules TEXT, opened_position INTEGER, opened_recorded_at TEXT, "
+        "closed_position INTEGER, closed_on TEXT, closed_recorded_at TEXT, "
+        "PRIMARY KEY (placement_id, rule_id, key, opened_position))",
+        "CREATE INDEX IF NOT EXISTS compliance_open ON compliance_findings "
+        "(closed_position, since)",
+        # What the evaluation of a placement needs: its version, school and providers.
+        "CREATE TABLE IF NOT EXISTS compliance_placements (placement_id TEXT PRIMARY KEY, "
+        "school_id TEXT, version INTEGER)",
+        "CREATE TABLE IF NOT EXISTS compliance_links (provider_id TEXT, placement_id TEXT, "
+        "PRIMARY KEY (provider_id, placement_id))",
+        "CREATE TABLE IF NOT EXISTS compliance_versions (record_id TEXT PRIMARY KEY, "
+        "version INTEGER)",
+    )
+
+    def __init__(self, policy: PolicyParameters | None = None) -> None:
+        self.policy = policy or PolicyParameters()
+
+    def process(self, cursor: Cursor, change: Change, world: World) -> None:
+        state = change.after
+        if isinstance(state, PlacementState):
+            self._remember_placement(cursor, state)
+            self._evaluate(cursor, state, change, world)
+            return
+        cursor.execute(
+            "INSERT OR REPLACE INTO compliance_versions VALUES (?, ?)",
+            (str(state.id), state.version),
+        )
+        if isinstance(state, ProviderState):
+            cursor.execute(
+                "SELECT p.placement_id, p.version FROM compliance_links l JOIN "
+                "compliance_placements p ON p.placement_id = l.placement_id "
+                "WHERE l.provider_id = ? ORDER BY p.placement_id",
+                (str(state.id),),
+            )
+        elif isinstance(change.event, TermRecorded):
+            cursor.execute(
+                "SELECT placement_id, version FROM compliance_placements WHERE school_id = ? "
+                "ORDER BY placement_id",
+                (state.school_id,),
+            )
+        else:
+            return
+        for row in cursor.fetchall():
+            placement = world.state(UUID(row["placement_id"]), int(row["version"]))
+            if isinstance(placement, PlacementState):
+                self._evaluate(cursor, placement, change, world)
+
+    def _remember_placement(self, cursor: Cursor, state: PlacementState) -> None:
+        cursor.execute(
+            "INSERT OR REPLACE INTO compliance_placements VALUES (?, ?, ?)",
+            (str(state.id), state.school_id, state.version),
+        )
+        for provider_id in state.provider_ids:
+            cursor.execute(
+                "INSERT OR IGNORE INTO compliance_links VALUES (?, ?)",
+                (str(provider_id), str(state.id)),
+            )
+
+    def _related(
+        self, cursor: Cursor, state: PlacementState, world: World
+    ) -> tuple[dict[UUID, ProviderState], SchoolState | None]:
+        ids = [str(p) for p in state.provider_ids]
+        school_record = school_aggregate_id(state.school_id)
+        cursor.execute(
+            "SELECT record_id, version FROM compliance_versions WHERE record_id IN "  # noqa: S608
+            f"({', '.join('?' for _ in range(len(ids) + 1))})",
+            (*ids, str(school_record)),
+        )
+        providers: dict[UUID, ProviderState] = {}
+        school: SchoolState | None = None
+        for row in cursor.fetchall():
+            record = world.state(UUID(row["record_id"]), int(row["version"]))
+            if isinstance(record, ProviderState):
+                providers[record.id] = record
+            elif isinstance(record, SchoolState):
+                school = record
+        return providers, school
+
+    def _evaluate(
+        self, cursor: Cursor, state: PlacementState, change: Change, world: World
+    ) -> None:
+        providers, school = self._related(cursor, state, world)
+        found = {
+            (f.rule_id, f.key): f
+            for f in placement_findings(
+                state, providers=providers, school=school, policy=self.policy
+            )  # fmt: skip
+        }
+        cursor.execute(
+            "SELECT rule_id, key, since, detail, related_rules, opened_position "
+            "FROM compliance_findings WHERE placement_id = ? AND closed_position IS NULL",
+            (str(state.id),),
+        )
+        event = change.event
+        recorded = event.timestamp.astimezone(UTC)
+        for row in cursor.fetchall():
+            finding = found.get((row["rule_id"], row["key"]))
+            since = date.fromisoformat(row["since"])
+            identity = (str(state.id), row["rule_id"], row["key"], row["opened_position"])
+            if finding is not None and finding.since == since:
+                del found[(row["rule_id"], row["key"])]
+                related = ",".join(finding.related_rules)
+                if (finding.detail, related) != (row["detail"], row["related_rules"]):
+                    cursor.execute(
+                        "UPDATE compliance_findings SET detail = ?, related_rules = ? "
+                        "WHERE placement_id = ? AND rule_id = ? AND key = ? "
+                        "AND opened_position = ?",
+                        (finding.detail, related, *identity),
+                    )
+                continue
+            if since > event.effective_on and since > recorded.date():
+                # The gap never opened, in effect or as known: it leaves no trace.
+                cursor.execute(
+                    "DELETE FROM compliance_findings WHERE placement_id = ? AND rule_id = ? "
+                    "AND key = ? AND opened_position = ?",
+                    identity,
+                )
+            else:
+                cursor.execute(
+                    "UPDATE compliance_findings SET closed_position = ?, closed_on = ?, "
+                    "closed_recorded_at = ? WHERE placement_id = ? AND rule_id = ? "
+                    "AND key = ? AND opened_position = ?",
+                    (change.position, iso(event.effective_on), iso(recorded), *identity),
+                )
+        for finding in found.values():
+            cursor.execute(
+                "INSERT INTO compliance_findings VALUES "
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL)",
+                (
+                    str(state.id),
+                    state.school_id,
+                    state.student_reference,
+                    finding.rule_id,
+                    finding.key,
+                    iso(finding.since),
+                    finding.detail,
+                    ",".join(finding.related_rules),
+                    change.position,
+                    iso(recorded),
+                ),  # fmt: skip
+            )
+
+
+_ORDER = " ORDER BY student_reference, placement_id, rule_id, key"
+
+
+def open_findings(
+    store: ProjectionStore, *, on: date, school_id: str | None = None,
+    placement_id: UUID | None = None,
+) -> list[FindingRow]:  # fmt: skip
+    """The gaps the record shows now that are open on ``on`` (today, or a later day to see
+    what will be overdue by then)."""
+    sql = "SELECT * FROM compliance_findings WHERE closed_position IS NULL AND since <= ?"
+    params: list[str] = [on.isoformat()]
+    sql, params = _filtered(sql, params, school_id, placement_id)
+    return [FindingRow.from_row(row) for row in store.rows(sql + _ORDER, tuple(params))]
+
+
+def findings_known_on(
+    store: ProjectionStore, *, known_on: date, school_id: str | None = None,
+    placement_id: UUID | None = None,
+) -> list[FindingRow]:  # fmt: skip
+    """The gaps open at the end of ``known_on`` as the record stood then: only what had been
+    recorded by that day counts (later, back-dated evidence does not close them)."""
+    end = datetime.combine(known_on, time.max, tzinfo=UTC).isoformat()
+    sql = (
+        "SELECT * FROM compliance_findings WHERE opened_recorded_at <= ? AND since <= ? "
+        "AND (closed_recorded_at IS NULL OR closed_recorded_at > ?)"
+    )
+    params: list[str] = [end, known_on.isoformat(), end]
+    sql, params = _filtered(sql, params, school_id, placement_id)
+    rows = [FindingRow.from_row(row) for row in store.rows(sql + _ORDER, tuple(params))]
+    # A finding closed after that day was still open then.
+    return [attrs.evolve(r, closed_on=None, closed_recorded_at=None) for r in rows]
+
+
+def finding_history(store: ProjectionStore, placement_id: UUID) -> list[FindingRow]:
+    """Every gap the placement's record has shown, open and closed, in the order they opened."""
+    rows = store.rows(
+        "SELECT * FROM compliance_findings WHERE placement_id = ? "
+        "ORDER BY opened_position, rule_id, key",
+        (str(placement_id),),
+    )
+    return [FindingRow.from_row(row) for row in rows]
+
+
+def _filtered(
+    sql: str, params: list[str], school_id: str | None, placement_id: UUID | None
+) -> tuple[str, list[str]]:
+    if school_id is not None:
+        sql += " AND school_id = ?"
+        params.append(school_id)
+    if placement_id is not None:
+        sql += " AND placement_id = ?"
+        params.append(str(placement_id))
+    return sql, params
+
+
+def stored_rows(store: ProjectionStore) -> list[dict[str, Any]]:
+    return store.rows(
+        "SELECT * FROM compliance_findings ORDER BY placement_id, rule_id, key, opened_position"
+    )
