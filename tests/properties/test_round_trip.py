@@ -83,6 +83,7 @@ EXPECTED_EVENT_TYPES = {
     "DelegationRevoked",
     "InspectorAccessGranted",
     "InspectorAccessRevoked",
+    "TermRecorded",
 }
 
 

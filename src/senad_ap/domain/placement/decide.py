@@ -154,6 +154,7 @@ def decide_placement(
     make = EventMaker(state.id, state.version, command, context)
     match command:
         case AssessNeeds():
+            _check_has_happened(command.effective_on, context, "A needs assessment")
             return (
                 make(
                     NeedsAssessed,
@@ -258,6 +259,7 @@ def decide_placement(
             )
         case ReviewProgress():
             _check_started(state, command.effective_on, "record a progress review")
+            _check_has_happened(command.effective_on, context, "A progress review")
             if state.plan is None:  # pragma: no cover - a started placement has a plan
                 raise LifecycleError("There is no plan to review progress against.")
             unknown = {p.reference for p in command.progress} - set(state.plan.references())
@@ -278,6 +280,7 @@ def decide_placement(
         case AgreeReintegrationCriteria():
             return (make(ReintegrationCriteriaAgreed, criteria=command.criteria),)
         case AssessReintegration():
+            _check_has_happened(command.effective_on, context, "A readiness assessment")
             unknown = set(command.criteria_met) - set(state.reintegration_criteria)
             if unknown:
                 raise InvalidInputError(
@@ -503,6 +506,17 @@ def _check_started(state: PlacementState, on: date, action: str) -> None:
     if on < state.started_on:
         raise InvalidInputError(
             f"{on.isoformat()} is before the placement started ({state.started_on.isoformat()}).",
+            field="effective_on",
+        )
+
+
+def _check_has_happened(day: date, context: Context, what: str) -> None:
+    # An assessment or review is evidence that something took place (COMM-5, COMM-8, PLAN-1):
+    # one dated ahead would close a compliance gap before the work was done.
+    if day > context.today:
+        raise InvalidInputError(
+            f"{what} cannot be dated after today ({day.isoformat()}): record it once it has "
+            "taken place.",
             field="effective_on",
         )
 

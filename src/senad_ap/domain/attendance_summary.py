@@ -1,0 +1,89 @@
+"""Attendance counted from the national codes' own meanings (STAT-1, COMM-6, AIM-3).
+
+Each code says whether its session counts as possible, and whether the student was present
+(at school or at an approved educational activity), authorised absent or unauthorised absent.
+The counts here come only from those meanings, never from the letters, so a change to the code
+table changes every report the same way. Pure: no clock, no I/O.
+
+>>> from datetime import date
+>>> from senad_ap.domain.attendance_codes import AttendanceCode, Session
+>>> from senad_ap.domain.placement.state import AttendanceMark
+>>> marks = [
+...     AttendanceMark(date(2025, 3, 3), Session.AM, AttendanceCode.PRESENT_AM, 1),
+...     AttendanceMark(date(2025, 3, 3), Session.PM, AttendanceCode.ILLNESS, 2),
+...     AttendanceMark(date(2025, 3, 4), Session.AM, AttendanceCode.DUAL_REGISTERED, 3),
+... ]
+>>> counts = count_marks(marks)
+>>> (counts.possible, counts.present, counts.not_possible, counts.rate)
+(2, 1, 1, Decimal('50.0'))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+import attrs
+
+from senad_ap.domain.placement.state import AttendanceMark
+
+__all__ = ["AttendanceCounts", "count_marks", "week_of"]
+
+_ONE_DECIMAL_PLACE = Decimal("0.1")
+
+
+@attrs.frozen
+class AttendanceCounts:
+    """How a set of register marks counts.
+
+    ``sessions_recorded``: every mark. ``possible``: marks whose code counts the session as
+    possible. ``present``: present at school or at an approved educational activity.
+    ``authorised_absence`` and ``unauthorised_absence``: absences of each kind.
+    ``not_possible``: sessions that do not count (dual registration, unable to attend,
+    administrative codes).
+    """
+
+    sessions_recorded: int = 0
+    possible: int = 0
+    present: int = 0
+    authorised_absence: int = 0
+    unauthorised_absence: int = 0
+    not_possible: int = 0
+
+    @property
+    def rate(self) -> Decimal | None:
+        """Attendance as a percentage of possible sessions, to one decimal place (halves
+        rounded up), or ``None`` when no session was possible."""
+        if self.possible == 0:
+            return None
+        percentage = Decimal(self.present * 100) / Decimal(self.possible)
+        return percentage.quantize(_ONE_DECIMAL_PLACE, rounding=ROUND_HALF_UP)
+
+
+def count_marks(marks: Iterable[AttendanceMark]) -> AttendanceCounts:
+    """The counts of ``marks``, each by its code's meaning."""
+    recorded = possible = present = authorised = unauthorised = not_possible = 0
+    for mark in marks:
+        meaning = mark.code.meaning
+        recorded += 1
+        if meaning.counts_as_possible:
+            possible += 1
+        else:
+            not_possible += 1
+        present += meaning.is_present
+        authorised += meaning.is_authorised_absence
+        unauthorised += meaning.is_unauthorised_absence
+    return AttendanceCounts(
+        sessions_recorded=recorded,
+        possible=possible,
+        present=present,
+        authorised_absence=authorised,
+        unauthorised_absence=unauthorised,
+        not_possible=not_possible,
+    )
+
+
+def week_of(day: date) -> date:
+    """The Monday of ``day``'s week, to group marks by week."""
+    return day - timedelta(days=day.weekday())

@@ -1,0 +1,431 @@
+"""Each decision on the record in plain words, and its facts as JSON, for an inspector's trail.
+
+``describe`` writes one sentence a Head Teacher or an inspector can read without knowing the
+code: enums by their own wording, dates as ISO dates, yes and no for flags, free text in
+quotes, and a plan summarised rather than dumped. ``facts`` gives the same event's own facts
+(everything but the fields every event carries: ids, versions, times, actor, policy version,
+idempotency key) as JSON-ready values, for an export or a search index.
+
+An event class added later, with no wording of its own yet, is still described, generically:
+``"SomethingNoted: ward=north wing, ready=yes."``. The wording is chosen by the event's exact
+class, so a subclass never borrows wording that would leave its own new facts out.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
+from decimal import Decimal
+from typing import TypeAlias, TypeVar, cast
+from uuid import UUID
+
+import attrs
+from cattrs.preconf.json import make_converter
+
+from senad_ap.domain.base import Event
+from senad_ap.domain.placement.events import (
+    AttendanceCorrected,
+    AttendanceRecorded,
+    ConsentGiven,
+    ConsentWithdrawn,
+    InformationShared,
+    MedicalExemptionRecorded,
+    NeedsAssessed,
+    PlacementEnded,
+    PlacementOpened,
+    PlacementStarted,
+    PlanAgreed,
+    PlanRevised,
+    ProgressReviewed,
+    ReintegrationAssessed,
+    ReintegrationCriteriaAgreed,
+    ReintegrationSupportAgreed,
+)
+from senad_ap.domain.plan import ObjectiveArea, Plan, Setting
+from senad_ap.domain.provider import (
+    FullTimePupilAdmitted,
+    FullTimePupilLeft,
+    ProviderRegistered,
+    ProviderRegistrationConfirmed,
+    ProviderRiskAssessed,
+)
+from senad_ap.domain.school import (
+    DelegateAppointed,
+    DelegationRevoked,
+    InspectorAccessGranted,
+    InspectorAccessRevoked,
+    TermRecorded,
+)
+
+__all__ = ["JSONValue", "describe", "event_type", "facts"]
+
+JSONValue: TypeAlias = bool | int | float | str | list["JSONValue"] | dict[str, "JSONValue"] | None
+
+# The fields every event carries; ``facts`` leaves them out (the trail shows them apart).
+_BASE_FIELDS: frozenset[str] = frozenset(field.name for field in attrs.fields(Event))
+
+# A converter of its own, not the storage one: what an export shows must not change when the
+# stored format does (and the other way round).
+_converter = make_converter()
+_converter.register_unstructure_hook(UUID, str)
+_converter.register_unstructure_hook(Decimal, str)
+
+E = TypeVar("E", bound=Event)
+_WORDING: dict[type[Event], Callable[[Event], str]] = {}
+
+
+def event_type(event: Event) -> str:
+    """The event's class name, e.g. ``"PlanAgreed"``."""
+    return type(event).__name__
+
+
+def facts(event: Event) -> dict[str, JSONValue]:
+    """The event's own facts, by field name, as values ``json.dumps`` accepts.
+
+    Enums by their value, dates and times as ISO text, decimals and UUIDs as text, tuples as
+    lists, nested values (a plan, its objectives) as dicts of their fields.
+    """
+    return {
+        field.name: _json(_converter.unstructure(getattr(event, field.name)))
+        for field in attrs.fields(type(event))
+        if field.name not in _BASE_FIELDS
+    }
+
+
+def describe(event: Event) -> str:
+    """The decision in plain words, e.g. for an attendance mark:
+
+    ``'Attendance recorded: 2025-11-03 AM, code I (Illness (not medical or dental
+    appointment)) — authorised absence.'``
+    """
+    wording = _WORDING.get(type(event))
+    if wording is None:
+        return _generic(event)
+    return wording(event)
+
+
+# --------------------------------------------------------------------------- plain values
+def _json(value: object) -> JSONValue:
+    """The converter's output, checked (and typed) as JSON; anything else as its text."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, list | tuple):
+        return [_json(item) for item in value]
+    if isinstance(value, Mapping):
+        return {str(key): _json(item) for key, item in value.items()}
+    return str(value)
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def _hours(value: Decimal) -> str:
+    """``Decimal("32.50")`` and ``Decimal("1E+1")`` as a person writes them: 32.5, 10."""
+    text = format(value.normalize(), "f")
+    return f"{text} hour" if value == 1 else f"{text} hours"
+
+
+def _quoted(text: str) -> str:
+    return f'"{text}"'
+
+
+def _texts(items: Iterable[str], empty: str) -> str:
+    quoted = [_quoted(item) for item in items]
+    return ", ".join(quoted) if quoted else empty
+
+
+def _values(items: Iterable[enum.Enum]) -> str:
+    """Enum wordings in a list; a semicolon between them where a wording has its own comma."""
+    words = [item.value for item in items]
+    separator = "; " if any("," in word for word in words) else ", "
+    return separator.join(str(word) for word in words)
+
+
+def _note(note: str | None) -> str:
+    return "" if note is None else f"; note: {_quoted(note)}"
+
+
+def _plain(value: object) -> str:
+    if value is None:
+        return "not recorded"
+    if isinstance(value, bool):
+        return _yes(value)
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, str | int | float | UUID):
+        return str(value)
+    if isinstance(value, tuple | list | set | frozenset):
+        return ", ".join(_plain(item) for item in value) or "none"
+    if isinstance(value, Mapping):
+        return "(" + ", ".join(f"{_plain(k)}={_plain(v)}" for k, v in value.items()) + ")"
+    cls = type(value)
+    if attrs.has(cls):
+        inner = ", ".join(
+            f"{field.name.replace('_', ' ')}={_plain(getattr(value, field.name))}"
+            for field in attrs.fields(cls)
+        )
+        return f"({inner})"
+    return str(_json(_converter.unstructure(value)))
+
+
+def _generic(event: Event) -> str:
+    parts = [
+        f"{field.name.replace('_', ' ')}={_plain(getattr(event, field.name))}"
+        for field in attrs.fields(type(event))
+        if field.name not in _BASE_FIELDS
+    ]
+    return f"{event_type(event)}: {', '.join(parts)}." if parts else f"{event_type(event)}."
+
+
+def _words(cls: type[E]) -> Callable[[Callable[[E], str]], Callable[[E], str]]:
+    def register(wording: Callable[[E], str]) -> Callable[[E], str]:
+        _WORDING[cls] = cast(Callable[[Event], str], wording)
+        return wording
+
+    return register
+
+
+# --------------------------------------------------------------------------- the placement
+# "at an outside provider", but "on the school's site", "in a side room".
+_PREPOSITION = {
+    Setting.ON_SITE: "",
+    Setting.SIDE_ROOM_OF_CLASSROOM: "in ",
+    Setting.SCHOOL_CLASS: "in ",
+}
+
+
+@_words(PlacementOpened)
+def _opened(event: PlacementOpened) -> str:
+    reason = event.reason.value
+    if event.reason_detail is not None:
+        reason += f", {_quoted(event.reason_detail)}"
+    where = _PREPOSITION.get(event.setting, "at ") + event.setting.value
+    if event.provider_id is not None:
+        taught_by = "" if event.outside_delivery else ", taught by the school itself"
+        where += f" (provider {event.provider_id}{taught_by})"
+    text = (
+        f"Placement opened for student {event.student_reference} (reason: {reason}) {where}, "
+        f"location {_quoted(event.location)}; residential: {_yes(event.residential)}; "
+        f"looked after: {_yes(event.looked_after)}; "
+        + ("no EHC plan" if event.ehcp_reference is None else f"EHC plan {event.ehcp_reference}")
+        + ("; on the school roll" if event.on_roll else "; not on the school roll")
+    )
+    if event.provider_id is None and event.outside_delivery:
+        text += "; taught by an outside party"
+    if event.location_rationale is not None:
+        text += f"; why this location: {_quoted(event.location_rationale)}"
+    return text + "."
+
+
+@_words(NeedsAssessed)
+def _needs(event: NeedsAssessed) -> str:
+    areas = f"areas of need: {_values(event.areas)}" if event.areas else "no area of need named"
+    barriers = _texts(event.barriers, "none recorded")
+    return f"Needs assessed: {areas}; summary: {_quoted(event.summary)}; barriers: {barriers}."
+
+
+def _plan(plan: Plan) -> str:
+    """Objectives (count and areas), weekly hours, review interval, destination, gaps (PT-2)."""
+    count = len(plan.objectives)
+    areas = _values(area for area in ObjectiveArea if area in plan.areas())
+    objectives = f"{count} objective{'' if count == 1 else 's'} ({areas})"
+    weeks = plan.review_interval_weeks
+    review = "reviewed every week" if weeks == 1 else f"reviewed every {weeks} weeks"
+    destination = (
+        "no intended destination"
+        if plan.intended_destination is None
+        else f"intended destination: {plan.intended_destination.value}"
+    )
+    gaps = plan.days_not_covered()
+    days = f"school days not covered: {_values(gaps)}" if gaps else "every school day covered"
+    return f"{objectives}; {_hours(plan.weekly_hours)} a week; {review}; {destination}; {days}"
+
+
+def _plan_decision(event: PlanAgreed) -> str:
+    providers = ", ".join(str(provider) for provider in event.outside_provider_ids)
+    return (
+        f"{_plan(event.plan)}; checked against the full-time threshold of "
+        f"{_hours(event.full_time_hours)}; "
+        + (f"outside providers: {providers}." if providers else "no outside providers.")
+    )
+
+
+@_words(PlanAgreed)
+def _plan_agreed(event: PlanAgreed) -> str:
+    return f"Plan agreed: {_plan_decision(event)}"
+
+
+@_words(PlanRevised)
+def _plan_revised(event: PlanRevised) -> str:
+    return f"Plan revised (reason: {_quoted(event.reason)}): {_plan_decision(event)}"
+
+
+@_words(ConsentGiven)
+def _consent_given(event: ConsentGiven) -> str:
+    return (
+        f"Consent of {event.party.value} given by {_quoted(event.given_by)} "
+        f"(evidence: {_quoted(event.evidence_reference)})."
+    )
+
+
+@_words(ConsentWithdrawn)
+def _consent_withdrawn(event: ConsentWithdrawn) -> str:
+    return f"Consent of {event.party.value} withdrawn (reason: {_quoted(event.reason)})."
+
+
+@_words(InformationShared)
+def _information_shared(event: InformationShared) -> str:
+    scope = _values(event.scope) if event.scope else "no scope recorded"
+    return f"Information shared with {event.party.value}: {scope}{_note(event.note)}."
+
+
+@_words(MedicalExemptionRecorded)
+def _medical_exemption(event: MedicalExemptionRecorded) -> str:
+    return (
+        "Medical exemption from full-time provision recorded "
+        f"(evidence: {_quoted(event.evidence_reference)}); "
+        f"to be reviewed on {event.review_on.isoformat()}."
+    )
+
+
+@_words(PlacementStarted)
+def _started(event: PlacementStarted) -> str:
+    return f"Placement started on {event.effective_on.isoformat()}."
+
+
+@_words(AttendanceRecorded)
+def _attendance(event: AttendanceRecorded) -> str:
+    meaning = event.code.meaning
+    return (
+        f"Attendance recorded: {event.effective_on.isoformat()} {event.session.value}, "
+        f"code {event.code.value} ({meaning.meaning}) — {meaning.category.value}."
+    )
+
+
+@_words(AttendanceCorrected)
+def _correction(event: AttendanceCorrected) -> str:
+    return (
+        f"Attendance corrected: {event.effective_on.isoformat()} {event.session.value} "
+        f"from {event.original_code.value} to {event.corrected_code.value} "
+        f"(reason: {_quoted(event.reason)}); corrects entry version {event.corrects_version}."
+    )
+
+
+@_words(ProgressReviewed)
+def _review(event: ProgressReviewed) -> str:
+    ratings = [
+        f"{item.reference} {item.rating.value}"
+        + ("" if item.note is None else f" ({_quoted(item.note)})")
+        for item in event.progress
+    ]
+    return (
+        "Progress reviewed "
+        + ("with the provider" if event.with_provider else "without the provider")
+        + f": provision {event.effectiveness.value}; "
+        + (f"progress: {', '.join(ratings)}" if ratings else "no objective rated")
+        + f"; next review on {event.next_review_on.isoformat()}{_note(event.note)}."
+    )
+
+
+@_words(ReintegrationCriteriaAgreed)
+def _criteria(event: ReintegrationCriteriaAgreed) -> str:
+    return f"Reintegration criteria agreed: {_texts(event.criteria, 'none listed')}."
+
+
+@_words(ReintegrationAssessed)
+def _reintegration(event: ReintegrationAssessed) -> str:
+    readiness = "ready to return" if event.ready else "not yet ready to return"
+    met = _texts(event.criteria_met, "none")
+    return f"Reintegration assessed: {readiness}; criteria met: {met}{_note(event.note)}."
+
+
+@_words(ReintegrationSupportAgreed)
+def _support(event: ReintegrationSupportAgreed) -> str:
+    return f"Reintegration support agreed: {_texts(event.support, 'none listed')}."
+
+
+@_words(PlacementEnded)
+def _ended(event: PlacementEnded) -> str:
+    return f"Placement ended; destination: {event.destination.value}{_note(event.note)}."
+
+
+# --------------------------------------------------------------------------- providers
+@_words(ProviderRegistered)
+def _provider_registered(event: ProviderRegistered) -> str:
+    staffing = "" if event.staffing is None else f"; staffing: {_quoted(event.staffing)}"
+    return (
+        f"Provider registered: {_quoted(event.name)} ({event.kind.value}); delivers accredited "
+        f"education: {_yes(event.delivers_accredited_education)}; "
+        f"sites: {_texts(event.sites, 'none recorded')}{staffing}."
+    )
+
+
+@_words(ProviderRegistrationConfirmed)
+def _registration_confirmed(event: ProviderRegistrationConfirmed) -> str:
+    return (
+        f"Provider's DfE registration confirmed on {event.effective_on.isoformat()}: "
+        f"registration number {event.urn} (evidence: {_quoted(event.evidence_reference)})."
+    )
+
+
+@_words(ProviderRiskAssessed)
+def _risk_assessed(event: ProviderRiskAssessed) -> str:
+    return (
+        f"Provider risk assessed on {event.effective_on.isoformat()}: {event.outcome.value}; "
+        f"safeguarding policies seen: {_yes(event.safeguarding_policies_seen)}; "
+        "staff checks confirmed in writing: "
+        f"{_yes(event.staff_checks_confirmed_in_writing)}; "
+        f"valid until {event.valid_until.isoformat()}."
+    )
+
+
+@_words(FullTimePupilAdmitted)
+def _pupil_admitted(event: FullTimePupilAdmitted) -> str:
+    return f"Full-time pupil admitted to this provider: placement {event.placement_id}."
+
+
+@_words(FullTimePupilLeft)
+def _pupil_left(event: FullTimePupilLeft) -> str:
+    return f"Full-time pupil left this provider: placement {event.placement_id}."
+
+
+# --------------------------------------------------------------------------- the school
+# ``school_id`` is left out of these sentences (and the placement's): it is always the acting
+# person's own school, which the trail shows with the actor.
+@_words(DelegateAppointed)
+def _delegate_appointed(event: DelegateAppointed) -> str:
+    return f"Delegate appointed: {event.delegate_id} may act with the Head Teacher's authority."
+
+
+@_words(DelegationRevoked)
+def _delegation_revoked(event: DelegationRevoked) -> str:
+    return (
+        f"Delegation revoked: {event.delegate_id} no longer acts with the Head Teacher's authority."
+    )
+
+
+@_words(InspectorAccessGranted)
+def _inspector_granted(event: InspectorAccessGranted) -> str:
+    return (
+        f"Inspector access granted: {event.inspector_id} may read the record until "
+        f"{event.until.isoformat()}."
+    )
+
+
+@_words(InspectorAccessRevoked)
+def _inspector_revoked(event: InspectorAccessRevoked) -> str:
+    return f"Inspector access revoked: {event.inspector_id} may no longer read the record."
+
+
+@_words(TermRecorded)
+def _term(event: TermRecorded) -> str:
+    return (
+        f"Term recorded: {_quoted(event.name)}, {event.starts_on.isoformat()} to "
+        f"{event.ends_on.isoformat()}."
+    )
