@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import sys
+import textwrap
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -41,7 +42,7 @@ ENVIRONMENT_VARIABLE = "SENAD_AP_DB"
 EXIT_REFUSED, EXIT_USAGE, EXIT_NO_STORE, EXIT_NOT_FOUND = 1, 2, 3, 4
 
 
-class _Exit(Exception):
+class _ExitError(Exception):
     def __init__(self, message: str, code: int) -> None:
         super().__init__(message)
         self.code = code
@@ -62,23 +63,36 @@ def _parser() -> argparse.ArgumentParser:
         description="The record of a school's alternative provision decisions, for inspection.",
     )
     parser.add_argument(
-        "--db", metavar="PATH",
+        "--db",
+        metavar="PATH",
         help=f"the SQLite store (default: ${ENVIRONMENT_VARIABLE} or ./{DEFAULT_SQLITE_FILE})",
-    )  # fmt: skip
-    parser.add_argument("--projections", metavar="PATH",
-                        help="the projections' SQLite file (default: beside the store)")  # fmt: skip
+    )
+    parser.add_argument(
+        "--projections",
+        metavar="PATH",
+        help="the projections' SQLite file (default: beside the store)",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     demo = commands.add_parser("demo", help="write a realistic example school into the store")
-    demo.add_argument("--force", action="store_true",
-                      help="write even though the store already holds data")  # fmt: skip
+    demo.add_argument(
+        "--force", action="store_true", help="write even though the store already holds data"
+    )
 
     def as_at_options(command: argparse.ArgumentParser) -> None:
         group = command.add_mutually_exclusive_group()
-        group.add_argument("--as-at", type=_date, metavar="DATE",
-                           help="as in effect on DATE, with later back-dated entries")  # fmt: skip
-        group.add_argument("--as-known-on", type=_date, metavar="DATE",
-                           help="only what had been recorded by the end of DATE")  # fmt: skip
+        group.add_argument(
+            "--as-at",
+            type=_date,
+            metavar="DATE",
+            help="as in effect on DATE, with later back-dated entries",
+        )
+        group.add_argument(
+            "--as-known-on",
+            type=_date,
+            metavar="DATE",
+            help="only what had been recorded by the end of DATE",
+        )
 
     def json_option(command: argparse.ArgumentParser) -> None:
         command.add_argument("--json", action="store_true", help="JSON for machines")
@@ -90,17 +104,26 @@ def _parser() -> argparse.ArgumentParser:
     placements.add_argument("--status", choices=["open", "active", "suspended", "ended"])
 
     history = commands.add_parser("history", help="every decision on one placement")
-    history.add_argument("placement", metavar="PLACEMENT",
-                         help="the placement's id (or its first 8 characters), or the "
-                              "student reference")  # fmt: skip
+    history.add_argument(
+        "--no-attendance", action="store_true", help="leave out the attendance marks"
+    )
+    history.add_argument(
+        "placement",
+        metavar="PLACEMENT",
+        help="the placement's id (or its first 8 characters), or the student reference",
+    )
     as_at_options(history)
     json_option(history)
 
     findings = commands.add_parser("compliance", help="open compliance findings, with rule ids")
     as_at_options(findings)
     json_option(findings)
-    findings.add_argument("--on", type=_date, metavar="DATE",
-                          help="findings open on DATE by today's record (default: today)")  # fmt: skip
+    findings.add_argument(
+        "--on",
+        type=_date,
+        metavar="DATE",
+        help="findings open on DATE by today's record (default: today)",
+    )
     findings.add_argument("--school", metavar="ID", help="one school only")
 
     marks = commands.add_parser("attendance", help="one placement's attendance by week and term")
@@ -128,11 +151,12 @@ class _Session:
     _app: AlternativeProvision | None = None
     _projections: Projections | None = None
 
-    def app(self, *, create: bool = False, clock: Callable[[], datetime] | None = None
-            ) -> AlternativeProvision:  # fmt: skip
+    def app(
+        self, *, create: bool = False, clock: Callable[[], datetime] | None = None
+    ) -> AlternativeProvision:
         if self._app is None:
             if not create and not Path(self.db).is_file():
-                raise _Exit(
+                raise _ExitError(
                     f"There is no store at {self.db}. Run `senad-ap demo` to make an example, "
                     f"or point --db (or ${ENVIRONMENT_VARIABLE}) at a store.",
                     EXIT_NO_STORE,
@@ -166,10 +190,10 @@ def _placement_id(session: _Session, text: str) -> UUID:
         (text, text, text.lower()),
     )
     if not rows:
-        raise _Exit(f"No placement {text!r} is on the record.", EXIT_NOT_FOUND)
+        raise _ExitError(f"No placement {text!r} is on the record.", EXIT_NOT_FOUND)
     if len(rows) > 1:
         ids = ", ".join(row["placement_id"] for row in rows)
-        raise _Exit(f"{text!r} matches several placements; give one of: {ids}", EXIT_USAGE)
+        raise _ExitError(f"{text!r} matches several placements; give one of: {ids}", EXIT_USAGE)
     return UUID(rows[0]["placement_id"])
 
 
@@ -225,13 +249,13 @@ def _cell(value: Any) -> str:
 
 # ----------------------------------------------------------------------------- commands
 def _demo(session: _Session, args: argparse.Namespace) -> None:
-    from senad_ap.demo import demo_clock, write_demo  # noqa: PLC0415 - only this command needs it
+    from senad_ap.demo import demo_clock, write_demo
 
     existed = Path(session.db).is_file()
     clock = demo_clock()
     app = session.app(create=True, clock=clock)
     if existed and app.last_position() > 0 and not args.force:
-        raise _Exit(
+        raise _ExitError(
             f"The store at {session.db} already holds {app.last_position()} events; the demo "
             "writes only into an empty store. Use --force to add it anyway, or --db to "
             "choose another file.",
@@ -251,31 +275,54 @@ def _placements(session: _Session, args: argparse.Namespace) -> None:
     as_at = _as_at(args)
     status = None if args.status is None else _status_text(args.status)
     if as_at is None:
-        rows = register.placements(session.projections().store, school_id=args.school,
-                                   status=status)  # fmt: skip
+        rows = register.placements(
+            session.projections().store, school_id=args.school, status=status
+        )
     else:
-        rows = [r for r in register_as_at(session.projections(), as_at, school_id=args.school)
-                if status is None or r.status == status]  # fmt: skip
+        rows = [
+            r
+            for r in register_as_at(session.projections(), as_at, school_id=args.school)
+            if status is None or r.status == status
+        ]
     if args.json:
         _json(session.out, {"as_at": None if as_at is None else str(as_at), "placements": rows})
         return
     _heading(session.out, f"Placement register{'' if as_at is None else ', ' + str(as_at)}")
     _table(
         session.out,
-        ["placement", "student", "status", "setting", "location", "started", "ended",
-         "hours/week", "next review", "attendance"],
         [
-            (r.placement_id, r.student_reference, r.status, r.setting, r.location,
-             r.started_on, r.ended_on, r.weekly_hours, r.next_review_due,
-             None if r.attendance_rate is None else f"{r.attendance_rate}%")
+            "placement",
+            "student",
+            "status",
+            "setting",
+            "location",
+            "started",
+            "ended",
+            "hours/week",
+            "next review",
+            "attendance",
+        ],
+        [
+            (
+                r.placement_id,
+                r.student_reference,
+                r.status,
+                r.setting,
+                r.location,
+                r.started_on,
+                r.ended_on,
+                r.weekly_hours,
+                r.next_review_due,
+                None if r.attendance_rate is None else f"{r.attendance_rate}%",
+            )
             for r in rows
         ],
-    )  # fmt: skip
+    )
     session.out.write(f"{len(rows)} placements\n")
 
 
 def _status_text(name: str) -> str:
-    from senad_ap.domain.placement import PlacementStatus  # noqa: PLC0415
+    from senad_ap.domain.placement import PlacementStatus
 
     return PlacementStatus[name.upper()].value
 
@@ -288,24 +335,38 @@ def _history(session: _Session, args: argparse.Namespace) -> None:
     if as_at is not None:
         entries = [e for e in entries if _entry_included(e, as_at)]
     if args.json:
-        _json(session.out, {"placement_id": str(placement_id),
-                            "as_at": None if as_at is None else str(as_at),
-                            "decisions": [e.to_json() for e in entries]})  # fmt: skip
+        _json(
+            session.out,
+            {
+                "placement_id": str(placement_id),
+                "as_at": None if as_at is None else str(as_at),
+                "decisions": [e.to_json() for e in entries],
+            },
+        )
         return
     title = f"History of placement {placement_id}"
     _heading(session.out, title + ("" if as_at is None else f", {as_at}"))
-    _table(
-        session.out,
-        ["#", "recorded", "took effect", "late", "who", "role", "decision", "rules",
-         "policy"],
-        [
-            (e.record_version, e.recorded_at, e.effective_on, e.late_entry, e.actor_id,
-             e.actor_role, e.description, ", ".join(e.evidence_for), e.policy_version)
-            for e in entries
-        ],
-    )  # fmt: skip
-    late = sum(e.late_entry for e in entries)
-    session.out.write(f"{len(entries)} decisions, {late} recorded after the day they took effect\n")
+    shown = [e for e in entries if not (args.no_attendance and e.event_type in _MARKS)]
+    for e in shown:
+        late = "  LATE ENTRY" if e.late_entry else ""
+        session.out.write(
+            f"{e.record_version:>4}  recorded {_cell(e.recorded_at)}  took effect "
+            f"{_cell(e.effective_on)}  by {e.actor_id} ({e.actor_role}){late}\n"
+        )
+        for line in textwrap.wrap(e.description, width=92):
+            session.out.write(f"      {line}\n")
+        rules = ", ".join(e.evidence_for) or "-"
+        session.out.write(f"      evidence for: {rules}; policy {e.policy_version}\n")
+    late_count = sum(e.late_entry for e in entries)
+    hidden = len(entries) - len(shown)
+    session.out.write(
+        f"\n{len(entries)} decisions, {late_count} recorded after the day they took effect"
+        + (f"; {hidden} attendance marks not shown" if hidden else "")
+        + "\n"
+    )
+
+
+_MARKS = ("AttendanceRecorded",)
 
 
 def _entry_included(entry: audit.AuditEntry, as_at: AsAt) -> bool:
@@ -322,8 +383,9 @@ def _compliance(session: _Session, args: argparse.Namespace) -> None:
         rows = compliance.open_findings(projections.store, on=on, school_id=args.school)
         title = f"Open compliance findings on {on.isoformat()}"
     elif as_at.sense is Sense.KNOWN_ON:
-        rows = compliance.findings_known_on(projections.store, known_on=as_at.on,
-                                            school_id=args.school)  # fmt: skip
+        rows = compliance.findings_known_on(
+            projections.store, known_on=as_at.on, school_id=args.school
+        )
         title = f"Compliance findings open {as_at}"
     else:
         rows = findings_as_at(projections, as_at, school_id=args.school)
@@ -335,9 +397,18 @@ def _compliance(session: _Session, args: argparse.Namespace) -> None:
     _table(
         session.out,
         ["rule", "also", "student", "placement", "since", "finding"],
-        [(r.rule_id, ", ".join(r.related_rules), r.student_reference, r.placement_id, r.since,
-          r.detail) for r in rows],
-    )  # fmt: skip
+        [
+            (
+                r.rule_id,
+                ", ".join(r.related_rules),
+                r.student_reference,
+                r.placement_id,
+                r.since,
+                r.detail,
+            )
+            for r in rows
+        ],
+    )
     counts: dict[str, int] = {}
     for row in rows:
         counts[row.rule_id] = counts.get(row.rule_id, 0) + 1
@@ -355,33 +426,64 @@ def _attendance(session: _Session, args: argparse.Namespace) -> None:
     else:
         found = placement_as_at(projections.app, placement_id, as_at)
         if found is None:
-            raise _Exit(f"The placement was not on the record {as_at}.", EXIT_NOT_FOUND)
+            raise _ExitError(f"The placement was not on the record {as_at}.", EXIT_NOT_FOUND)
         marks = [m for m in found.state.marks.values() if m.day <= as_at.on]
         school = _school_terms(projections, found.state.school_id, as_at)
         weeks = attendance.periods_from_marks(placement_id, marks, weekly=True)
         terms = attendance.periods_from_marks(placement_id, marks, weekly=False, terms=school)
     if args.json:
-        _json(session.out, {"placement_id": str(placement_id),
-                            "as_at": None if as_at is None else str(as_at),
-                            "weeks": [_period_json(p) for p in weeks],
-                            "terms": [_period_json(p) for p in terms]})  # fmt: skip
+        _json(
+            session.out,
+            {
+                "placement_id": str(placement_id),
+                "as_at": None if as_at is None else str(as_at),
+                "weeks": [_period_json(p) for p in weeks],
+                "terms": [_period_json(p) for p in terms],
+            },
+        )
         return
-    _heading(session.out, f"Attendance of placement {placement_id}"
-             + ("" if as_at is None else f", {as_at}"))  # fmt: skip
-    headers = ["period", "from", "to", "recorded", "possible", "present", "authorised",
-               "unauthorised", "not possible", "attendance"]  # fmt: skip
+    _heading(
+        session.out,
+        f"Attendance of placement {placement_id}" + ("" if as_at is None else f", {as_at}"),
+    )
+    headers = [
+        "period",
+        "from",
+        "to",
+        "recorded",
+        "possible",
+        "present",
+        "authorised",
+        "unauthorised",
+        "not possible",
+        "attendance",
+    ]
     for label, periods in (("By term", terms), ("By week", weeks)):
         session.out.write(f"\n{label}\n")
-        _table(session.out, headers, [
-            (p.period, p.starts_on, p.ends_on, p.sessions_recorded, p.possible, p.present,
-             p.authorised_absence, p.unauthorised_absence, p.not_possible,
-             None if p.rate is None else f"{p.rate}%") for p in periods
-        ])  # fmt: skip
+        _table(
+            session.out,
+            headers,
+            [
+                (
+                    p.period,
+                    p.starts_on,
+                    p.ends_on,
+                    p.sessions_recorded,
+                    p.possible,
+                    p.present,
+                    p.authorised_absence,
+                    p.unauthorised_absence,
+                    p.not_possible,
+                    None if p.rate is None else f"{p.rate}%",
+                )
+                for p in periods
+            ],
+        )
 
 
 def _school_terms(projections: Projections, school_id: str, as_at: AsAt) -> list[Any]:
-    from senad_ap.domain.school import SchoolState, school_aggregate_id  # noqa: PLC0415
-    from senad_ap.projections.as_at import _fold  # noqa: PLC0415
+    from senad_ap.domain.school import SchoolState, school_aggregate_id
+    from senad_ap.projections.as_at import _fold
 
     school = _fold(projections.app.record_events(school_aggregate_id(school_id)), as_at)
     return list(school.terms) if isinstance(school, SchoolState) else []
@@ -402,12 +504,34 @@ def _providers(session: _Session, args: argparse.Namespace) -> None:
     today = datetime.now(UTC).date()
     _table(
         session.out,
-        ["provider", "name", "kind", "URN", "checked", "risk assessed", "valid until",
-         "current", "placements now", "full-time pupils"],
-        [(p.provider_id, p.name, p.kind, p.urn, p.registration_checked_on, p.risk_assessed_on,
-          p.risk_valid_until, p.risk_assessment_current_on(today), p.placements_now,
-          p.full_time_pupils) for p in rows],
-    )  # fmt: skip
+        [
+            "provider",
+            "name",
+            "kind",
+            "URN",
+            "checked",
+            "risk assessed",
+            "valid until",
+            "current",
+            "placements now",
+            "full-time pupils",
+        ],
+        [
+            (
+                p.provider_id,
+                p.name,
+                p.kind,
+                p.urn,
+                p.registration_checked_on,
+                p.risk_assessed_on,
+                p.risk_valid_until,
+                p.risk_assessment_current_on(today),
+                p.placements_now,
+                p.full_time_pupils,
+            )
+            for p in rows
+        ],
+    )
 
 
 def _export(session: _Session, args: argparse.Namespace) -> None:
@@ -430,12 +554,12 @@ def _output(path: str | None, default: TextIO) -> Iterator[TextIO]:
         with Path(path).open("w", encoding="utf-8") as out:
             yield out
     except OSError as error:
-        raise _Exit(f"Could not write {path}: {error.strerror}", EXIT_REFUSED) from None
+        raise _ExitError(f"Could not write {path}: {error.strerror}", EXIT_REFUSED) from None
 
 
 def _rebuild(session: _Session, args: argparse.Namespace) -> None:
     projections = Projections(session.app(), session.projections_path)
-    session._projections = projections  # noqa: SLF001 - closed with the session
+    session._projections = projections
     started = time.perf_counter()
 
     def progress(done: int, total: int) -> None:
@@ -472,8 +596,9 @@ _COMMANDS: dict[str, Callable[[_Session, argparse.Namespace], None]] = {
 }
 
 
-def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
-         err: TextIO | None = None) -> int:  # fmt: skip
+def main(
+    argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
     """Run ``senad-ap`` with ``argv``; return the exit code."""
     out = out or sys.stdout
     err = err or sys.stderr
@@ -486,7 +611,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
     session = _Session(db, args.projections or default_projections_path(db), out, err)
     try:
         _COMMANDS[args.command](session, args)
-    except _Exit as stop:
+    except _ExitError as stop:
         err.write(f"senad-ap: {stop}\n")
         return stop.code
     except NotFoundError as error:

@@ -86,7 +86,12 @@ from senad_ap.domain.provider import ProviderState, RiskAssessment, RiskOutcome
 from senad_ap.domain.school import SchoolState
 from senad_ap.domain.values import Destination, PolicyParameters, Weekday
 
-__all__ = ["Finding", "open_on", "placement_findings"]
+__all__ = [
+    "Finding",
+    "open_on",
+    "placement_findings",
+    "review_due",
+]
 
 _ONE_DAY = timedelta(days=1)
 _WEEKDAYS = tuple(Weekday)
@@ -177,6 +182,23 @@ def _review_interval(state: PlacementState, policy: PolicyParameters) -> timedel
     longest = policy.longest_review_interval_weeks
     weeks = longest if state.plan is None else min(state.plan.review_interval_weeks, longest)
     return timedelta(weeks=weeks)
+
+
+def _due(state: PlacementState, started: date, interval: timedelta) -> date:
+    due = (state.last_reviewed_on or started) + interval
+    if state.next_review_on is not None and state.next_review_on < due:
+        due = state.next_review_on
+    return due
+
+
+def review_due(state: PlacementState, policy: PolicyParameters | None = None) -> date | None:
+    """The day the next progress review is due (COMM-5, STAT-3), once the placement started:
+    the plan's interval, or half a term when that is shorter, after the last review (or the
+    start); a date the last review set instead, if earlier."""
+    if state.started_on is None:
+        return None
+    policy = policy or PolicyParameters()
+    return _due(state, state.started_on, _review_interval(state, policy))
 
 
 # --------------------------------------------------------------------------- before the start
@@ -465,9 +487,7 @@ def _monitoring_gaps(
                     key=key,
                 )
     last = state.last_reviewed_on
-    due = (last or started) + interval
-    if state.next_review_on is not None and state.next_review_on < due:
-        due = state.next_review_on
+    due = _due(state, started, interval)
     since = due + _ONE_DAY
     if _ran_on(state, since):
         after = f"the last review on {_day(last)}" if last else f"the start on {_day(started)}"

@@ -102,9 +102,9 @@ def _fold(events: Iterable[Event], as_at: AsAt) -> Any:
 
 
 def _evolve(state: Any, event: Event) -> Any:
-    from senad_ap.domain.placement import PlacementEvent  # noqa: PLC0415 - avoid a cycle
-    from senad_ap.domain.provider import ProviderEvent  # noqa: PLC0415
-    from senad_ap.domain.school import SchoolEvent  # noqa: PLC0415
+    from senad_ap.domain.placement import PlacementEvent
+    from senad_ap.domain.provider import ProviderEvent
+    from senad_ap.domain.school import SchoolEvent
 
     if isinstance(event, PlacementEvent):
         return evolve_placement(state, event)
@@ -152,9 +152,12 @@ def register_as_at(
 
 
 def findings_as_at(
-    projections: Projections, as_at: AsAt, *, school_id: str | None = None,
+    projections: Projections,
+    as_at: AsAt,
+    *,
+    school_id: str | None = None,
     policy: PolicyParameters | None = None,
-) -> list[FindingRow]:  # fmt: skip
+) -> list[FindingRow]:
     """The compliance gaps open on ``as_at.on``, with the record read in ``as_at``'s sense."""
     app = projections.app
     policy = policy or app.policy

@@ -38,9 +38,20 @@ __all__ = [
 ]
 
 _COLUMNS = (
-    "placement_id", "school_id", "day", "session", "code", "week_start", "possible",
-    "present", "authorised", "unauthorised", "not_possible", "version", "corrected",
-)  # fmt: skip
+    "placement_id",
+    "school_id",
+    "day",
+    "session",
+    "code",
+    "week_start",
+    "possible",
+    "present",
+    "authorised",
+    "unauthorised",
+    "not_possible",
+    "version",
+    "corrected",
+)
 
 
 def _monday(day: date) -> date:
@@ -48,9 +59,15 @@ def _monday(day: date) -> date:
 
 
 def mark_row(
-    placement_id: UUID, school_id: str, day: date, session: str, code: AttendanceCode,
-    version: int, *, corrected: bool,
-) -> dict[str, Any]:  # fmt: skip
+    placement_id: UUID,
+    school_id: str,
+    day: date,
+    session: str,
+    code: AttendanceCode,
+    version: int,
+    *,
+    corrected: bool,
+) -> dict[str, Any]:
     """How one mark is stored: its code and how that code counts (STAT-1)."""
     meaning = code.meaning
     return {
@@ -81,7 +98,7 @@ def state_rows(state: PlacementState) -> list[dict[str, Any]]:
             m.code,
             m.version,
             corrected=m.corrected,
-        )  # fmt: skip
+        )
         for m in state.marks.values()
     ]
 
@@ -145,8 +162,15 @@ class AttendanceProjection(Projection):
             code, corrected = event.corrected_code, True
         else:
             return
-        row = mark_row(state.id, state.school_id, event.effective_on, event.session.value, code,
-                       event.originator_version, corrected=corrected)  # fmt: skip
+        row = mark_row(
+            state.id,
+            state.school_id,
+            event.effective_on,
+            event.session.value,
+            code,
+            event.originator_version,
+            corrected=corrected,
+        )
         cursor.execute(
             f"INSERT OR REPLACE INTO attendance_marks ({', '.join(_COLUMNS)}) "  # noqa: S608
             f"VALUES ({', '.join('?' for _ in _COLUMNS)})",
@@ -161,8 +185,9 @@ _SUMS = (
 )
 
 
-def _period(placement_id: UUID, row: Mapping[str, Any], period: str, starts: date,
-            ends: date) -> AttendancePeriod:  # fmt: skip
+def _period(
+    placement_id: UUID, row: Mapping[str, Any], period: str, starts: date, ends: date
+) -> AttendancePeriod:
     return AttendancePeriod(
         placement_id=placement_id,
         period=period,
@@ -215,7 +240,7 @@ def by_term(
             row["name"],
             date.fromisoformat(row["starts_on"]),
             date.fromisoformat(row["ends_on"]),
-        )  # fmt: skip
+        )
         for row in rows
     ]
     outside = store.rows(
@@ -234,7 +259,7 @@ def by_term(
                 "outside recorded terms",
                 date.fromisoformat(row["first"]),
                 date.fromisoformat(row["last"]),
-            )  # fmt: skip
+            )
         )
     return periods
 
@@ -251,8 +276,13 @@ def total(
     if not rows or not rows[0]["sessions_recorded"]:
         return None
     row = rows[0]
-    return _period(placement_id, row, "whole placement", date.fromisoformat(row["first"]),
-                   date.fromisoformat(row["last"]))  # fmt: skip
+    return _period(
+        placement_id,
+        row,
+        "whole placement",
+        date.fromisoformat(row["first"]),
+        date.fromisoformat(row["last"]),
+    )
 
 
 def stored_rows(store: ProjectionStore) -> list[dict[str, Any]]:
@@ -260,9 +290,12 @@ def stored_rows(store: ProjectionStore) -> list[dict[str, Any]]:
 
 
 def periods_from_marks(
-    placement_id: UUID, marks: Iterable[AttendanceMark], *, weekly: bool,
+    placement_id: UUID,
+    marks: Iterable[AttendanceMark],
+    *,
+    weekly: bool,
     terms: Sequence[Term] = (),
-) -> list[AttendancePeriod]:  # fmt: skip
+) -> list[AttendancePeriod]:
     """The same weeks (``weekly=True``) or terms as ``by_week``/``by_term``, worked out from
     a placement state's marks instead of the tables (for as-at dates)."""
     groups: dict[tuple[str, date, date], list[AttendanceCode]] = {}

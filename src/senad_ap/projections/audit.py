@@ -27,11 +27,29 @@ from senad_ap.projections.wording import JSONValue, describe, event_type, facts
 __all__ = ["AuditEntry", "AuditTrailProjection", "audit_row", "entries", "export_lines"]
 
 _COLUMNS = (
-    "position", "record_id", "record_kind", "record_version", "placement_id", "provider_ids",
-    "school_id", "event_type", "recorded_at", "recorded_on", "effective_on", "late_entry",
-    "actor_id", "actor_role", "actor_school_id", "actor_provider_id", "policy_version",
-    "evidence_for", "description", "facts", "idempotency_key", "corrects_version",
-)  # fmt: skip
+    "position",
+    "record_id",
+    "record_kind",
+    "record_version",
+    "placement_id",
+    "provider_ids",
+    "school_id",
+    "event_type",
+    "recorded_at",
+    "recorded_on",
+    "effective_on",
+    "late_entry",
+    "actor_id",
+    "actor_role",
+    "actor_school_id",
+    "actor_provider_id",
+    "policy_version",
+    "evidence_for",
+    "description",
+    "facts",
+    "idempotency_key",
+    "corrects_version",
+)
 
 
 def _kind(event: Event) -> str:
@@ -187,7 +205,7 @@ class AuditTrailProjection(Projection):
             if c in ("record_version", "late_entry", "corrects_version")
             else f"{c} TEXT"
             for c in _COLUMNS
-        )  # fmt: skip
+        )
         + ")",
         "CREATE INDEX IF NOT EXISTS audit_by_placement ON audit_trail (placement_id, position)",
         "CREATE INDEX IF NOT EXISTS audit_by_record ON audit_trail (record_id, record_version)",
@@ -207,17 +225,25 @@ def _end_of(day: date) -> str:
 
 
 def _query(
-    *, placement_id: UUID | None = None, provider_id: UUID | None = None,
-    actor_id: str | None = None, event_type: str | None = None, school_id: str | None = None,
-    effective_from: date | None = None, effective_to: date | None = None,
-    recorded_from: date | None = None, recorded_to: date | None = None,
-) -> tuple[str, tuple[Any, ...]]:  # fmt: skip
+    *,
+    placement_id: UUID | None = None,
+    provider_id: UUID | None = None,
+    actor_id: str | None = None,
+    event_type: str | None = None,
+    school_id: str | None = None,
+    effective_from: date | None = None,
+    effective_to: date | None = None,
+    recorded_from: date | None = None,
+    recorded_to: date | None = None,
+) -> tuple[str, tuple[Any, ...]]:
     conditions: list[str] = []
     params: list[Any] = []
     for column, value in (
-        ("placement_id", placement_id), ("actor_id", actor_id), ("event_type", event_type),
+        ("placement_id", placement_id),
+        ("actor_id", actor_id),
+        ("event_type", event_type),
         ("school_id", school_id),
-    ):  # fmt: skip
+    ):
         if value is not None:
             conditions.append(f"{column} = ?")
             params.append(str(value))

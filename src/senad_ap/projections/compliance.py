@@ -84,8 +84,12 @@ class FindingRow:
 
 class ComplianceProjection(Projection):
     name = "compliance"
-    tables = ("compliance_findings", "compliance_placements", "compliance_links",
-              "compliance_versions")  # fmt: skip
+    tables = (
+        "compliance_findings",
+        "compliance_placements",
+        "compliance_links",
+        "compliance_versions",
+    )
     create_statements = (
         "CREATE TABLE IF NOT EXISTS compliance_findings (placement_id TEXT, school_id TEXT, "
         "student_reference TEXT, rule_id TEXT, key TEXT, since TEXT, detail TEXT, "
@@ -175,7 +179,7 @@ class ComplianceProjection(Projection):
             (f.rule_id, f.key): f
             for f in placement_findings(
                 state, providers=providers, school=school, policy=self.policy
-            )  # fmt: skip
+            )
         }
         cursor.execute(
             "SELECT rule_id, key, since, detail, related_rules, opened_position "
@@ -228,7 +232,7 @@ class ComplianceProjection(Projection):
                     ",".join(finding.related_rules),
                     change.position,
                     iso(recorded),
-                ),  # fmt: skip
+                ),
             )
 
 
@@ -236,9 +240,12 @@ _ORDER = " ORDER BY student_reference, placement_id, rule_id, key"
 
 
 def open_findings(
-    store: ProjectionStore, *, on: date, school_id: str | None = None,
+    store: ProjectionStore,
+    *,
+    on: date,
+    school_id: str | None = None,
     placement_id: UUID | None = None,
-) -> list[FindingRow]:  # fmt: skip
+) -> list[FindingRow]:
     """The gaps the record shows now that are open on ``on`` (today, or a later day to see
     what will be overdue by then)."""
     sql = "SELECT * FROM compliance_findings WHERE closed_position IS NULL AND since <= ?"
@@ -248,9 +255,12 @@ def open_findings(
 
 
 def findings_known_on(
-    store: ProjectionStore, *, known_on: date, school_id: str | None = None,
+    store: ProjectionStore,
+    *,
+    known_on: date,
+    school_id: str | None = None,
     placement_id: UUID | None = None,
-) -> list[FindingRow]:  # fmt: skip
+) -> list[FindingRow]:
     """The gaps open at the end of ``known_on`` as the record stood then: only what had been
     recorded by that day counts (later, back-dated evidence does not close them)."""
     end = datetime.combine(known_on, time.max, tzinfo=UTC).isoformat()

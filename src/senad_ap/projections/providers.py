@@ -25,11 +25,22 @@ from senad_ap.projections.base import (
 __all__ = ["ProviderRow", "ProvidersProjection", "provider_row", "providers"]
 
 _COLUMNS = (
-    "provider_id", "name", "kind", "delivers_accredited_education", "sites", "staffing",
-    "registered_by_school", "urn", "registration_checked_on", "risk_outcome",
-    "risk_assessed_on", "risk_valid_until", "safeguarding_policies_seen",
-    "staff_checks_confirmed_in_writing", "full_time_pupils",
-)  # fmt: skip
+    "provider_id",
+    "name",
+    "kind",
+    "delivers_accredited_education",
+    "sites",
+    "staffing",
+    "registered_by_school",
+    "urn",
+    "registration_checked_on",
+    "risk_outcome",
+    "risk_assessed_on",
+    "risk_valid_until",
+    "safeguarding_policies_seen",
+    "staff_checks_confirmed_in_writing",
+    "full_time_pupils",
+)
 
 
 def provider_row(state: ProviderState) -> dict[str, Any]:

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 import attrs
 
+from senad_ap.domain.compliance import review_due
 from senad_ap.domain.placement import AttendanceCorrected, AttendanceRecorded, PlacementState
-from senad_ap.domain.values import PolicyParameters
 from senad_ap.projections.base import (
     Change,
     Cursor,
@@ -28,31 +28,35 @@ from senad_ap.projections.base import (
     parse_date,
 )
 
-__all__ = ["PlacementRegisterProjection", "RegisterRow", "register_row", "review_due"]
+__all__ = ["PlacementRegisterProjection", "RegisterRow", "placements", "register_row"]
 
 _COLUMNS = (
-    "placement_id", "school_id", "student_reference", "reason", "setting", "location",
-    "provider_ids", "status", "opened_on", "started_on", "ended_on", "suspended_since",
-    "destination", "intended_destination", "weekly_hours", "hours_by_setting",
-    "review_interval_weeks", "plan_agreed_on", "plan_revised_on", "last_reviewed_on",
-    "next_review_due", "medical_exemption_review_on", "residential", "looked_after",
+    "placement_id",
+    "school_id",
+    "student_reference",
+    "reason",
+    "setting",
+    "location",
+    "provider_ids",
+    "status",
+    "opened_on",
+    "started_on",
+    "ended_on",
+    "suspended_since",
+    "destination",
+    "intended_destination",
+    "weekly_hours",
+    "hours_by_setting",
+    "review_interval_weeks",
+    "plan_agreed_on",
+    "plan_revised_on",
+    "last_reviewed_on",
+    "next_review_due",
+    "medical_exemption_review_on",
+    "residential",
+    "looked_after",
     "ehcp_reference",
-)  # fmt: skip
-
-
-def review_due(state: PlacementState, policy: PolicyParameters = PolicyParameters()) -> date | None:
-    """The day the next progress review is due (COMM-5, STAT-3), for a running placement.
-
-    The plan's interval, or half a term when that is shorter; a date the last review set, if
-    it is earlier.
-    """
-    if state.plan is None or state.started_on is None or state.ended_on is not None:
-        return None
-    weeks = min(state.plan.review_interval_weeks, policy.longest_review_interval_weeks)
-    due = (state.last_reviewed_on or state.started_on) + timedelta(weeks=weeks)
-    if state.next_review_on is not None:
-        due = min(due, state.next_review_on)
-    return due
+)
 
 
 def register_row(state: PlacementState) -> dict[str, Any]:
@@ -82,14 +86,14 @@ def register_row(state: PlacementState) -> dict[str, Any]:
             None
             if plan is None or plan.intended_destination is None
             else plan.intended_destination.value
-        ),  # fmt: skip
+        ),
         "weekly_hours": None if plan is None else str(plan.weekly_hours),
         "hours_by_setting": json.dumps(hours, sort_keys=True),
         "review_interval_weeks": None if plan is None else plan.review_interval_weeks,
         "plan_agreed_on": iso(state.plan_agreed_on),
         "plan_revised_on": iso(state.plan_revised_on),
         "last_reviewed_on": iso(state.last_reviewed_on),
-        "next_review_due": iso(review_due(state)),
+        "next_review_due": iso(None if state.ended_on is not None else review_due(state)),
         "medical_exemption_review_on": iso(
             None if state.medical_exemption is None else state.medical_exemption.review_on
         ),
@@ -183,7 +187,7 @@ class PlacementRegisterProjection(Projection):
                 if c in ("review_interval_weeks", "residential", "looked_after")
                 else "TEXT"
             ]
-        )  # fmt: skip
+        )
         + ")",
         "CREATE INDEX IF NOT EXISTS register_by_school ON register_placements (school_id)",
     )

@@ -66,8 +66,12 @@ class Projections:
         self.providers = ProvidersProjection()
         # Order matters only for speed: each projection reads just its own tables.
         self.all: tuple[Projection, ...] = (
-            self.providers, self.register, self.attendance, self.audit, self.compliance,
-        )  # fmt: skip
+            self.providers,
+            self.register,
+            self.attendance,
+            self.audit,
+            self.compliance,
+        )
         with _store_errors("open the projections' store"):
             self.store = ProjectionStore(path, self.all)
 
@@ -142,7 +146,7 @@ class Projections:
             for projection in self.all:
                 if projection.name in advanced:
                     tracking = Tracking(self.tracking_name(projection), advanced[projection.name])
-                    self.store.recorder._insert_tracking(c, tracking)  # noqa: SLF001
+                    self.store.recorder._insert_tracking(c, tracking)
         positions.update(advanced)
 
 
