@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from datetime import UTC, date, datetime
 from pathlib import Path
+from uuid import UUID
 
 import pytest
 
@@ -81,3 +83,57 @@ def test_guard_list_matches_the_rule_catalogue() -> None:
     rows = re.findall(r"^\| ([A-Z]+-\d+) \| ([^|]+) \|", RULES.read_text(encoding="utf-8"), re.M)
     guards = {rule for rule, force in rows if force.strip() in {"must", "cannot", "will only"}}
     assert guards == set(GUARDS)
+
+
+INSPECTION = (ROOT / "docs" / "inspection.md").read_text(encoding="utf-8")
+SHOULD_AND_WILL = (
+    "AIM-1", "AIM-2", "AIM-3", "AIM-4", "PLAN-1", "PLAN-3", "PLAN-4", "COMM-2", "COMM-5",
+    "COMM-6", "COMM-7", "COMM-8", "COMM-9", "INFO-1", "INFO-3", "CONTACT-1", "PT-1", "PT-2",
+    "QUAL-1", "QUAL-2", "QUAL-3", "QUAL-4", "LOC-2", "STAT-3", "STAT-5", "STAT-6",
+)  # fmt: skip
+
+
+def _table_rows(heading: str) -> list[list[str]]:
+    section = INSPECTION.split(heading, 1)[1]
+    rows = re.findall(r"^\|(.+)\|$", section, re.M)
+    cells = [[c.strip() for c in row.split("|")] for row in rows]
+    table = []
+    for row in cells[2:]:
+        if row[0].startswith("---"):
+            break
+        table.append(row)
+    return table
+
+
+def test_inspection_doc_example_runs() -> None:
+    (code,) = re.findall(r"```python\n(.*?)```", INSPECTION, re.S)
+    exec(compile(code, "docs/inspection.md", "exec"), {})  # noqa: S102 - the doc's own example
+
+
+def test_inspection_doc_names_every_senad_ap_command() -> None:
+    from senad_ap.cli import _COMMANDS
+
+    documented = set(re.findall(r"^senad-ap (\w+)", INSPECTION, re.M))
+    assert documented == set(_COMMANDS)
+
+
+@pytest.mark.parametrize("rule_id", SHOULD_AND_WILL)
+def test_inspection_doc_says_how_every_should_and_will_rule_is_reported(rule_id: str) -> None:
+    assert rule_id in INSPECTION.split("## Compliance findings", 1)[1].split("## The export")[0]
+
+
+def test_inspection_doc_lists_exactly_the_export_fields() -> None:
+    from senad_ap.projections import AuditEntry
+
+    documented = set()
+    for row in _table_rows("## The export (JSON Lines)"):
+        documented |= set(re.findall(r"`(\w+)`", row[0]))
+    example = AuditEntry(
+        position=1, record_id=UUID(int=1), record_kind="placement", record_version=1,
+        placement_id=None, provider_ids=(), school_id="S", event_type="PlacementOpened",
+        recorded_at=datetime(2025, 9, 1, tzinfo=UTC), effective_on=date(2025, 9, 1),
+        late_entry=False, actor_id="a", actor_role="school staff", actor_school_id="S",
+        actor_provider_id=None, policy_version="v", evidence_for=(), description="d",
+        facts={}, idempotency_key=None, corrects_version=None,
+    )  # fmt: skip
+    assert documented == set(example.to_json())

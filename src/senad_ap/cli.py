@@ -267,7 +267,8 @@ def _demo(session: _Session, args: argparse.Namespace) -> None:
     session.out.write(
         f"Wrote the demo into {session.db}: {summary.placements} placements at "
         f"{summary.providers} providers, {summary.events} events, in {seconds:.1f} s.\n"
-        f"Try: senad-ap compliance; senad-ap history {summary.reintegrated_placement_id}\n"
+        "Its term ended on 2025-12-19. Try: senad-ap compliance --as-at 2025-12-19; "
+        f"senad-ap history {str(summary.reintegrated_placement_id)[:8]}\n"
     )
 
 
@@ -485,7 +486,7 @@ def _school_terms(projections: Projections, school_id: str, as_at: AsAt) -> list
     from senad_ap.domain.school import SchoolState, school_aggregate_id
     from senad_ap.projections.as_at import _fold
 
-    school = _fold(projections.app.record_events(school_aggregate_id(school_id)), as_at)
+    school = _fold(projections.app.events_of(school_aggregate_id(school_id)), as_at)
     return list(school.terms) if isinstance(school, SchoolState) else []
 
 

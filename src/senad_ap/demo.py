@@ -27,11 +27,13 @@ Deliberate gaps for the compliance view to find (rule ids from RULES.md):
 - AIM-1, QUAL-2: DEMO-S021's plan has no English or mathematics objective (DEMO-S020's had
   none until its plan was revised on 20 October 2025).
 - AIM-4: DEMO-S022's plan names no destination.
-- INFO-1, STAT-5: nothing shared with the local authority about DEMO-S023; INFO-1: nothing
-  shared with the farm project (its outside provider) about DEMO-S037.
+- INFO-1, STAT-5: nothing shared with the local authority about DEMO-S023; INFO-1, INFO-3:
+  nothing shared with the farm project (its outside provider) about DEMO-S037.
 - COMM-5, COMM-7, STAT-3: DEMO-S012's second review, due on 26 November 2025, never happened.
 - COMM-6: DEMO-S007's afternoons of 14 to 16 October and DEMO-S027's morning of 20 November
   2025 were never marked.
+- COMM-8: DEMO-S019's plan plans a return to school, but no readiness criteria are agreed
+  (everyone else's are agreed at the plan meeting).
 - QUAL-3: the farm project's staffing and qualifications are not on its record.
 """
 
@@ -104,6 +106,7 @@ _FORCED_N = (9, date(2025, 10, 8), Session.AM)  # at least one N mark, corrected
 _OVERDUE_REVIEW = 12
 _NEEDS_AFTER_PLAN = 15
 _NO_NEEDS_ASSESSMENT = 16
+_NO_READINESS_CRITERIA = 19
 _PLAN_REVISED = 20
 _NO_ENGLISH_OR_MATHS = (20, 21)
 _NO_DESTINATION = 22
@@ -361,11 +364,23 @@ _NEEDS = {
 }
 _ENGLISH_BASELINES = ("Reading age 9y 4m", "Entry 2 reading", "Entry 3 writing", "GCSE grade 2")
 _MATHS_BASELINES = ("Entry 2 number", "Entry 3 number and measure", "GCSE grade 1")
-_CRITERIA = (
-    "Attends full days on site for six consecutive weeks",
-    "Manages unstructured time with one adult check-in",
-    "Joins two lessons a week in the class group without incident",
-)
+#: How readiness to return to the class group is judged (COMM-8), by the reason for AP.
+_CRITERIA = {
+    Reason.BEHAVIOUR: (
+        "Attends full days on site for six consecutive weeks",
+        "Manages unstructured time with one adult check-in",
+        "Joins two lessons a week in the class group without incident",
+    ),
+    Reason.ANXIETY: (
+        "Attends 90% of sessions over a half term",
+        "Manages transitions between lessons with one adult check-in",
+        "Joins a small class group for two lessons a week",
+    ),
+    Reason.MEDICAL: (
+        "Medical review supports a longer school day",
+        "Sustains full mornings on site for a half term",
+    ),
+}
 _SUPPORT = (
     "Key adult for the first half term",
     "Phased timetable: mornings in class in the first week",
@@ -410,6 +425,18 @@ def _objectives(student: _Student, *, revised: bool = False) -> tuple[Objective,
     return tuple(objective for wanted, objective in candidates if wanted)
 
 
+def _destination(student: _Student) -> Destination | None:
+    if student.number == _NO_DESTINATION:
+        return None
+    if student.provider in ("college", "academy"):
+        return Destination.FURTHER_EDUCATION
+    return Destination.SEN_SCHOOL
+
+
+def _plan_returns_to_school(student: _Student) -> bool:
+    return _destination(student) is Destination.SEN_SCHOOL
+
+
 def _plan(student: _Student, providers: dict[str, UUID], *, revised: bool = False) -> Plan:
     pattern = []
     for weekday, places in zip(Weekday, _TIMETABLES[student.timetable], strict=False):
@@ -420,11 +447,7 @@ def _plan(student: _Student, providers: dict[str, UUID], *, revised: bool = Fals
                 pattern.append(
                     WeeklyHours(weekday, Setting.OUTSIDE_PROVIDER, hours, providers[place])
                 )
-    destination: Destination | None = Destination.SEN_SCHOOL
-    if student.provider in ("college", "academy"):
-        destination = Destination.FURTHER_EDUCATION
-    if student.number == _NO_DESTINATION:
-        destination = None
+    destination = _destination(student)
     behaviour = student.reason is Reason.BEHAVIOUR
     services = [Service.EDUCATIONAL_PSYCHOLOGY if behaviour else Service.CAMHS]
     if student.looked_after:
@@ -561,7 +584,7 @@ class DemoSummary:
     childrens_home_placement_id: UUID
 
 
-Step = Callable[[], object]
+_Step = Callable[[], object]
 
 
 @attrs.define
@@ -574,11 +597,11 @@ class _Script:
 
     app: AlternativeProvision
     clock: DemoClock
-    steps: list[tuple[datetime, int, Step]] = attrs.Factory(list)
+    steps: list[tuple[datetime, int, _Step]] = attrs.Factory(list)
     providers: dict[str, UUID] = attrs.Factory(dict)
     placements: dict[int, UUID] = attrs.Factory(dict)
 
-    def at(self, when: datetime, step: Step) -> None:
+    def at(self, when: datetime, step: _Step) -> None:
         self.steps.append((when, len(self.steps), step))
 
     def on_placement(
@@ -674,6 +697,12 @@ class _Script:
                 review_on=date(2026, 1, 16), actor=DEMO_HEAD, on=student.plan_on,
             )  # fmt: skip
         self.at(_uk(student.plan_on, 15, minute), partial(self.agree_plan, student))
+        if _plan_returns_to_school(student) and number != _NO_READINESS_CRITERIA:
+            self.on_placement(
+                _uk(student.plan_on, 15, minute + 5), student,
+                app.agree_reintegration_criteria, criteria=_CRITERIA[student.reason],
+                actor=DEMO_HEAD if number % 3 else _DEPUTY, on=student.plan_on,
+            )  # fmt: skip
         self.consents(student)
         self.information(student)
         if student.starts_on is not None:
@@ -820,11 +849,6 @@ class _Script:
             if number == _PLAN_REVISED and index == 0:
                 revised_on = date(2025, 10, 20)
                 self.at(_uk(revised_on, 15), partial(self.revise_plan, student, revised_on))
-            if number == _REINTEGRATED and index == 0:
-                self.on_placement(
-                    _uk(on, 16, 30), student, self.app.agree_reintegration_criteria,
-                    criteria=_CRITERIA, actor=DEMO_HEAD, on=on,
-                )  # fmt: skip
 
     def review(
         self, student: _Student, on: date, due: date, progress: Sequence[ObjectiveProgress],
@@ -857,7 +881,8 @@ class _Script:
         assessed, supported = date(2025, 12, 1), date(2025, 12, 3)
         self.on_placement(
             _uk(assessed, 10), returning, app.assess_reintegration, ready=True,
-            criteria_met=_CRITERIA, note="All three criteria met for six weeks", actor=_SENCO,
+            criteria_met=_CRITERIA[returning.reason], note="All three criteria met for six weeks",
+            actor=_SENCO,
             on=assessed,
         )  # fmt: skip
         self.on_placement(

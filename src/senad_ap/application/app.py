@@ -676,7 +676,7 @@ class AlternativeProvision(Application[UUID]):
         """The school's delegations and inspector grants (``None`` if it has recorded none)."""
         return self._load(school_aggregate_id(school_id), _project_school, SchoolState)
 
-    def record_at_version(
+    def state_at_version(
         self, aggregate_id: UUID, version: int
     ) -> PlacementState | ProviderState | SchoolState:
         """Any record (placement, provider or school) as it stood at ``version``.
@@ -697,7 +697,7 @@ class AlternativeProvision(Application[UUID]):
             raise NotFoundError("No such record.", kind="record", id=aggregate_id)
         return state
 
-    def record_events(self, record_id: UUID) -> tuple[Event, ...]:
+    def events_of(self, record_id: UUID) -> tuple[Event, ...]:
         """Every event of any record, oldest first (for projections and tools; no reader
         check). Empty if there is no such record."""
         if not isinstance(record_id, UUID):

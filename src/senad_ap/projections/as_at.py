@@ -116,7 +116,7 @@ def _evolve(state: Any, event: Event) -> Any:
 
 
 def _events(app: AlternativeProvision, record_id: UUID) -> Sequence[Event]:
-    return app.record_events(record_id)
+    return app.events_of(record_id)
 
 
 def placement_as_at(

@@ -80,7 +80,7 @@ class World:
         if cached is not None and cached.version == version:
             self._states.move_to_end(aggregate_id)
             return cached
-        state = self.app.record_at_version(aggregate_id, version)
+        state = self.app.state_at_version(aggregate_id, version)
         self._keep(state)
         return state
 
