@@ -80,7 +80,7 @@ import attrs
 
 from senad_ap.domain.attendance_codes import Session
 from senad_ap.domain.placement.events import InformationParty, InformationScope
-from senad_ap.domain.placement.state import PlacementState, mark_key
+from senad_ap.domain.placement.state import PlacementState
 from senad_ap.domain.plan import SCHOOL_WEEK, ObjectiveArea, Plan, Setting
 from senad_ap.domain.provider import ProviderState, RiskAssessment, RiskOutcome
 from senad_ap.domain.school import SchoolState
@@ -541,9 +541,12 @@ def _expected_days(
 def _attendance_gap(
     state: PlacementState, started: date, school: SchoolState | None
 ) -> Iterator[Finding]:
+    marks = state.marks
     for day in _expected_days(state, started, school):
+        iso = day.isoformat()
         for session in Session:
-            if mark_key(day, session) not in state.marks:
+            # The key of mark_key(day, session), without formatting the day twice.
+            if f"{iso} {session.value}" not in marks:
                 yield Finding(
                     "COMM-6",
                     state.id,
