@@ -87,7 +87,7 @@ from senad_ap.domain.provider import (
     RegisterProvider,
     RiskOutcome,
 )
-from senad_ap.domain.school import AppointDelegate
+from senad_ap.domain.school import AppointDelegate, RecordTerm
 from senad_ap.domain.values import Actor, Destination, PolicyParameters, Role, Weekday
 
 
@@ -128,6 +128,7 @@ __all__ = [
     "plans",
     "provider_commands",
     "record_attendance_commands",
+    "record_term_commands",
     "register_provider_commands",
     "reintegration_assessment_commands",
     "reintegration_criteria_commands",
@@ -903,6 +904,22 @@ def start_placement_commands(
 
 
 @st.composite
+def record_term_commands(
+    draw: st.DrawFn, *, actor: _Actors = None, on: _Days = None, starts_on: _Days = None
+) -> RecordTerm:
+    """``RecordTerm`` commands: a term of 1 to 16 weeks, named after its first day (COMM-6)."""
+    first = draw(_days(starts_on))
+    last = first + timedelta(days=draw(st.integers(0, 16 * 7)))
+    return RecordTerm(
+        actor=draw(_strategy(actor, _heads())),
+        effective_on=draw(_days(on)),
+        name=f"Term from {first.isoformat()}",
+        starts_on=first,
+        ends_on=last,
+    )
+
+
+@st.composite
 def record_attendance_commands(
     draw: st.DrawFn,
     *,
@@ -1066,6 +1083,7 @@ def valid_histories(
     setting: Setting | None = None,
     max_school_days: int = 10,
     may_end: bool = True,
+    term: bool = False,
 ) -> list[Command]:
     """A whole valid history of one placement, as the ordered commands that make it.
 
@@ -1077,7 +1095,9 @@ def valid_histories(
     starts the placement; then, day by day over at most ``max_school_days`` of the plan's
     school days up to ``now``: register marks, corrections, reviews, the reintegration steps,
     a withdrawal of consent (and perhaps consent given again), a plan revision; and perhaps
-    (``may_end``) the end of the placement. Effective dates never go back within the
+    (``may_end``) the end of the placement. With ``term``, the school's term dates are recorded
+    first (one term around the placement's days, so a history per school: the register days
+    of COMM-6 depend on them). Effective dates never go back within the
     placement; some commands carry idempotency keys, none repeated.
     """
     today = now.date()
@@ -1132,6 +1152,15 @@ def valid_histories(
         )
     )
     history.append(opening)
+    if term:
+        first = opened + timedelta(days=draw(st.integers(0, 14)))
+        last = max(first, today + timedelta(days=draw(st.integers(-7, 30))))
+        history.append(
+            RecordTerm(
+                actor=head, effective_on=set_up, name=f"Term of {placement_id}",
+                starts_on=first, ends_on=last,
+            )
+        )  # fmt: skip
     # STAT-4: an unregistered setting is never full-time for a pupil with an EHC plan or
     # looked after; keep such providers out of the plan for those students.
     protected = opening.ehcp_reference is not None or opening.looked_after

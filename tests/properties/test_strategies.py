@@ -48,6 +48,7 @@ from senad_ap.domain.placement import (
     StartPlacement,
 )
 from senad_ap.domain.provider import RegisterProvider
+from senad_ap.domain.school import RecordTerm, SchoolState
 from senad_ap.testing import (
     HISTORY_NOW,
     FixedClock,
@@ -58,6 +59,7 @@ from senad_ap.testing import (
     open_placement_commands,
     plans,
     provider_commands,
+    record_term_commands,
     valid_histories,
 )
 
@@ -350,3 +352,22 @@ def test_the_examples_in_the_testing_module_docs_run() -> None:
         results = doctest.testmod(senad_ap.testing, optionflags=doctest.ELLIPSIS)
 
     assert (results.failed, results.attempted > 0) == (0, True)
+
+
+@given(history=valid_histories(term=True))
+def test_valid_histories_with_a_term_are_accepted_and_record_it(history: list[Command]) -> None:
+    app = AlternativeProvision.in_memory(clock=clock_at(HISTORY_NOW))
+    for command in history:
+        app.execute(command)
+    head = next(c.actor for c in history if isinstance(c, RecordTerm))
+    school = app.get_school(head.school_id)
+    assert school is not None
+    assert len(school.terms) == 1
+
+
+@given(command=record_term_commands())
+def test_record_term_commands_are_accepted(command: RecordTerm) -> None:
+    app = AlternativeProvision.in_memory(clock=clock_at(HISTORY_NOW))
+    school = app.execute(command)
+    assert isinstance(school, SchoolState)
+    assert [t.name for t in school.terms] == [command.name]
