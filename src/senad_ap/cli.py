@@ -10,6 +10,7 @@ do it; 2 a bad option or date; 3 no store there; 4 no such placement.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -180,9 +181,16 @@ class _Session:
 def _placement_id(session: _Session, text: str) -> UUID:
     store = session.projections().store
     try:
-        return UUID(text)
+        placement_id = UUID(text)
     except ValueError:
         pass
+    else:
+        known = store.rows(
+            "SELECT 1 FROM register_placements WHERE placement_id = ?", (str(placement_id),)
+        )
+        if not known:
+            raise _ExitError(f"No placement {text!r} is on the record.", EXIT_NOT_FOUND)
+        return placement_id
     rows = store.rows(
         "SELECT placement_id, student_reference FROM register_placements "
         "WHERE student_reference = ? OR (length(?) >= 8 AND placement_id LIKE ? || '%') "
@@ -335,19 +343,19 @@ def _history(session: _Session, args: argparse.Namespace) -> None:
     entries = audit.entries(store, placement_id=placement_id)
     if as_at is not None:
         entries = [e for e in entries if _entry_included(e, as_at)]
+    shown = [e for e in entries if not (args.no_attendance and e.event_type in _MARKS)]
     if args.json:
         _json(
             session.out,
             {
                 "placement_id": str(placement_id),
                 "as_at": None if as_at is None else str(as_at),
-                "decisions": [e.to_json() for e in entries],
+                "decisions": [e.to_json() for e in shown],
             },
         )
         return
     title = f"History of placement {placement_id}"
     _heading(session.out, title + ("" if as_at is None else f", {as_at}"))
-    shown = [e for e in entries if not (args.no_attendance and e.event_type in _MARKS)]
     for e in shown:
         late = "  LATE ENTRY" if e.late_entry else ""
         session.out.write(
@@ -605,7 +613,9 @@ def main(
     err = err or sys.stderr
     parser = _parser()
     try:
-        args = parser.parse_args(argv)
+        # argparse writes usage, errors and --help to the process's streams: send them to ours.
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            args = parser.parse_args(argv)
     except SystemExit as stop:
         return int(stop.code or 0)
     db = args.db or os.environ.get(ENVIRONMENT_VARIABLE) or DEFAULT_SQLITE_FILE
