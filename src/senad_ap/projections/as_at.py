@@ -131,9 +131,9 @@ def placement_as_at(
     return PlacementAsAt(as_at, state, late)
 
 
-def _row(state: PlacementState, on: date) -> RegisterRow:
+def _row(state: PlacementState, on: date, policy: PolicyParameters) -> RegisterRow:
     marks = [m for m in state.marks.values() if m.day <= on]
-    row = register_row(state)
+    row = register_row(state, policy)
     row["possible"] = sum(1 for m in marks if m.code.meaning.counts_as_possible)
     row["present"] = sum(1 for m in marks if m.code.meaning.is_present)
     return RegisterRow.from_row(row)
@@ -147,7 +147,7 @@ def register_as_at(
     for placement_id in _placement_ids(projections, school_id):
         found = placement_as_at(projections.app, placement_id, as_at)
         if found is not None:
-            rows.append(_row(found.state, as_at.on))
+            rows.append(_row(found.state, as_at.on, projections.app.policy))
     return sorted(rows, key=lambda r: (r.student_reference, r.opened_on, str(r.placement_id)))
 
 

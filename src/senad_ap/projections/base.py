@@ -147,7 +147,11 @@ class ProjectionStore:
             name = os.fspath(path)
         self.path = None if path is None else name
         self.datastore = SQLiteDatastore(db_name=name)
-        statements = tuple(s for p in projections for s in p.create_statements)
+        statements = (
+            # Which event store the rows came from: the first event of its log.
+            "CREATE TABLE IF NOT EXISTS projection_source (first_event TEXT)",
+            *(s for p in projections for s in p.create_statements),
+        )
         self.recorder = _Recorder(self.datastore, statements)
         self.recorder.create_table()
 

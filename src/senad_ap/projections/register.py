@@ -18,6 +18,7 @@ import attrs
 
 from senad_ap.domain.compliance import review_due
 from senad_ap.domain.placement import AttendanceCorrected, AttendanceRecorded, PlacementState
+from senad_ap.domain.values import PolicyParameters
 from senad_ap.projections.base import (
     Change,
     Cursor,
@@ -59,8 +60,9 @@ _COLUMNS = (
 )
 
 
-def register_row(state: PlacementState) -> dict[str, Any]:
-    """The register's row for a placement's state (what the table holds, as stored)."""
+def register_row(state: PlacementState, policy: PolicyParameters | None = None) -> dict[str, Any]:
+    """The register's row for a placement's state (what the table holds, as stored);
+    ``policy`` sets the longest review interval (the defaults if not given)."""
     plan = state.plan
     hours: dict[str, str] = {}
     if plan is not None:
@@ -93,7 +95,7 @@ def register_row(state: PlacementState) -> dict[str, Any]:
         "plan_agreed_on": iso(state.plan_agreed_on),
         "plan_revised_on": iso(state.plan_revised_on),
         "last_reviewed_on": iso(state.last_reviewed_on),
-        "next_review_due": iso(None if state.ended_on is not None else review_due(state)),
+        "next_review_due": iso(None if state.ended_on is not None else review_due(state, policy)),
         "medical_exemption_review_on": iso(
             None if state.medical_exemption is None else state.medical_exemption.review_on
         ),
@@ -192,13 +194,16 @@ class PlacementRegisterProjection(Projection):
         "CREATE INDEX IF NOT EXISTS register_by_school ON register_placements (school_id)",
     )
 
+    def __init__(self, policy: PolicyParameters | None = None) -> None:
+        self.policy = policy or PolicyParameters()
+
     def process(self, cursor: Cursor, change: Change, world: World) -> None:
         state = change.after
         if not isinstance(state, PlacementState):
             return
         if isinstance(change.event, AttendanceRecorded | AttendanceCorrected):
             return  # a mark changes no column of the register
-        row = register_row(state)
+        row = register_row(state, self.policy)
         columns = ", ".join(_COLUMNS)
         marks = ", ".join("?" for _ in _COLUMNS)
         cursor.execute(

@@ -9,6 +9,7 @@ whole, rows and tracking together, so the next run starts again from the last co
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
@@ -59,9 +60,10 @@ class Projections:
     ) -> None:
         self.app = app
         self.batch_size = batch_size
-        self.register = PlacementRegisterProjection()
+        # The application's policy numbers (e.g. the longest review interval) apply here too.
+        self.register = PlacementRegisterProjection(app.policy)
         self.audit = AuditTrailProjection()
-        self.compliance = ComplianceProjection()
+        self.compliance = ComplianceProjection(app.policy)
         self.attendance = AttendanceProjection()
         self.providers = ProvidersProjection()
         # Order matters only for speed: each projection reads just its own tables.
@@ -92,6 +94,7 @@ class Projections:
 
         ``stop_after``: read at most this many events (an interrupted run, for tests).
         """
+        self._check_source()
         positions = {projection.name: self.position(projection) for projection in self.all}
         start = min(positions.values())
         last = self.app.last_position()
@@ -124,10 +127,30 @@ class Projections:
                     "DELETE FROM tracking WHERE application_name = ?",
                     (self.tracking_name(projection),),
                 )
+            c.execute("DELETE FROM projection_source")
         return self.catch_up(progress=progress)
 
     def close(self) -> None:
         self.store.close()
+
+    def _check_source(self) -> None:
+        """Refuse to add one store's events to projections built from another store's log."""
+        with _store_errors("read the event log"):
+            first = self.app.recorder.select_notifications(start=None, limit=1)
+        if not first:
+            return
+        # The stored bytes of the first event (with its recording time) name the store.
+        source = hashlib.sha256(first[0].state).hexdigest()
+        with _store_errors("read the projections"), self.store.transaction(commit=True) as c:
+            c.execute("SELECT first_event FROM projection_source")
+            row = c.fetchone()
+            if row is None:
+                c.execute("INSERT INTO projection_source VALUES (?)", (source,))
+            elif row["first_event"] != source:
+                raise StoreError(
+                    "The projections file was built from another store's events. Point it at "
+                    "its own store, choose another projections file, or rebuild."
+                )
 
     def _process_batch(
         self, notifications: Sequence[object], positions: dict[str, int], world: World
