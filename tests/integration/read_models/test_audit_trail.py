@@ -9,8 +9,6 @@ SQLite file beside it.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 from uuid import UUID
 
 import pytest
@@ -56,19 +54,6 @@ EXPORT_FIELDS = {
     "policy_version", "evidence_for", "description", "facts", "idempotency_key",
     "corrects_version",
 }  # fmt: skip
-
-
-@pytest.fixture
-def clock() -> FixedClock:
-    """The event store's clock (overrides the integration one): noon on ``START``."""
-    return FixedClock(noon(START))
-
-
-@pytest.fixture
-def projections(app: AlternativeProvision, tmp_path: Path) -> Iterator[Projections]:
-    opened = Projections(app, tmp_path / "p.sqlite")
-    yield opened
-    opened.close()
 
 
 @pytest.fixture

@@ -48,28 +48,8 @@ from tests.integration.projection_scenes import (
 from tests.integration.scenario import (
     STAFF,
     full_time_plan,
-    ready_provider,
     start_outside_placement,
 )
-
-
-@pytest.fixture
-def clock() -> FixedClock:
-    """The event store's clock (overrides the integration one): noon on ``START``."""
-    return FixedClock(noon(START))
-
-
-@pytest.fixture
-def projections(app: AlternativeProvision, tmp_path: Path) -> Iterator[Projections]:
-    opened = Projections(app, tmp_path / "p.sqlite")
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-def provider(app: AlternativeProvision) -> ProviderState:
-    return ready_provider(app)
-
 
 # --------------------------------------------------------------------------- PLAN-1
 

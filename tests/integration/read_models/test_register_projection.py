@@ -35,7 +35,6 @@ from tests.integration.projection_scenes import (
     day,
     mark_day,
     move_to,
-    noon,
     open_with_policy,
     plan_at,
     review,
@@ -50,19 +49,6 @@ from tests.integration.scenario import (
     ready_provider,
     start_outside_placement,
 )
-
-
-@pytest.fixture
-def clock() -> FixedClock:
-    """The event store's clock (overrides the integration one): noon on ``START``."""
-    return FixedClock(noon(START))
-
-
-@pytest.fixture
-def projections(app: AlternativeProvision, tmp_path: Path) -> Iterator[Projections]:
-    opened = Projections(app, tmp_path / "p.sqlite")
-    yield opened
-    opened.close()
 
 
 def _only_row(projections: Projections) -> register_queries.RegisterRow:

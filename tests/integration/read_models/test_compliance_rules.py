@@ -9,10 +9,8 @@ SQLite file beside it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from uuid import UUID, uuid4
 
 import pytest
@@ -37,7 +35,6 @@ from tests.integration.projection_scenes import (
     finding_history,
     mark_days,
     move_to,
-    noon,
     open_findings,
     plan_at,
     record_spring_terms,
@@ -51,25 +48,6 @@ from tests.integration.scenario import (
     school_days,
     start_outside_placement,
 )
-
-
-@pytest.fixture
-def clock() -> FixedClock:
-    """The event store's clock (overrides the integration one): noon on ``START``."""
-    return FixedClock(noon(START))
-
-
-@pytest.fixture
-def projections(app: AlternativeProvision, tmp_path: Path) -> Iterator[Projections]:
-    opened = Projections(app, tmp_path / "p.sqlite")
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-def provider(app: AlternativeProvision) -> ProviderState:
-    return ready_provider(app)
-
 
 # --------------------------------------------------------------------------- COMM-8
 

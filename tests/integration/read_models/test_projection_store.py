@@ -7,7 +7,6 @@ SQLite file beside it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -41,7 +40,6 @@ from tests.integration.projection_scenes import (
     day,
     mark_days,
     move_to,
-    noon,
     plan_at,
     record_spring_terms,
     review,
@@ -57,19 +55,6 @@ from tests.integration.scenario import (
 )
 
 PROJECTION_NAMES = ("providers", "register", "attendance", "audit", "compliance")
-
-
-@pytest.fixture
-def clock() -> FixedClock:
-    """The event store's clock (overrides the integration one): noon on ``START``."""
-    return FixedClock(noon(START))
-
-
-@pytest.fixture
-def projections(app: AlternativeProvision, tmp_path: Path) -> Iterator[Projections]:
-    opened = Projections(app, tmp_path / "p.sqlite")
-    yield opened
-    opened.close()
 
 
 def _share(app: AlternativeProvision, placement_id: UUID, party: InformationParty) -> None:

@@ -8,10 +8,8 @@ SQLite file beside it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from uuid import UUID
 
 import pytest
@@ -20,7 +18,7 @@ from senad_ap import AlternativeProvision, PlacementState, Session
 from senad_ap.projections import AttendancePeriod, Projections
 from senad_ap.projections import attendance as attendance_queries
 from senad_ap.testing import FixedClock
-from tests.integration.projection_scenes import START, day, mark_day, move_to, noon
+from tests.integration.projection_scenes import day, mark_day, move_to
 from tests.integration.scenario import HEAD, STAFF, start_outside_placement
 
 #: The first week's register: (day, AM code, PM code) for Monday to Thursday.
@@ -30,19 +28,6 @@ FIRST_WEEK = (
     (day(2), "D", "Y1"),  # dual registered, unable to attend: not possible sessions
     (day(3), "B", "#"),  # approved educational activity (present), planned closure
 )
-
-
-@pytest.fixture
-def clock() -> FixedClock:
-    """The event store's clock (overrides the integration one): noon on ``START``."""
-    return FixedClock(noon(START))
-
-
-@pytest.fixture
-def projections(app: AlternativeProvision, tmp_path: Path) -> Iterator[Projections]:
-    opened = Projections(app, tmp_path / "p.sqlite")
-    yield opened
-    opened.close()
 
 
 @pytest.fixture
