@@ -32,6 +32,7 @@ from senad_ap.projections.as_at import (
     AsAt,
     Sense,
     findings_as_at,
+    fold_as_at,
     placement_as_at,
     register_as_at,
 )
@@ -432,6 +433,7 @@ def _attendance(session: _Session, args: argparse.Namespace) -> None:
     if as_at is None:
         weeks = attendance.by_week(projections.store, placement_id)
         terms = attendance.by_term(projections.store, placement_id)
+        whole = attendance.total(projections.store, placement_id)
     else:
         found = placement_as_at(projections.app, placement_id, as_at)
         if found is None:
@@ -440,6 +442,10 @@ def _attendance(session: _Session, args: argparse.Namespace) -> None:
         school = _school_terms(projections, found.state.school_id, as_at)
         weeks = attendance.periods_from_marks(placement_id, marks, weekly=True)
         terms = attendance.periods_from_marks(placement_id, marks, weekly=False, terms=school)
+        whole = _whole(placement_id, weeks)
+        if whole is not None:
+            days = [m.day for m in marks]
+            whole = attrs.evolve(whole, starts_on=min(days), ends_on=max(days))
     if args.json:
         _json(
             session.out,
@@ -448,6 +454,7 @@ def _attendance(session: _Session, args: argparse.Namespace) -> None:
                 "as_at": None if as_at is None else str(as_at),
                 "weeks": [_period_json(p) for p in weeks],
                 "terms": [_period_json(p) for p in terms],
+                "whole_placement": None if whole is None else _period_json(whole),
             },
         )
         return
@@ -467,7 +474,9 @@ def _attendance(session: _Session, args: argparse.Namespace) -> None:
         "not possible",
         "attendance",
     ]
-    for label, periods in (("By term", terms), ("By week", weeks)):
+    sections = (("Whole placement", [] if whole is None else [whole]), ("By term", terms),
+                ("By week", weeks))  # fmt: skip
+    for label, periods in sections:
         session.out.write(f"\n{label}\n")
         _table(
             session.out,
@@ -490,11 +499,29 @@ def _attendance(session: _Session, args: argparse.Namespace) -> None:
         )
 
 
+def _whole(
+    placement_id: UUID, weeks: Sequence[attendance.AttendancePeriod]
+) -> attendance.AttendancePeriod | None:
+    if not weeks:
+        return None
+    return attendance.AttendancePeriod(
+        placement_id=placement_id,
+        period="whole placement",
+        starts_on=weeks[0].starts_on,
+        ends_on=weeks[-1].ends_on,
+        sessions_recorded=sum(w.sessions_recorded for w in weeks),
+        possible=sum(w.possible for w in weeks),
+        present=sum(w.present for w in weeks),
+        authorised_absence=sum(w.authorised_absence for w in weeks),
+        unauthorised_absence=sum(w.unauthorised_absence for w in weeks),
+        not_possible=sum(w.not_possible for w in weeks),
+    )
+
+
 def _school_terms(projections: Projections, school_id: str, as_at: AsAt) -> list[Any]:
     from senad_ap.domain.school import SchoolState, school_aggregate_id
-    from senad_ap.projections.as_at import _fold
 
-    school = _fold(projections.app.events_of(school_aggregate_id(school_id)), as_at)
+    school = fold_as_at(projections.app.events_of(school_aggregate_id(school_id)), as_at)
     return list(school.terms) if isinstance(school, SchoolState) else []
 
 

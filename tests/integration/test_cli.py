@@ -759,6 +759,25 @@ def test_attendance_counts_each_recorded_session_once_by_week_and_by_term(
     assert (by_week, by_term) == (len(marks), len(marks))
 
 
+def test_attendance_whole_placement_counts_every_recorded_session_and_its_days(
+    written: Written, summary: DemoSummary, reintegrated_events: tuple[Event, ...]
+) -> None:
+    marks = [e for e in reintegrated_events if type(e).__name__ == "AttendanceRecorded"]
+
+    for extra in ([], ["--as-at", "2025-12-19"]):
+        run = _main(
+            "--db", str(written.db), "attendance", str(summary.reintegrated_placement_id),
+            "--json", *extra,
+        )  # fmt: skip
+        whole = _json(run)["whole_placement"]
+
+        assert (whole["sessions_recorded"], whole["starts_on"], whole["ends_on"]) == (
+            len(marks),
+            min(m.effective_on for m in marks).isoformat(),
+            max(m.effective_on for m in marks).isoformat(),
+        )
+
+
 def test_attendance_as_at_a_day_mid_term_keeps_the_weeks_before_it(
     written: Written, summary: DemoSummary
 ) -> None:

@@ -36,6 +36,7 @@ __all__ = [
     "PlacementAsAt",
     "Sense",
     "findings_as_at",
+    "fold_as_at",
     "placement_as_at",
     "register_as_at",
 ]
@@ -90,7 +91,8 @@ class PlacementAsAt:
     late_entries: tuple[Event, ...]
 
 
-def _fold(events: Iterable[Event], as_at: AsAt) -> Any:
+def fold_as_at(events: Iterable[Event], as_at: AsAt) -> Any:
+    """Any record's state from its events, as at ``as_at`` (``None`` if it had not begun)."""
     state: Any = None
     for event in events:
         if not as_at.includes(event):
@@ -124,7 +126,7 @@ def placement_as_at(
 ) -> PlacementAsAt | None:
     """The placement as at ``as_at``; ``None`` if it was not yet on the record then."""
     events = _events(app, placement_id)
-    state = _fold(events, as_at)
+    state = fold_as_at(events, as_at)
     if not isinstance(state, PlacementState):
         return None
     late = tuple(e for e in events if as_at.recorded_later(e))
@@ -171,9 +173,9 @@ def findings_as_at(
         state = found.state
         for provider_id in state.provider_ids:
             if provider_id not in providers:
-                providers[provider_id] = _fold(_events(app, provider_id), as_at)
+                providers[provider_id] = fold_as_at(_events(app, provider_id), as_at)
         if state.school_id not in schools:
-            schools[state.school_id] = _fold(
+            schools[state.school_id] = fold_as_at(
                 _events(app, school_aggregate_id(state.school_id)), as_at
             )
         related = {p: s for p in state.provider_ids if (s := providers[p]) is not None}
