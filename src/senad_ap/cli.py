@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
+from urllib.parse import parse_qs, unquote, urlsplit
 from uuid import UUID
 
 import attrs
@@ -156,6 +157,8 @@ class _Session:
     def app(
         self, *, create: bool = False, clock: Callable[[], datetime] | None = None
     ) -> AlternativeProvision:
+        if self._app is None and _is_postgres(self.db):
+            self._app = _open_postgres(self.db, clock)
         if self._app is None:
             if not create and not Path(self.db).is_file():
                 raise _ExitError(
@@ -177,6 +180,31 @@ class _Session:
             self._projections.close()
         if self._app is not None:
             self._app.close()
+
+
+def _is_postgres(db: str) -> bool:
+    return db.startswith(("postgresql://", "postgres://"))
+
+
+def _open_postgres(url: str, clock: Callable[[], datetime] | None) -> AlternativeProvision:
+    """``postgresql://user[:password]@host[:port]/dbname[?schema=NAME]``; without a password
+    in the URL, ``PGPASSWORD`` gives it (so it need not appear in a command line)."""
+    parts = urlsplit(url)
+    schema = parse_qs(parts.query).get("schema", [None])[-1]
+    dbname = parts.path.lstrip("/")
+    if not dbname or not parts.username:
+        raise _ExitError(
+            "A PostgreSQL store is written postgresql://USER@HOST:PORT/DATABASE.", EXIT_USAGE
+        )
+    try:
+        port = parts.port or 5432
+    except ValueError:
+        raise _ExitError(f"The port in {url!r} is not a number.", EXIT_USAGE) from None
+    return AlternativeProvision.postgres(
+        unquote(dbname), user=unquote(parts.username),
+        password=None if parts.password is None else unquote(parts.password),
+        host=parts.hostname or "localhost", port=port, schema=schema, clock=clock,
+    )  # fmt: skip
 
 
 def _placement_id(session: _Session, text: str) -> UUID:
@@ -260,7 +288,7 @@ def _cell(value: Any) -> str:
 def _demo(session: _Session, args: argparse.Namespace) -> None:
     from senad_ap.demo import demo_clock, write_demo
 
-    existed = Path(session.db).is_file()
+    existed = _is_postgres(session.db) or Path(session.db).is_file()
     clock = demo_clock()
     app = session.app(create=True, clock=clock)
     if existed and app.last_position() > 0 and not args.force:
@@ -646,7 +674,9 @@ def main(
     except SystemExit as stop:
         return int(stop.code or 0)
     db = args.db or os.environ.get(ENVIRONMENT_VARIABLE) or DEFAULT_SQLITE_FILE
-    session = _Session(db, args.projections or default_projections_path(db), out, err)
+    # The projections of a PostgreSQL store go in a SQLite file in this folder for now.
+    beside = default_projections_path(DEFAULT_SQLITE_FILE if _is_postgres(db) else db)
+    session = _Session(db, args.projections or beside, out, err)
     try:
         _COMMANDS[args.command](session, args)
     except _ExitError as stop:

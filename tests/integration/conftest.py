@@ -6,10 +6,10 @@ application instance on the same stored record (the way two processes of a schoo
 would share it); an in-memory store lives only inside its one instance, so there ``open()``
 gives that same instance back (``store.shares_instance``).
 
-To add PostgreSQL: add ``"postgres"`` to ``STORES`` and a branch in ``_opener`` returning
-``AlternativeProvision({"PERSISTENCE_MODULE": "eventsourcing.postgres", "POSTGRES_DBNAME":
-..., ...}, clock=clock)`` (skipping when no server is configured), and drop its tables in
-``Store.close``; the tests need no change.
+PostgreSQL: each test gets a schema of its own in the database the libpq variables name
+(``PGDATABASE``, ``PGHOST``, ``PGPORT``, ``PGUSER``, ``PGPASSWORD``), dropped afterwards.
+Without ``PGDATABASE`` the PostgreSQL cases skip with a one-line reason, unless
+``SENAD_AP_REQUIRE_POSTGRES=1`` (set by ``.ci/run``): then they fail.
 """
 
 from __future__ import annotations
@@ -23,8 +23,9 @@ import pytest
 
 from senad_ap import AlternativeProvision
 from tests.integration.scenario import Clock
+from tests.postgres import postgres_schema
 
-STORES = ("memory", "sqlite")
+STORES = ("memory", "sqlite", "postgres")
 
 Opener = Callable[[], AlternativeProvision]
 
@@ -46,16 +47,29 @@ class Store:
         self.opened.append(app)
         return app
 
+    cleanup: Callable[[], None] | None = None
+
     def close(self) -> None:
         for app in self.opened:
             app.close()
+        if self.cleanup is not None:
+            self.cleanup()
 
 
-def _opener(name: str, clock: Clock, folder: Path) -> Opener:
+def _opener(name: str, clock: Clock, folder: Path, schema: str | None = None) -> Opener:
     if name == "memory":
         return lambda: AlternativeProvision.in_memory(clock=clock)
     if name == "sqlite":
         return lambda: AlternativeProvision.sqlite(folder / "ap.sqlite", clock=clock)
+    if name == "postgres":
+        return lambda: AlternativeProvision.postgres(
+            os.environ["PGDATABASE"],
+            user=os.environ.get("PGUSER", "senad_ap"),
+            host=os.environ.get("PGHOST", "localhost"),
+            port=int(os.environ.get("PGPORT", "5432")),
+            schema=schema,
+            clock=clock,
+        )
     raise ValueError(f"unknown store {name!r}")  # pragma: no cover
 
 
@@ -78,7 +92,14 @@ def store(
         if variable.startswith("ALTERNATIVEPROVISION_"):
             monkeypatch.delenv(variable)
     name: str = request.param
-    opened = Store(name, _opener(name, clock, tmp_path), shares_instance=name == "memory")
+    schema = None
+    cleanup = None
+    if name == "postgres":
+        schema, cleanup = postgres_schema()
+    opened = Store(
+        name, _opener(name, clock, tmp_path, schema), shares_instance=name == "memory",
+        cleanup=cleanup,
+    )  # fmt: skip
     yield opened
     opened.close()
 

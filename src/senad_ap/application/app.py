@@ -249,6 +249,35 @@ class AlternativeProvision(Application[UUID]):
         return cls({"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": name}, **options)
 
     @classmethod
+    def postgres(
+        cls, dbname: str, *, user: str, password: str | None = None, host: str = "localhost",
+        port: int = 5432, schema: str | None = None, **options: Any,
+    ) -> AlternativeProvision:  # fmt: skip
+        """A PostgreSQL database (a school group's or a local authority's shared store).
+
+        ``password`` defaults to the ``PGPASSWORD`` environment variable, so it need not be
+        written in code; ``schema`` keeps the tables in a schema of their own (it must exist).
+        Uses eventsourcing's own PostgreSQL persistence (psycopg 3): install the ``postgres``
+        extra.
+        """
+        secret = password if password is not None else os.environ.get("PGPASSWORD")
+        if secret is None:
+            raise StoreError("No PostgreSQL password: give password= or set PGPASSWORD.")
+        env = {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": dbname,
+            "POSTGRES_HOST": host,
+            "POSTGRES_PORT": str(port),
+            "POSTGRES_USER": user,
+            "POSTGRES_PASSWORD": secret,
+            # Fail in seconds, with a clear error, when the server cannot be reached.
+            "POSTGRES_CONNECT_TIMEOUT": "5",
+        }
+        if schema is not None:
+            env["POSTGRES_SCHEMA"] = schema
+        return cls(env, **options)
+
+    @classmethod
     def from_environment(cls, **options: Any) -> AlternativeProvision:
         """Configured by eventsourcing's variables (``PERSISTENCE_MODULE``, ``SQLITE_DBNAME``,
         ``POSTGRES_*`` …); without them, the SQLite file ``senad_ap.sqlite``."""
