@@ -103,6 +103,9 @@ __all__ = ["DEFAULT_SQLITE_FILE", "AlternativeProvision", "RegisterMark"]
 
 #: The embedded default store, relative to the working directory.
 DEFAULT_SQLITE_FILE = "senad_ap.sqlite"
+#: eventsourcing's cipher and compressor, used when a key is given (encryption at rest).
+CIPHER_TOPIC = "eventsourcing.cryptography:AESCipher"
+COMPRESSOR_TOPIC = "eventsourcing.compressor:ZlibCompressor"
 #: A snapshot is taken each time a record's version passes a multiple of this.
 SNAPSHOT_INTERVAL = 100
 _KEYS = UUID("0b8f5a57-3c1e-4b77-9d0e-6c2f4f6a3e90")
@@ -230,28 +233,47 @@ class AlternativeProvision(Application[UUID]):
         for key, value in self._explicit.items():
             values[key] = value
             values[f"{name.upper()}_{key}"] = value
+        if values.get("CIPHER_KEY") or values.get(f"{name.upper()}_CIPHER_KEY"):
+            # Encryption at rest: the cryptography package's AES-GCM, after zlib compression.
+            values.setdefault("CIPHER_TOPIC", CIPHER_TOPIC)
+            values.setdefault("COMPRESSOR_TOPIC", COMPRESSOR_TOPIC)
         return Environment(name, values)
+
+    @staticmethod
+    def create_cipher_key() -> str:
+        """A new random key for encryption at rest (AES-256, base64): keep it in a secret
+        store and give it as ``cipher_key=`` or the ``CIPHER_KEY`` environment variable."""
+        from eventsourcing.cryptography import AESCipher
+
+        return AESCipher.create_key(32)
 
     # ----------------------------------------------------------------- opening a store
     @classmethod
-    def in_memory(cls, **options: Any) -> AlternativeProvision:
+    def in_memory(cls, *, cipher_key: str | None = None, **options: Any) -> AlternativeProvision:
         """A store that lives only as long as this object (tests, trials)."""
-        return cls({"PERSISTENCE_MODULE": "eventsourcing.popo"}, **options)
+        return cls(_with_key({"PERSISTENCE_MODULE": "eventsourcing.popo"}, cipher_key), **options)
 
     @classmethod
-    def sqlite(cls, path: str | os.PathLike[str], **options: Any) -> AlternativeProvision:
-        """A SQLite file, created if it does not exist: the embedded default."""
+    def sqlite(
+        cls, path: str | os.PathLike[str], *, cipher_key: str | None = None, **options: Any
+    ) -> AlternativeProvision:
+        """A SQLite file, created if it does not exist: the embedded default.
+
+        ``cipher_key`` (or the ``CIPHER_KEY`` environment variable) encrypts every event and
+        snapshot at rest (see ``create_cipher_key``)."""
         name = os.fspath(path)
         if name != ":memory:" and not name.startswith("file:"):
             parent = Path(name).resolve().parent
             if not parent.is_dir():
                 raise StoreError(f"The folder for the SQLite store does not exist: {parent}")
-        return cls({"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": name}, **options)
+        env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": name}
+        return cls(_with_key(env, cipher_key), **options)
 
     @classmethod
     def postgres(
         cls, dbname: str, *, user: str, password: str | None = None, host: str = "localhost",
-        port: int = 5432, schema: str | None = None, **options: Any,
+        port: int = 5432, schema: str | None = None, cipher_key: str | None = None,
+        **options: Any,
     ) -> AlternativeProvision:  # fmt: skip
         """A PostgreSQL database (a school group's or a local authority's shared store).
 
@@ -275,7 +297,7 @@ class AlternativeProvision(Application[UUID]):
         }
         if schema is not None:
             env["POSTGRES_SCHEMA"] = schema
-        return cls(env, **options)
+        return cls(_with_key(env, cipher_key), **options)
 
     @classmethod
     def from_environment(cls, **options: Any) -> AlternativeProvision:
@@ -945,6 +967,14 @@ class AlternativeProvision(Application[UUID]):
             raise
         except (PersistenceError, sqlite3.Error) as error:
             raise StoreError(f"The store could not complete the operation: {error}") from None
+
+
+def _with_key(env: dict[str, str], cipher_key: str | None) -> dict[str, str]:
+    if cipher_key is not None:
+        if not isinstance(cipher_key, str) or not cipher_key:
+            raise InvalidInputError("The cipher key must be a non-empty text.", field="cipher_key")
+        env["CIPHER_KEY"] = cipher_key
+    return env
 
 
 def _tuple(values: Any) -> Any:

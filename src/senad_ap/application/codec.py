@@ -19,11 +19,12 @@ import attrs
 from cattrs.preconf.json import make_converter
 from eventsourcing.persistence import (
     Mapper,
-    MapperDeserialisationError,
     StoredEvent,
     Transcoder,
 )
 from eventsourcing.utils import get_topic, resolve_topic
+
+from senad_ap.errors import StoreError
 
 __all__ = ["JSONBytes", "Snapshot", "TypedMapper", "converter"]
 
@@ -99,19 +100,25 @@ class TypedMapper(Mapper[UUID]):
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         cls = resolve_topic(stored_event.topic)
+        where = (
+            f"event {stored_event.originator_id} v{stored_event.originator_version} "
+            f"({stored_event.topic})"
+        )
+        state = stored_event.state
         try:
-            state = stored_event.state
             if self.cipher:
                 state = self.cipher.decrypt(state)
             if self.compressor:
                 state = self.compressor.decompress(state)
             data: dict[str, Any] = self.transcoder.decode(state)
         except Exception as error:
-            msg = (
-                f"Cannot read stored event {stored_event.originator_id} "
-                f"v{stored_event.originator_version} ({stored_event.topic}): {error}"
+            # Never garbage: an encrypted store read without its key, or with another key,
+            # or a plain store read with a key, fails here and says so.
+            keys = (
+                "the store is encrypted and no key was given, or the key (CIPHER_KEY) is not "
+                "the one it was written with"
             )
-            raise MapperDeserialisationError(msg) from error
+            raise StoreError(f"The stored {where} cannot be read: {keys} ({error}).") from None
         from_version = data.pop("class_version", 1)
         class_version = getattr(cls, "class_version", 1)
         while from_version < class_version:
