@@ -4,7 +4,8 @@ Works on the embedded SQLite file ``senad_ap.sqlite`` in the current folder unle
 ``--db PATH`` (or the ``SENAD_AP_DB`` environment variable) names another; the projections
 live beside it (``senad_ap.projections.sqlite``). Every read command first brings the
 projections up to date with the log. Exit codes: 0 done; 1 the record refused or could not
-do it; 2 a bad option or date; 3 no store there; 4 no such placement.
+do it; 2 a bad option or date; 3 no store there; 4 no such placement; 5 ``verify`` found the store
+altered.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from uuid import UUID
 import attrs
 
 from senad_ap.application import DEFAULT_SQLITE_FILE, AlternativeProvision
+from senad_ap.application.integrity import SealRecord
+from senad_ap.domain.values import Actor, Role
 from senad_ap.errors import NotFoundError, SenadApError
 from senad_ap.projections import attendance, audit, compliance, providers, register
 from senad_ap.projections.as_at import (
@@ -42,7 +45,9 @@ from senad_ap.projections.runner import Projections, default_projections_path
 __all__ = ["main"]
 
 ENVIRONMENT_VARIABLE = "SENAD_AP_DB"
-EXIT_REFUSED, EXIT_USAGE, EXIT_NO_STORE, EXIT_NOT_FOUND = 1, 2, 3, 4
+EXIT_REFUSED, EXIT_USAGE, EXIT_NO_STORE, EXIT_NOT_FOUND, EXIT_TAMPERED = 1, 2, 3, 4, 5
+#: Who the command records as the author of a seal, unless told (``--by``).
+OPERATOR = "senad-ap"
 
 
 class _ExitError(Exception):
@@ -141,6 +146,15 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--output", "-o", metavar="FILE", help="write here (default: stdout)")
 
     commands.add_parser("rebuild", help="drop and rebuild every projection from the log")
+
+    seal = commands.add_parser("seal", help="record a seal: the hash chain's head over the log")
+    seal.add_argument("--by", metavar="ID", default=OPERATOR, help="who takes the seal")
+    seals = commands.add_parser("seals", help="every seal, as JSON Lines, for an inspector to keep")
+    seals.add_argument("--output", "-o", metavar="FILE", help="write here (default: stdout)")
+    check = commands.add_parser("verify", help="check that nothing in the store was rewritten")
+    check.add_argument(
+        "--seals", metavar="FILE", help="seals kept earlier (`senad-ap seals`) to check too"
+    )
     return parser
 
 
@@ -300,6 +314,7 @@ def _demo(session: _Session, args: argparse.Namespace) -> None:
         )
     started = time.perf_counter()
     summary = write_demo(app, clock)
+    app.seal(actor=_operator(OPERATOR))
     seconds = time.perf_counter() - started
     session.out.write(
         f"Wrote the demo into {session.db}: {summary.placements} placements at "
@@ -644,6 +659,64 @@ def _rebuild(session: _Session, args: argparse.Namespace) -> None:
     )
 
 
+def _operator(name: str) -> Actor:
+    return Actor(id=name, role=Role.SCHOOL_STAFF, school_id="(all schools)")
+
+
+def _seal(session: _Session, args: argparse.Namespace) -> None:
+    sealed = session.app().seal(actor=_operator(args.by))
+    if sealed is None:
+        session.out.write("Nothing was recorded since the last seal; no new seal.\n")
+        return
+    session.out.write(
+        f"Sealed {sealed.events} events up to position {sealed.last_position}: head {sealed.head}\n"
+    )
+
+
+def _seals(session: _Session, args: argparse.Namespace) -> None:
+    found = session.app().seals()
+    with _output(args.output, session.out) as out:
+        for seal in found:
+            out.write(seal.to_json() + "\n")
+    if args.output:
+        session.err.write(f"Exported {len(found)} seals to {args.output}\n")
+
+
+def _verify(session: _Session, args: argparse.Namespace) -> None:
+    kept = _kept_seals(args.seals) if args.seals else []
+    result = session.app().verify(kept=kept)
+    if result.ok:
+        session.out.write(
+            f"Verified {result.events} events against their hashes and {result.seals} seals"
+            f"{f' and {len(kept)} kept seals' if kept else ''}: nothing was altered, removed, "
+            f"inserted or reordered. {result.unsealed} events since the last seal.\n"
+        )
+        return
+    first = result.problems[0]
+    session.out.write(f"FIRST PROBLEM: {first.message}\n")
+    for problem in result.problems[1:]:
+        session.out.write(f"also: {problem.message}\n")
+    raise _ExitError(
+        f"The store does not match its hashes and seals: {len(result.problems)} problems, "
+        f"the first at position {first.position} ({first.kind}).",
+        EXIT_TAMPERED,
+    )
+
+
+def _kept_seals(path: str) -> list[SealRecord]:
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        raise _ExitError(f"Could not read {path}: {error.strerror}", EXIT_USAGE) from None
+    try:
+        return [SealRecord.from_json(line) for line in lines if line.strip()]
+    except (ValueError, KeyError, TypeError):
+        raise _ExitError(
+            f"{path} is not a file of seals (one JSON object a line, from `senad-ap seals`).",
+            EXIT_USAGE,
+        ) from None
+
+
 def _heading(out: TextIO, text: str) -> None:
     out.write(f"{text}\n\n")
 
@@ -657,6 +730,9 @@ _COMMANDS: dict[str, Callable[[_Session, argparse.Namespace], None]] = {
     "providers": _providers,
     "export": _export,
     "rebuild": _rebuild,
+    "seal": _seal,
+    "seals": _seals,
+    "verify": _verify,
 }
 
 

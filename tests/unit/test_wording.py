@@ -73,6 +73,7 @@ BASE_FIELDS = {
     "policy_version",
     "idempotency_key",
     "command_digest",
+    "chain_hash",
 }
 #: What a description must never show: Python's reprs and missing values.
 REPR_MARKS = ("None", "<", "UUID(", "Decimal(", "datetime.", "Enum")

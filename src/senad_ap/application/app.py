@@ -28,6 +28,14 @@ from eventsourcing.persistence import (
 from eventsourcing.utils import Environment
 
 from senad_ap.application.codec import JSONBytes, Snapshot, TypedMapper
+from senad_ap.application.integrity import (
+    SealRecord,
+    Verification,
+    chained,
+    next_head,
+    seals_of,
+    verify,
+)
 from senad_ap.domain.attendance_codes import AttendanceCode, Session
 from senad_ap.domain.authority import Authority, check_may_read
 from senad_ap.domain.base import Command, Event, fingerprint
@@ -87,6 +95,7 @@ from senad_ap.domain.school import (
     evolve_school,
     school_aggregate_id,
 )
+from senad_ap.domain.seal import SEAL_RECORD_ID, LogSealed, SealEvent, SealState, evolve_seal
 from senad_ap.domain.values import Actor, Context, Destination, PolicyParameters, Role
 from senad_ap.errors import (
     ConcurrentChangeError,
@@ -137,6 +146,7 @@ def _projector(
 _project_placement = _projector(PlacementEvent, evolve_placement)
 _project_provider = _projector(ProviderEvent, evolve_provider)
 _project_school = _projector(SchoolEvent, evolve_school)
+_project_seal = _projector(SealEvent, evolve_seal)
 
 
 def _project_any(state: Any, events: Iterable[Any]) -> Any:
@@ -149,6 +159,8 @@ def _project_any(state: Any, events: Iterable[Any]) -> Any:
             state = evolve_provider(state, event)
         elif isinstance(event, SchoolEvent):
             state = evolve_school(state, event)
+        elif isinstance(event, SealEvent):
+            state = evolve_seal(state, event)
     return state
 
 
@@ -649,7 +661,8 @@ class AlternativeProvision(Application[UUID]):
                     states[mark.placement_id] = state
                     continue
                 related = self._related(state, command)
-                events = decide_placement(state, command, context, related)
+                events = chained(decide_placement(state, command, context, related),
+                                 state.chain_hash)  # fmt: skip
                 states[mark.placement_id] = _fold(state, events, evolve_placement)
                 pending.extend(events)
             except SenadApError as error:
@@ -727,9 +740,62 @@ class AlternativeProvision(Application[UUID]):
         """The school's delegations and inspector grants (``None`` if it has recorded none)."""
         return self._load(school_aggregate_id(school_id), _project_school, SchoolState)
 
+    # ----------------------------------------------------------------- tamper evidence
+    def seal(self, *, actor: Actor) -> SealRecord | None:
+        """Record a seal: the head of the hash chain over every event in log order so far.
+
+        Run it at intervals (say nightly, and after each register day) and let inspectors keep
+        the seals (``seals()``; ``senad-ap seals``). Returns the new seal, or ``None`` when no
+        event was recorded since the last one.
+        """
+        if not isinstance(actor, Actor):
+            raise InvalidInputError("The actor must be an Actor.", field="actor")
+        state = self._load(SEAL_RECORD_ID, _project_seal, SealState)
+        head = "" if state is None else state.head
+        count = 0 if state is None else state.events
+        last = 0 if state is None else state.last_position
+        decisions = 0
+        with self._store_errors():
+            while True:
+                notifications = self.recorder.select_notifications(
+                    start=last, limit=1000, inclusive_of_start=False
+                )
+                if not notifications:
+                    break
+                for notification in notifications:
+                    event: Any = self.mapper.to_domain_event(notification)
+                    head = next_head(head, event)
+                    count += 1
+                    decisions += not isinstance(event, LogSealed)
+                last = notifications[-1].id
+        if state is not None and not decisions:
+            return None  # only seals since the last one: nothing new to seal
+        now = self._clock()
+        sealed = LogSealed(
+            originator_id=SEAL_RECORD_ID,
+            originator_version=1 if state is None else state.version + 1,
+            timestamp=now, actor=actor, effective_on=now.date(),
+            policy_version=self.policy.version, head=head, last_position=last, events=count,
+        )  # fmt: skip
+        (event,) = chained([sealed], _hash_of(state))
+        self._save([event], [evolve_seal(state, event)])
+        return SealRecord(last, count, head)
+
+    def seals(self) -> list[SealRecord]:
+        """Every seal recorded in this store, oldest first (to export for an inspector)."""
+        with self._store_errors():
+            return seals_of(self)
+
+    def verify(self, *, kept: Sequence[SealRecord] = ()) -> Verification:
+        """Walk the whole store: report every event that no longer matches its hash, every
+        record that skips or repeats a version, and every seal (recorded here, or ``kept`` by
+        an inspector) the log no longer matches."""
+        with self._store_errors():
+            return verify(self, kept=kept)
+
     def state_at_version(
         self, aggregate_id: UUID, version: int
-    ) -> PlacementState | ProviderState | SchoolState:
+    ) -> PlacementState | ProviderState | SchoolState | SealState:
         """Any record (placement, provider or school) as it stood at ``version``.
 
         For the projections and tools that work on the whole store: it checks no reader, so
@@ -744,7 +810,7 @@ class AlternativeProvision(Application[UUID]):
                 )
             except AggregateNotFoundError:
                 state = None
-        if not isinstance(state, PlacementState | ProviderState | SchoolState):
+        if not isinstance(state, PlacementState | ProviderState | SchoolState | SealState):
             raise NotFoundError("No such record.", kind="record", id=aggregate_id)
         return state
 
@@ -809,11 +875,14 @@ class AlternativeProvision(Application[UUID]):
             return self._at_version(command.placement_id, replayed, PlacementState)
         context = self._context()
         related = self._related(state, command)
-        events = decide_placement(state, command, context, related)
+        events = chained(decide_placement(state, command, context, related), _hash_of(state))
         new_state = _fold(state, events, evolve_placement)
         # STAT-4: a change to who is taught full-time at an unregistered setting is recorded
         # on the provider too, atomically with the placement's decision.
-        roll = full_time_roll_changes(state, new_state, related.providers, command, context)
+        roll = [
+            chained([e], related.providers[e.originator_id].chain_hash)[0]
+            for e in full_time_roll_changes(state, new_state, related.providers, command, context)
+        ]
         providers = [_fold(related.providers[e.originator_id], [e], evolve_provider) for e in roll]
         self._save([*events, *roll], [new_state, *providers])
         return new_state
@@ -825,7 +894,7 @@ class AlternativeProvision(Application[UUID]):
         if replayed is not None:
             return self._at_version(provider_id, replayed, ProviderState)
         school = self._school_for(command.actor, Authority.HEAD_OR_DELEGATE)
-        events = decide_provider(state, command, self._context(), school)
+        events = chained(decide_provider(state, command, self._context(), school), _hash_of(state))
         new_state = _fold(state, events, evolve_provider)
         self._save(events, [new_state])
         return new_state
@@ -837,7 +906,7 @@ class AlternativeProvision(Application[UUID]):
             return self._at_version(
                 school_aggregate_id(command.actor.school_id), replayed, SchoolState
             )
-        events = decide_school(state, command, self._context())
+        events = chained(decide_school(state, command, self._context()), _hash_of(state))
         new_state = _fold(state, events, evolve_school)
         self._save(events, [new_state])
         return new_state
@@ -975,6 +1044,10 @@ def _with_key(env: dict[str, str], cipher_key: str | None) -> dict[str, str]:
             raise InvalidInputError("The cipher key must be a non-empty text.", field="cipher_key")
         env["CIPHER_KEY"] = cipher_key
     return env
+
+
+def _hash_of(state: Any) -> str | None:
+    return None if state is None else state.chain_hash
 
 
 def _tuple(values: Any) -> Any:

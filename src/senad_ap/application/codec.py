@@ -119,6 +119,17 @@ class TypedMapper(Mapper[UUID]):
                 "the one it was written with"
             )
             raise StoreError(f"The stored {where} cannot be read: {keys} ({error}).") from None
+        try:
+            return self._structure(cls, stored_event, data)
+        except Exception as error:
+            # A stored event that no longer has the shape of its type was changed outside
+            # the library (or written by an unknown version): say so, never garbage.
+            raise StoreError(
+                f"The stored {where} cannot be read: its content does not fit its type "
+                f"({type(error).__name__}: {error})."
+            ) from None
+
+    def _structure(self, cls: Any, stored_event: StoredEvent, data: dict[str, Any]) -> Any:
         from_version = data.pop("class_version", 1)
         class_version = getattr(cls, "class_version", 1)
         while from_version < class_version:

@@ -45,6 +45,9 @@ class Event:
     policy_version: str
     idempotency_key: str | None = None
     command_digest: str | None = None
+    #: Tamper evidence: a hash of this event's content chained to the previous event of its
+    #: record (set by the application when it saves; see ``senad_ap.application.integrity``).
+    chain_hash: str | None = None
 
     #: The rule ids this event is evidence for (RULES.md "evidence on the record").
     evidence_for: ClassVar[tuple[str, ...]] = ()
@@ -140,6 +143,9 @@ class HasVersion(Protocol):
     @property
     def idempotency(self) -> Mapping[str, IdempotencyRecord]: ...
 
+    @property
+    def chain_hash(self) -> str | None: ...
+
 
 S = TypeVar("S", bound=HasVersion)
 
@@ -147,10 +153,13 @@ S = TypeVar("S", bound=HasVersion)
 def advance(state: S, event: Event) -> S:
     """The part of every evolve that is the same: the version, and the key that made it."""
     if event.idempotency_key is None:
-        return attrs.evolve(state, version=event.originator_version)  # type: ignore[misc]
+        return attrs.evolve(  # type: ignore[misc]
+            state, version=event.originator_version, chain_hash=event.chain_hash
+        )
     record = IdempotencyRecord(event.command_digest or "", event.originator_version)
     return attrs.evolve(  # type: ignore[misc]
         state,
         version=event.originator_version,
+        chain_hash=event.chain_hash,
         idempotency={**state.idempotency, event.idempotency_key: record},
     )

@@ -168,6 +168,8 @@ class ProviderState:
     risk_assessment: RiskAssessment | None = None
     full_time_pupils: frozenset[UUID] = frozenset()
     idempotency: Mapping[str, IdempotencyRecord] = mapping_field()
+    #: The chain hash of the record's latest event (tamper evidence).
+    chain_hash: str | None = None
 
     @property
     def registration_confirmed(self) -> bool:

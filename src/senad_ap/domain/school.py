@@ -112,6 +112,8 @@ class SchoolState:
     #: The recorded terms, in date order.
     terms: tuple[Term, ...] = ()
     idempotency: Mapping[str, IdempotencyRecord] = mapping_field()
+    #: The chain hash of the record's latest event (tamper evidence).
+    chain_hash: str | None = None
 
     def inspector_may_read(self, actor: Actor, today: date) -> bool:
         until = self.inspectors.get(actor.id)

@@ -127,7 +127,7 @@ class ComplianceProjection(Projection):
                 "WHERE l.provider_id = ? ORDER BY p.placement_id",
                 (str(state.id),),
             )
-        elif isinstance(change.event, TermRecorded):
+        elif isinstance(change.event, TermRecorded) and isinstance(state, SchoolState):
             cursor.execute(
                 "SELECT placement_id, version FROM compliance_placements WHERE school_id = ? "
                 "ORDER BY placement_id",

@@ -57,6 +57,7 @@ from senad_ap.domain.school import (
     InspectorAccessRevoked,
     TermRecorded,
 )
+from senad_ap.domain.seal import LogSealed
 
 __all__ = ["JSONValue", "describe", "event_type", "facts"]
 
@@ -421,6 +422,14 @@ def _inspector_granted(event: InspectorAccessGranted) -> str:
 @_words(InspectorAccessRevoked)
 def _inspector_revoked(event: InspectorAccessRevoked) -> str:
     return f"Inspector access revoked: {event.inspector_id} may no longer read the record."
+
+
+@_words(LogSealed)
+def _sealed(event: LogSealed) -> str:
+    return (
+        f"Log sealed: {event.events} events up to position {event.last_position}, "
+        f"chain head {event.head}."
+    )
 
 
 @_words(TermRecorded)

@@ -148,6 +148,8 @@ class PlacementState:
     reintegration_assessment: ReintegrationAssessment | None = None
     reintegration_support: tuple[str, ...] = ()
     idempotency: Mapping[str, IdempotencyRecord] = mapping_field()
+    #: The chain hash of the record's latest event (tamper evidence).
+    chain_hash: str | None = None
 
     @property
     def provider_ids(self) -> frozenset[UUID]:

@@ -1,0 +1,216 @@
+"""Tamper evidence: hash chains per record, seals over the whole log, and ``verify``.
+
+- Every event carries ``chain_hash``: SHA-256 over the previous event's hash in its record and
+  the event's *canonical content* (its facts as sorted JSON, with its record id, version and
+  type), not over the stored bytes, so encryption with random nonces does not change it.
+- The log as a whole is chained too: ``head = SHA-256(previous head, event hash)`` over every
+  event in log order (positions may have gaps on PostgreSQL: only the order counts). A seal
+  (``LogSealed``) records the head up to a position; it can be exported and kept by an
+  inspector.
+- ``verify`` walks the store and reports every event whose content no longer matches its hash
+  (altered), whose record skips or repeats a version (removed, inserted or reordered), and
+  every seal the log no longer matches, first problem first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+from uuid import UUID
+
+import attrs
+from eventsourcing.utils import get_topic
+
+from senad_ap.application.codec import converter
+from senad_ap.domain.base import Event
+from senad_ap.domain.seal import LogSealed
+from senad_ap.errors import StoreError
+
+if TYPE_CHECKING:
+    from senad_ap.application.app import AlternativeProvision
+
+__all__ = [
+    "Problem",
+    "SealRecord",
+    "Verification",
+    "canonical",
+    "chain_hash",
+    "chained",
+    "next_head",
+    "verify",
+]
+
+E = TypeVar("E", bound=Event)
+
+
+def canonical(event: Event) -> bytes:
+    """The event's content in one fixed form: what its hash covers."""
+    data: dict[str, Any] = converter.unstructure(event, type(event))
+    data.pop("chain_hash", None)
+    data["originator_id"] = str(event.originator_id)
+    data["originator_version"] = event.originator_version
+    data["topic"] = get_topic(type(event))
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return text.encode("utf-8")
+
+
+def chain_hash(previous: str | None, event: Event) -> str:
+    """The hash chaining ``event`` to the previous event of its record (``None`` for none)."""
+    digest = hashlib.sha256((previous or "").encode("ascii") + b"\n")
+    digest.update(canonical(event))
+    return digest.hexdigest()
+
+
+def chained(events: Sequence[E], previous: str | None) -> list[E]:
+    """``events`` (the next events of one record, in order) with their chain hashes set."""
+    result = []
+    for event in events:
+        previous = chain_hash(previous, event)
+        result.append(attrs.evolve(event, chain_hash=previous))
+    return result
+
+
+def next_head(head: str, event: Event) -> str:
+    """The log chain's head after ``event``."""
+    own = event.chain_hash or chain_hash(None, event)
+    return hashlib.sha256(f"{head}\n{own}".encode("ascii")).hexdigest()
+
+
+@attrs.frozen
+class SealRecord:
+    """A seal as an inspector keeps it: the head of the log chain after ``last_position``."""
+
+    last_position: int
+    events: int
+    head: str
+
+    def to_json(self) -> str:
+        return json.dumps(attrs.asdict(self), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, line: str) -> SealRecord:
+        data = json.loads(line)
+        return cls(int(data["last_position"]), int(data["events"]), str(data["head"]))
+
+
+@attrs.frozen
+class Problem:
+    """One thing in the store that is not as it was recorded."""
+
+    position: int
+    kind: str
+    message: str
+    record_id: UUID | None = None
+    version: int | None = None
+
+
+@attrs.frozen
+class Verification:
+    events: int
+    seals: int
+    problems: tuple[Problem, ...]
+    unsealed: int
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _log(app: AlternativeProvision, *, batch: int = 1000) -> Iterator[tuple[int, Event | None]]:
+    start: int | None = None
+    while True:
+        notifications = app.recorder.select_notifications(
+            start=start, limit=batch, inclusive_of_start=False
+        )
+        if not notifications:
+            return
+        for notification in notifications:
+            try:
+                event = app.mapper.to_domain_event(notification)
+            except StoreError:
+                event = None
+            yield notification.id, event if isinstance(event, Event) else None
+        start = notifications[-1].id
+
+
+def seals_of(app: AlternativeProvision) -> list[SealRecord]:
+    """Every seal recorded in the store, oldest first."""
+    topic = get_topic(LogSealed)
+    notifications = app.recorder.select_notifications(
+        start=None, limit=10**9, topics=[topic], inclusive_of_start=False
+    )
+    found = []
+    for notification in notifications:
+        try:
+            event = app.mapper.to_domain_event(notification)
+        except StoreError:
+            continue
+        if isinstance(event, LogSealed):
+            found.append(SealRecord(event.last_position, event.events, event.head))
+    return found
+
+
+def verify(app: AlternativeProvision, *, kept: Sequence[SealRecord] = ()) -> Verification:
+    """Walk the whole store and report what no longer matches its hashes and seals.
+
+    ``kept``: seals an inspector exported earlier (``senad-ap seals``); the log must still
+    match them too, so rewriting the store's own seals does not hide a change.
+    """
+    recorded = seals_of(app)
+    wanted = {seal.last_position for seal in (*recorded, *kept)}
+    heads: dict[int, tuple[str, int]] = {}
+    records: dict[UUID, tuple[int, str | None]] = {}
+    problems: list[Problem] = []
+    head, count, last_sealed = "", 0, 0
+    decisions: dict[int, int] = {}  # events other than seals, up to each wanted position
+    plain = 0
+    for position, event in _log(app):
+        if event is None:
+            problems.append(Problem(position, "unreadable", f"The event at position "
+                                    f"{position} cannot be read.", None, None))  # fmt: skip
+            continue
+        record, version = event.originator_id, event.originator_version
+        seen_version, seen_hash = records.get(record, (0, None))
+        if version != seen_version + 1:
+            kind = "removed or reordered" if version > seen_version + 1 else "inserted or reordered"
+            problems.append(Problem(
+                position, kind,
+                f"Record {record} goes from version {seen_version} to {version} at position "
+                f"{position}: an event was {kind}.",
+                record, version,
+            ))  # fmt: skip
+        expected = chain_hash(seen_hash, event)
+        if event.chain_hash is None:
+            problems.append(Problem(position, "unhashed", f"The event at position {position} "
+                                    "carries no hash.", record, version))  # fmt: skip
+        elif event.chain_hash != expected:
+            problems.append(Problem(
+                position, "altered",
+                f"The event at position {position} (record {record}, version {version}, "
+                f"{type(event).__name__}) does not match its hash: it was altered, or an "
+                "event before it in its record was.",
+                record, version,
+            ))  # fmt: skip
+        records[record] = (version, event.chain_hash)
+        head = next_head(head, event)
+        count += 1
+        if isinstance(event, LogSealed):
+            last_sealed = max(last_sealed, event.last_position)
+        else:
+            plain += 1
+        if position in wanted:
+            heads[position] = (head, count)
+            decisions[position] = plain
+    for seal in (*recorded, *kept):
+        if heads.get(seal.last_position) != (seal.head, seal.events):
+            problems.append(Problem(
+                seal.last_position, "seal mismatch",
+                f"The log up to position {seal.last_position} no longer matches the seal "
+                f"taken of it ({seal.events} events, head {seal.head[:16]}…): an event at or "
+                "before that position was altered, removed, inserted or reordered.",
+            ))  # fmt: skip
+    unsealed = plain - decisions.get(last_sealed, 0)
+    problems.sort(key=lambda p: (p.position, p.kind))
+    return Verification(count, len(recorded), tuple(problems), max(unsealed, 0))
