@@ -14,6 +14,7 @@ import argparse
 import contextlib
 import json
 import os
+import sqlite3
 import sys
 import textwrap
 import time
@@ -26,6 +27,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from uuid import UUID
 
 import attrs
+from eventsourcing.domain import EventSourcingError
 
 from senad_ap.application import DEFAULT_SQLITE_FILE, AlternativeProvision
 from senad_ap.application.integrity import SealRecord
@@ -708,6 +710,8 @@ def _kept_seals(path: str) -> list[SealRecord]:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except OSError as error:
         raise _ExitError(f"Could not read {path}: {error.strerror}", EXIT_USAGE) from None
+    except UnicodeDecodeError:
+        raise _ExitError(f"{path} is not a text file of seals.", EXIT_USAGE) from None
     try:
         return [SealRecord.from_json(line) for line in lines if line.strip()]
     except (ValueError, KeyError, TypeError):
@@ -750,9 +754,12 @@ def main(
     except SystemExit as stop:
         return int(stop.code or 0)
     db = args.db or os.environ.get(ENVIRONMENT_VARIABLE) or DEFAULT_SQLITE_FILE
-    # The projections of a PostgreSQL store go in a SQLite file in this folder for now.
-    beside = default_projections_path(DEFAULT_SQLITE_FILE if _is_postgres(db) else db)
-    session = _Session(db, args.projections or beside, out, err)
+    try:
+        projections = _check_arguments(args, db)
+    except _ExitError as stop:
+        err.write(f"senad-ap: {stop}\n")
+        return stop.code
+    session = _Session(db, projections, out, err)
     try:
         _COMMANDS[args.command](session, args)
     except _ExitError as stop:
@@ -766,9 +773,75 @@ def main(
         return EXIT_REFUSED
     except BrokenPipeError:  # pragma: no cover - e.g. `senad-ap export | head`
         return 0
+    except (OSError, ValueError, sqlite3.Error, EventSourcingError) as error:
+        # The last line of defence: whatever the system refused, a message, never a traceback.
+        err.write(f"senad-ap: could not complete the command: {error}\n")
+        return EXIT_REFUSED
     finally:
         session.close()
     return 0
+
+
+def _check_arguments(args: argparse.Namespace, db: str) -> str:
+    """Refuse text and paths the system cannot take, before anything is opened; return the
+    projections' path."""
+    for option in ("placement", "school", "by"):
+        value = getattr(args, option, None)
+        if value is not None:
+            _check_text(value, option)
+    paths = {
+        "--db": None if _is_postgres(db) else db,
+        "--projections": args.projections,
+        "--output": getattr(args, "output", None),
+        "--seals": getattr(args, "seals", None),
+    }
+    for option, value in paths.items():
+        if value is not None:
+            _check_path(value, option)
+    if args.projections is not None:
+        projections = str(args.projections)
+    else:
+        # The projections of a PostgreSQL store go in a SQLite file in this folder for now.
+        projections = default_projections_path(DEFAULT_SQLITE_FILE if _is_postgres(db) else db)
+    output = getattr(args, "output", None)
+    if output is not None:
+        stores = [projections] if _is_postgres(db) else [db, projections]
+        kept = {
+            _resolved(f"{store}{suffix}") for store in stores for suffix in ("", "-wal", "-shm")
+        }
+        if _resolved(output) in kept:
+            raise _ExitError(
+                f"--output {output} is the store or its projections: choose another file.",
+                EXIT_USAGE,
+            )
+    return projections
+
+
+def _check_text(value: str, option: str) -> None:
+    if "\x00" in value or not _encodable(value):
+        raise _ExitError(f"The {option} given is not valid text.", EXIT_USAGE)
+
+
+def _check_path(value: str, option: str) -> None:
+    if "\x00" in value or not _encodable(value):
+        raise _ExitError(f"{option}: the path is not valid text.", EXIT_USAGE)
+    path = Path(value)
+    if option != "--seals" and path.name in ("", ".", ".."):
+        raise _ExitError(f"{option} {value!r} names a folder, not a file.", EXIT_USAGE)
+    if any(len(os.fsencode(part)) > 255 for part in path.parts):
+        raise _ExitError(f"{option}: a name in the path is too long.", EXIT_USAGE)
+
+
+def _encodable(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _resolved(path: str) -> str:
+    return str(Path(path).resolve())
 
 
 def run() -> NoReturn:
