@@ -238,9 +238,9 @@ def _placement_id(session: _Session, text: str) -> UUID:
         return placement_id
     rows = store.rows(
         "SELECT placement_id, student_reference FROM register_placements "
-        "WHERE student_reference = ? OR (length(?) >= 8 AND placement_id LIKE ? || '%') "
-        "ORDER BY opened_on",
-        (text, text, text.lower()),
+        "WHERE student_reference = ? OR (length(?) BETWEEN 8 AND 36 "
+        "AND substr(placement_id, 1, length(?)) = ?) ORDER BY opened_on",
+        (text, text, text, text.lower()),
     )
     if not rows:
         raise _ExitError(f"No placement {text!r} is on the record.", EXIT_NOT_FOUND)
@@ -785,6 +785,10 @@ def main(
 def _check_arguments(args: argparse.Namespace, db: str) -> str:
     """Refuse text and paths the system cannot take, before anything is opened; return the
     projections' path."""
+    for option, value in vars(args).items():
+        if isinstance(value, list):
+            # argparse reads `--option=--` as an empty list.
+            raise _ExitError(f"--{option.replace('_', '-')} needs a value.", EXIT_USAGE)
     for option in ("placement", "school", "by"):
         value = getattr(args, option, None)
         if value is not None:

@@ -177,6 +177,11 @@ class RegisterMark:
 def _code(value: AttendanceCode | str) -> AttendanceCode:
     if isinstance(value, AttendanceCode):
         return value
+    if not isinstance(value, str):
+        raise InvalidInputError(
+            f"An attendance code is text such as '/' or 'I', not {type(value).__name__}.",
+            field="code",
+        )
     try:
         return AttendanceCode(value)
     except ValueError:
@@ -273,7 +278,12 @@ class AlternativeProvision(Application[UUID]):
 
         ``cipher_key`` (or the ``CIPHER_KEY`` environment variable) encrypts every event and
         snapshot at rest (see ``create_cipher_key``)."""
-        name = os.fspath(path)
+        try:
+            name = os.fspath(path)
+        except TypeError:
+            raise InvalidInputError("The SQLite store's path must be text.", field="path") from None
+        if not isinstance(name, str) or "\x00" in name or not _encodable(name):
+            raise InvalidInputError("The SQLite store's path is not valid text.", field="path")
         if name != ":memory:" and not name.startswith("file:"):
             parent = Path(name).resolve().parent
             if not parent.is_dir():
@@ -639,6 +649,8 @@ class AlternativeProvision(Application[UUID]):
         """
         if not isinstance(marks, Sequence) or isinstance(marks, str):
             raise InvalidInputError("The register must be a list of marks.", field="marks")
+        if idempotency_key is not None:
+            _check_text(idempotency_key, "idempotency_key", "idempotency key")
         context = self._context()
         states: dict[UUID, PlacementState] = {}
         pending: list[Event] = []
@@ -648,6 +660,11 @@ class AlternativeProvision(Application[UUID]):
                 if not isinstance(mark, RegisterMark):
                     raise InvalidInputError(
                         f"Mark {index + 1} is not a RegisterMark.", field="marks"
+                    )
+                if not isinstance(mark.placement_id, UUID) or not isinstance(mark.session, Session):
+                    raise InvalidInputError(
+                        f"Mark {index + 1} needs a placement id (a UUID) and a session (AM/PM).",
+                        field="marks",
                     )
                 key = mark.idempotency_key
                 if key is None and idempotency_key is not None:
@@ -738,6 +755,7 @@ class AlternativeProvision(Application[UUID]):
 
     def get_school(self, school_id: str) -> SchoolState | None:
         """The school's delegations and inspector grants (``None`` if it has recorded none)."""
+        _check_text(school_id, "school_id", "school id")
         return self._load(school_aggregate_id(school_id), _project_school, SchoolState)
 
     # ----------------------------------------------------------------- tamper evidence
@@ -790,6 +808,8 @@ class AlternativeProvision(Application[UUID]):
         """Walk the whole store: report every event that no longer matches its hash, every
         record that skips or repeats a version, and every seal (recorded here, or ``kept`` by
         an inspector) the log no longer matches."""
+        if not isinstance(kept, list | tuple) or not all(isinstance(k, SealRecord) for k in kept):
+            raise InvalidInputError("kept must be a list of SealRecord.", field="kept")
         with self._store_errors():
             return verify(self, kept=kept)
 
@@ -803,6 +823,8 @@ class AlternativeProvision(Application[UUID]):
         """
         if not isinstance(aggregate_id, UUID):
             raise InvalidInputError("An id must be a UUID.", field="id")
+        if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version < 2**62:
+            raise InvalidInputError("The version must be a whole number from 1.", field="version")
         with self._store_errors():
             try:
                 state = self.repository.get(
@@ -848,6 +870,7 @@ class AlternativeProvision(Application[UUID]):
         # A retried "create" with the same key must land on the same record.
         if key is None:
             return uuid4()
+        _check_text(key, "idempotency_key", "idempotency key")
         school = actor.school_id if isinstance(actor, Actor) else ""
         return uuid5(_KEYS, f"{kind}\x1f{school}\x1f{key}")
 
@@ -1044,6 +1067,19 @@ def _with_key(env: dict[str, str], cipher_key: str | None) -> dict[str, str]:
             raise InvalidInputError("The cipher key must be a non-empty text.", field="cipher_key")
         env["CIPHER_KEY"] = cipher_key
     return env
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _check_text(value: object, field: str, what: str) -> None:
+    if not isinstance(value, str) or not _encodable(value):
+        raise InvalidInputError(f"The {what} must be valid text.", field=field)
 
 
 def _hash_of(state: Any) -> str | None:
