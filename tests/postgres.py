@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 from uuid import uuid4
 
 import pytest
+
+if TYPE_CHECKING:
+    from senad_ap.projections.postgres import PostgresDatabase
 
 
 def required() -> bool:
@@ -34,6 +38,21 @@ def _connect() -> object:
         pytest.skip(f"PostgreSQL is not reachable: {str(error).splitlines()[0]}")
 
 
+def postgres_available() -> bool:
+    """Whether the test server is configured and answers (never skips, never fails)."""
+    if not os.environ.get("PGDATABASE"):
+        return False
+    try:
+        import psycopg
+    except ImportError:
+        return False
+    try:
+        psycopg.connect(connect_timeout=5).close()
+    except psycopg.OperationalError:
+        return False
+    return True
+
+
 def postgres_schema() -> tuple[str, Callable[[], None]]:
     """A new, empty schema, and the function that drops it."""
     connection = _connect()
@@ -45,3 +64,17 @@ def postgres_schema() -> tuple[str, Callable[[], None]]:
         connection.close()  # type: ignore[attr-defined]
 
     return name, drop
+
+
+def projections_database(schema: str) -> PostgresDatabase:
+    """The test database (the libpq variables), in ``schema``, for projections; the password
+    comes from ``PGPASSWORD`` when they connect."""
+    from senad_ap.projections.postgres import PostgresDatabase
+
+    return PostgresDatabase(
+        os.environ["PGDATABASE"],
+        user=os.environ.get("PGUSER", "senad_ap"),
+        host=os.environ.get("PGHOST", "localhost"),
+        port=int(os.environ.get("PGPORT", "5432")),
+        schema=schema,
+    )

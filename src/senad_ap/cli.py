@@ -33,7 +33,7 @@ from senad_ap.application import DEFAULT_SQLITE_FILE, AlternativeProvision
 from senad_ap.application.integrity import SealRecord
 from senad_ap.domain.values import Actor, Role
 from senad_ap.errors import NotFoundError, SenadApError
-from senad_ap.projections import attendance, audit, compliance, providers, register
+from senad_ap.projections import attendance, audit, compliance, projections_for, providers, register
 from senad_ap.projections.as_at import (
     AsAt,
     Sense,
@@ -80,7 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--projections",
         metavar="PATH",
-        help="the projections' SQLite file (default: beside the store)",
+        help="the projections: a SQLite file or a postgresql:// URL (default: beside the store)",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -164,7 +164,7 @@ def _parser() -> argparse.ArgumentParser:
 @attrs.define
 class _Session:
     db: str
-    projections_path: str
+    projections_path: str | None
     out: TextIO
     err: TextIO
     _app: AlternativeProvision | None = None
@@ -187,7 +187,7 @@ class _Session:
 
     def projections(self) -> Projections:
         if self._projections is None:
-            self._projections = Projections(self.app(), self.projections_path)
+            self._projections = projections_for(self.app(), self.projections_path)
             self._projections.catch_up()
         return self._projections
 
@@ -639,7 +639,7 @@ def _output(path: str | None, default: TextIO) -> Iterator[TextIO]:
 
 
 def _rebuild(session: _Session, args: argparse.Namespace) -> None:
-    projections = Projections(session.app(), session.projections_path)
+    projections = projections_for(session.app(), session.projections_path)
     session._projections = projections
     started = time.perf_counter()
 
@@ -782,7 +782,7 @@ def main(
     return 0
 
 
-def _check_arguments(args: argparse.Namespace, db: str) -> str:
+def _check_arguments(args: argparse.Namespace, db: str) -> str | None:
     """Refuse text and paths the system cannot take, before anything is opened; return the
     projections' path."""
     for option, value in vars(args).items():
@@ -793,9 +793,10 @@ def _check_arguments(args: argparse.Namespace, db: str) -> str:
         value = getattr(args, option, None)
         if value is not None:
             _check_text(value, option)
+    projections_url = args.projections is not None and _is_postgres(args.projections)
     paths = {
         "--db": None if _is_postgres(db) else db,
-        "--projections": args.projections,
+        "--projections": None if projections_url else args.projections,
         "--output": getattr(args, "output", None),
         "--seals": getattr(args, "seals", None),
     }
@@ -803,13 +804,15 @@ def _check_arguments(args: argparse.Namespace, db: str) -> str:
         if value is not None:
             _check_path(value, option)
     if args.projections is not None:
-        projections = str(args.projections)
+        projections: str | None = str(args.projections)
+    elif _is_postgres(db):
+        projections = None  # in the store's own database and schema
     else:
-        # The projections of a PostgreSQL store go in a SQLite file in this folder for now.
-        projections = default_projections_path(DEFAULT_SQLITE_FILE if _is_postgres(db) else db)
+        projections = default_projections_path(db)
     output = getattr(args, "output", None)
     if output is not None:
-        stores = [projections] if _is_postgres(db) else [db, projections]
+        stores = [p for p in (None if _is_postgres(db) else db, projections)
+                  if p is not None and not _is_postgres(p)]  # fmt: skip
         kept = {
             _resolved(f"{store}{suffix}") for store in stores for suffix in ("", "-wal", "-shm")
         }

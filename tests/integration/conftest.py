@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import attrs
@@ -48,6 +50,8 @@ class Store:
         return app
 
     cleanup: Callable[[], None] | None = None
+    #: The PostgreSQL store's schema (``None`` for the other stores).
+    schema: str | None = None
 
     def close(self) -> None:
         for app in self.opened:
@@ -56,7 +60,9 @@ class Store:
             self.cleanup()
 
 
-def _opener(name: str, clock: Clock, folder: Path, schema: str | None = None) -> Opener:
+def _opener(
+    name: str, clock: Callable[[], datetime], folder: Path, schema: str | None = None
+) -> Opener:
     if name == "memory":
         return lambda: AlternativeProvision.in_memory(clock=clock)
     if name == "sqlite":
@@ -79,6 +85,31 @@ def clock() -> Clock:
     return Clock()
 
 
+@contextmanager
+def open_store(
+    name: str, clock: Callable[[], datetime], folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Store]:
+    """The store ``name`` (one of ``STORES``) for one test, closed (and its PostgreSQL schema
+    dropped) afterwards."""
+    # eventsourcing lets ALTERNATIVEPROVISION_* variables override the store a constructor
+    # asks for (see test_stores.py), which would quietly test another store than ``name``.
+    for variable in list(os.environ):
+        if variable.startswith("ALTERNATIVEPROVISION_"):
+            monkeypatch.delenv(variable)
+    schema = None
+    cleanup = None
+    if name == "postgres":
+        schema, cleanup = postgres_schema()
+    opened = Store(
+        name, _opener(name, clock, folder, schema), shares_instance=name == "memory",
+        cleanup=cleanup, schema=schema,
+    )  # fmt: skip
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
 @pytest.fixture(params=STORES)
 def store(
     request: pytest.FixtureRequest,
@@ -86,22 +117,8 @@ def store(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[Store]:
-    # eventsourcing lets ALTERNATIVEPROVISION_* variables override the store a constructor
-    # asks for (see test_stores.py), which would quietly test another store than ``name``.
-    for variable in list(os.environ):
-        if variable.startswith("ALTERNATIVEPROVISION_"):
-            monkeypatch.delenv(variable)
-    name: str = request.param
-    schema = None
-    cleanup = None
-    if name == "postgres":
-        schema, cleanup = postgres_schema()
-    opened = Store(
-        name, _opener(name, clock, tmp_path, schema), shares_instance=name == "memory",
-        cleanup=cleanup,
-    )  # fmt: skip
-    yield opened
-    opened.close()
+    with open_store(request.param, clock, tmp_path, monkeypatch) as opened:
+        yield opened
 
 
 @pytest.fixture

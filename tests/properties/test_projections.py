@@ -2,13 +2,21 @@
 
 Each scenario (``histories.scenarios``) records one to three interleaved valid histories, late
 entries included, on an in-memory application. Then: every projection's rows are what the
-domain's own states say; rebuilding, catching up in pieces, stopping and restarting on a file,
-or crashing in the middle of a batch all end with the same rows; and the record as at a past
+domain's own states say; rebuilding, catching up in pieces, stopping and restarting, or
+crashing in the middle of a batch all end with the same rows; and the record as at a past
 date is what the application showed then.
+
+The properties of the projections' rows draw, for each example, where the projections under
+test live (``databases()``): SQLite, or PostgreSQL in a new schema. Drawing instead of running
+each property twice keeps the file's time near what SQLite alone took, and still gives each
+database about half of the examples. The reference rows they are compared with come from
+SQLite in memory, so on PostgreSQL they also check that both databases hold the same rows,
+with the same types.
 """
 
 from __future__ import annotations
 
+import functools
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +26,7 @@ from typing import Any
 from unittest import mock
 from uuid import UUID
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -41,6 +50,7 @@ from senad_ap.projections import (
 from senad_ap.projections.as_at import findings_as_at, placement_as_at
 from senad_ap.projections.base import Change, Cursor, Projection, World
 from senad_ap.projections.register import register_row
+from tests.postgres import postgres_available, postgres_schema, projections_database
 from tests.properties.histories import Run, Scenario, all_rows, end_of, run, scenarios
 
 # Each example draws up to three whole histories (most of its time) and feeds them to every
@@ -50,16 +60,73 @@ projection_settings = settings(max_examples=20, deadline=None)
 FindingKey = tuple[UUID, str, str, date]
 
 
+@functools.cache
+def _databases() -> tuple[str, ...]:
+    return ("sqlite", "postgres") if postgres_available() else ("sqlite",)
+
+
+def databases() -> st.SearchStrategy[str]:
+    """Where an example keeps the projections under test: SQLite or PostgreSQL, drawn for
+    each example (about half each); SQLite only when no PostgreSQL server is configured, which
+    ``test_the_properties_reach_postgresql`` reports."""
+    return st.deferred(lambda: st.sampled_from(_databases()))
+
+
+def test_the_properties_reach_postgresql() -> None:
+    """Skips (fails in CI) when the properties could not draw PostgreSQL."""
+    _, drop = postgres_schema()
+    drop()
+
+
+@attrs.frozen
+class Place:
+    """Where projections live: a SQLite file, or a PostgreSQL schema."""
+
+    path: Path | None = None
+    schema: str | None = None
+
+    def open(self, run_: Run, *, batch_size: int = 500) -> Projections:
+        if self.schema is not None:
+            database = projections_database(self.schema)
+            return Projections(run_.app, postgres=database, batch_size=batch_size)
+        return Projections(run_.app, self.path, batch_size=batch_size)
+
+
+@contextmanager
+def new_place(database: str) -> Iterator[Place]:
+    """A new, empty place in ``database``: a SQLite file in a new folder, or a new PostgreSQL
+    schema; removed afterwards."""
+    if database == "postgres":
+        schema, drop = postgres_schema()
+        try:
+            yield Place(schema=schema)
+        finally:
+            drop()
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        yield Place(path=Path(folder) / "projections.sqlite")
+
+
 @contextmanager
 def projections(
-    run_: Run, path: Path | None = None, *, batch_size: int = 500
+    run_: Run, place: Place | None = None, *, batch_size: int = 500
 ) -> Iterator[Projections]:
-    """The run's projections (in memory unless ``path`` is given), closed afterwards."""
-    opened = Projections(run_.app, path, batch_size=batch_size)
+    """The run's projections (SQLite in memory unless ``place`` is given), closed afterwards."""
+    if place is None:
+        opened = Projections(run_.app, batch_size=batch_size)
+    else:
+        opened = place.open(run_, batch_size=batch_size)
     try:
         yield opened
     finally:
         opened.close()
+
+
+@contextmanager
+def projections_in(database: str, run_: Run) -> Iterator[Projections]:
+    """The run's projections in a new place in ``database``, closed and removed afterwards."""
+    with new_place(database) as place, projections(run_, place) as opened:
+        yield opened
 
 
 def caught_up_rows(run_: Run, *, stop_after: int | None = None) -> dict[str, list[dict[str, Any]]]:
@@ -99,10 +166,12 @@ class FailingOnce:
 
 # --------------------------------------------------------------------------- the fold
 @projection_settings
-@given(scenario=scenarios())
-def test_the_register_holds_the_row_of_each_placements_final_state(scenario: Scenario) -> None:
+@given(scenario=scenarios(), database=databases())
+def test_the_register_holds_the_row_of_each_placements_final_state(
+    database: str, scenario: Scenario
+) -> None:
     recorded = run(scenario)
-    with projections(recorded) as read_models:
+    with projections_in(database, recorded) as read_models:
         read_models.catch_up()
         actual = register.stored_rows(read_models.store)
     expected = sorted(
@@ -113,12 +182,12 @@ def test_the_register_holds_the_row_of_each_placements_final_state(scenario: Sce
 
 
 @projection_settings
-@given(scenario=scenarios())
+@given(scenario=scenarios(), database=databases())
 def test_the_providers_table_holds_the_row_of_each_providers_final_state(
-    scenario: Scenario,
+    database: str, scenario: Scenario
 ) -> None:
     recorded = run(scenario)
-    with projections(recorded) as read_models:
+    with projections_in(database, recorded) as read_models:
         read_models.catch_up()
         actual = providers.stored_rows(read_models.store)
     expected = sorted(
@@ -129,12 +198,12 @@ def test_the_providers_table_holds_the_row_of_each_providers_final_state(
 
 
 @projection_settings
-@given(scenario=scenarios())
+@given(scenario=scenarios(), database=databases())
 def test_the_attendance_table_holds_the_marks_of_each_placements_final_state(
-    scenario: Scenario,
+    database: str, scenario: Scenario
 ) -> None:
     recorded = run(scenario)
-    with projections(recorded) as read_models:
+    with projections_in(database, recorded) as read_models:
         read_models.catch_up()
         actual = attendance.stored_rows(read_models.store)
     expected = sorted(
@@ -145,10 +214,12 @@ def test_the_attendance_table_holds_the_marks_of_each_placements_final_state(
 
 
 @projection_settings
-@given(scenario=scenarios())
-def test_the_audit_trail_has_one_row_per_stored_event_in_log_order(scenario: Scenario) -> None:
+@given(scenario=scenarios(), database=databases())
+def test_the_audit_trail_has_one_row_per_stored_event_in_log_order(
+    database: str, scenario: Scenario
+) -> None:
     recorded = run(scenario)
-    with projections(recorded) as read_models:
+    with projections_in(database, recorded) as read_models:
         read_models.catch_up()
         actual = [
             (r["position"], r["record_id"], r["record_version"], r["event_type"])
@@ -162,12 +233,12 @@ def test_the_audit_trail_has_one_row_per_stored_event_in_log_order(scenario: Sce
 
 
 @projection_settings
-@given(scenario=scenarios())
+@given(scenario=scenarios(), database=databases())
 def test_the_open_compliance_findings_are_the_findings_of_the_final_states(
-    scenario: Scenario,
+    database: str, scenario: Scenario
 ) -> None:
     recorded = run(scenario)
-    with projections(recorded) as read_models:
+    with projections_in(database, recorded) as read_models:
         read_models.catch_up()
         actual = open_finding_keys(compliance.stored_rows(read_models.store))
     final_providers = recorded.providers()
@@ -185,12 +256,12 @@ def test_the_open_compliance_findings_are_the_findings_of_the_final_states(
 
 
 @projection_settings
-@given(scenario=scenarios())
+@given(scenario=scenarios(), database=databases())
 def test_the_registers_attendance_counts_are_the_final_marks_counted_by_their_codes(
-    scenario: Scenario,
+    database: str, scenario: Scenario
 ) -> None:
     recorded = run(scenario)
-    with projections(recorded) as read_models:
+    with projections_in(database, recorded) as read_models:
         read_models.catch_up()
         actual = {
             row.placement_id: (row.sessions_possible, row.sessions_present)
@@ -208,10 +279,12 @@ def test_the_registers_attendance_counts_are_the_final_marks_counted_by_their_co
 
 # --------------------------------------------------------------------------- rebuilding
 @projection_settings
-@given(scenario=scenarios())
-def test_a_rebuild_from_the_first_event_gives_the_same_rows(scenario: Scenario) -> None:
+@given(scenario=scenarios(), database=databases())
+def test_a_rebuild_from_the_first_event_gives_the_same_rows(
+    database: str, scenario: Scenario
+) -> None:
     recorded = run(scenario)
-    with projections(recorded) as read_models:
+    with projections_in(database, recorded) as read_models:
         read_models.catch_up()
         expected = all_rows(read_models.store)
         read_models.rebuild()
@@ -220,38 +293,41 @@ def test_a_rebuild_from_the_first_event_gives_the_same_rows(scenario: Scenario) 
 
 
 @projection_settings
-@given(scenario=scenarios(), data=st.data())
+@given(scenario=scenarios(), data=st.data(), database=databases())
 def test_catching_up_after_groups_of_commands_gives_the_rows_of_one_catch_up_at_the_end(
-    scenario: Scenario, data: st.DataObject
+    database: str, scenario: Scenario, data: st.DataObject
 ) -> None:
     cuts = data.draw(st.sets(st.integers(0, len(scenario) - 1)), label="catch up after")
     incremental: list[Projections] = []
+    with new_place(database) as place:
 
-    def catch_up_at_cuts(so_far: Run, index: int) -> None:
-        if not incremental:
-            incremental.append(Projections(so_far.app))
-        if index in cuts:
+        def catch_up_at_cuts(so_far: Run, index: int) -> None:
+            if not incremental:
+                incremental.append(place.open(so_far))
+            if index in cuts:
+                incremental[0].catch_up()
+
+        recorded = run(scenario, after_each=catch_up_at_cuts)
+        try:
             incremental[0].catch_up()
-
-    recorded = run(scenario, after_each=catch_up_at_cuts)
-    try:
-        incremental[0].catch_up()
-        actual = all_rows(incremental[0].store)
-    finally:
-        incremental[0].close()
+            actual = all_rows(incremental[0].store)
+        finally:
+            incremental[0].close()
     assert actual == caught_up_rows(recorded)
 
 
 @projection_settings
-@given(scenario=scenarios(), interval=st.integers(1, 7), piece=st.integers(1, 10))
+@given(
+    scenario=scenarios(), interval=st.integers(1, 7), piece=st.integers(1, 10), database=databases()
+)
 def test_rows_caught_up_in_pieces_from_a_store_with_snapshots_are_the_rows_without_them(
-    scenario: Scenario, interval: int, piece: int
+    database: str, scenario: Scenario, interval: int, piece: int
 ) -> None:
     # Each catch-up starts with an empty cache, so it loads the records it resumes from the
     # application (state_at_version), which starts from the latest snapshot at or before.
     with mock.patch.object(senad_ap.application.app, "SNAPSHOT_INTERVAL", interval):
         snapshotted = run(scenario)
-    with projections(snapshotted) as read_models:
+    with projections_in(database, snapshotted) as read_models:
         while read_models.catch_up(stop_after=piece):
             pass
         actual = all_rows(read_models.store)
@@ -260,108 +336,109 @@ def test_rows_caught_up_in_pieces_from_a_store_with_snapshots_are_the_rows_witho
 
 # --------------------------------------------------------------------------- restarts
 @projection_settings
-@given(scenario=scenarios(), data=st.data())
-def test_a_run_stopped_and_restarted_on_a_file_gives_the_rows_of_an_uninterrupted_run(
-    scenario: Scenario, data: st.DataObject
+@given(scenario=scenarios(), data=st.data(), database=databases())
+def test_a_run_stopped_and_restarted_gives_the_rows_of_an_uninterrupted_run(
+    database: str, scenario: Scenario, data: st.DataObject
 ) -> None:
     recorded = run(scenario)
     stop_after = data.draw(st.integers(0, recorded.app.last_position()), label="stop after")
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "projections.sqlite"
-        with projections(recorded, path) as first:
+    with new_place(database) as place:
+        with projections(recorded, place) as first:
             first.catch_up(stop_after=stop_after)
-        with projections(recorded, path) as restarted:
+        with projections(recorded, place) as restarted:
             restarted.catch_up()
             actual = all_rows(restarted.store)
     assert actual == caught_up_rows(recorded)
 
 
 @projection_settings
-@given(scenario=scenarios(), data=st.data())
-def test_a_run_stopped_and_restarted_on_a_file_ends_at_the_last_position_of_the_log(
-    scenario: Scenario, data: st.DataObject
+@given(scenario=scenarios(), data=st.data(), database=databases())
+def test_a_run_stopped_and_restarted_ends_at_the_last_position_of_the_log(
+    database: str, scenario: Scenario, data: st.DataObject
 ) -> None:
     recorded = run(scenario)
     last = recorded.app.last_position()
     stop_after = data.draw(st.integers(0, last), label="stop after")
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "projections.sqlite"
-        with projections(recorded, path) as first:
+    with new_place(database) as place:
+        with projections(recorded, place) as first:
             first.catch_up(stop_after=stop_after)
-        with projections(recorded, path) as restarted:
+        with projections(recorded, place) as restarted:
             restarted.catch_up()
             actual = restarted.positions()
     assert actual == {projection.name: last for projection in restarted.all}
 
 
 @projection_settings
-@given(scenario=scenarios(), data=st.data())
-def test_a_run_stopped_and_restarted_on_a_file_audits_each_position_once(
-    scenario: Scenario, data: st.DataObject
+@given(scenario=scenarios(), data=st.data(), database=databases())
+def test_a_run_stopped_and_restarted_audits_each_position_once(
+    database: str, scenario: Scenario, data: st.DataObject
 ) -> None:
     recorded = run(scenario)
     stop_after = data.draw(st.integers(0, recorded.app.last_position()), label="stop after")
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "projections.sqlite"
-        with projections(recorded, path) as first:
+    with new_place(database) as place:
+        with projections(recorded, place) as first:
             first.catch_up(stop_after=stop_after)
-        with projections(recorded, path) as restarted:
+        with projections(recorded, place) as restarted:
             restarted.catch_up()
             actual = [row["position"] for row in audit.stored_rows(restarted.store)]
     assert actual == [position for position, _ in recorded.events()]
 
 
 @contextmanager
-def crashed(recorded: Run, data: st.DataObject) -> Iterator[tuple[Projections, Path, int]]:
-    """Projections on a file whose catch-up crashed in a drawn projection at a drawn event,
-    in batches of a drawn size; yields them, their file, and how many events were committed."""
+def crashed(
+    recorded: Run, data: st.DataObject, database: str
+) -> Iterator[tuple[Projections, Place, int]]:
+    """Projections in ``database`` whose catch-up crashed in a drawn projection at a drawn
+    event, in batches of a drawn size; yields them, their place, and how many events were
+    committed."""
     positions = [position for position, _ in recorded.events()]
     batch_size = data.draw(st.integers(1, 5), label="batch size")
     failing_index = data.draw(st.integers(0, len(positions) - 1), label="failing event index")
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "projections.sqlite"
-        with projections(recorded, path, batch_size=batch_size) as read_models:
-            projection = data.draw(st.sampled_from(read_models.all), label="failing projection")
-            failing = FailingOnce(projection, positions[failing_index])
-            with mock.patch.object(projection, "process", failing), pytest.raises(RuntimeError):
-                read_models.catch_up()
-            committed = (failing_index // batch_size) * batch_size
-            yield read_models, path, committed
+    with (
+        new_place(database) as place,
+        projections(recorded, place, batch_size=batch_size) as read_models,
+    ):
+        projection = data.draw(st.sampled_from(read_models.all), label="failing projection")
+        failing = FailingOnce(projection, positions[failing_index])
+        with mock.patch.object(projection, "process", failing), pytest.raises(RuntimeError):
+            read_models.catch_up()
+        committed = (failing_index // batch_size) * batch_size
+        yield read_models, place, committed
 
 
 @projection_settings
-@given(scenario=scenarios(), data=st.data())
+@given(scenario=scenarios(), data=st.data(), database=databases())
 def test_a_crash_mid_batch_leaves_the_tracking_at_the_last_committed_batch(
-    scenario: Scenario, data: st.DataObject
+    database: str, scenario: Scenario, data: st.DataObject
 ) -> None:
     recorded = run(scenario)
     positions = [0] + [position for position, _ in recorded.events()]
-    with crashed(recorded, data) as (read_models, _, committed):
+    with crashed(recorded, data, database) as (read_models, _, committed):
         actual = read_models.positions()
         expected = {projection.name: positions[committed] for projection in read_models.all}
     assert actual == expected
 
 
 @projection_settings
-@given(scenario=scenarios(), data=st.data())
+@given(scenario=scenarios(), data=st.data(), database=databases())
 def test_a_crash_mid_batch_leaves_the_rows_of_the_last_committed_batch(
-    scenario: Scenario, data: st.DataObject
+    database: str, scenario: Scenario, data: st.DataObject
 ) -> None:
     recorded = run(scenario)
-    with crashed(recorded, data) as (read_models, _, committed):
+    with crashed(recorded, data, database) as (read_models, _, committed):
         actual = all_rows(read_models.store)
     assert actual == caught_up_rows(recorded, stop_after=committed)
 
 
 @projection_settings
-@given(scenario=scenarios(), data=st.data())
+@given(scenario=scenarios(), data=st.data(), database=databases())
 def test_a_restart_after_a_crash_mid_batch_gives_the_rows_of_an_uninterrupted_run(
-    scenario: Scenario, data: st.DataObject
+    database: str, scenario: Scenario, data: st.DataObject
 ) -> None:
     recorded = run(scenario)
-    with crashed(recorded, data) as (read_models, path, _):
+    with crashed(recorded, data, database) as (read_models, place, _):
         read_models.close()
-        with projections(recorded, path) as restarted:
+        with projections(recorded, place) as restarted:
             restarted.catch_up()
             actual = all_rows(restarted.store)
     assert actual == caught_up_rows(recorded)
@@ -460,13 +537,13 @@ def test_the_late_entries_as_in_effect_on_a_day_took_effect_by_then_and_were_rec
 
 
 @projection_settings
-@given(scenario=scenarios(), data=st.data())
+@given(scenario=scenarios(), data=st.data(), database=databases())
 def test_the_compliance_findings_known_on_a_day_are_those_worked_out_from_the_log(
-    scenario: Scenario, data: st.DataObject
+    database: str, scenario: Scenario, data: st.DataObject
 ) -> None:
     recorded = run(scenario)
     day = known_on(recorded, data) + timedelta(days=data.draw(st.integers(-3, 3), label="offset"))
-    with projections(recorded) as read_models:
+    with projections_in(database, recorded) as read_models:
         read_models.catch_up()
         from_table = compliance.findings_known_on(read_models.store, known_on=day)
         from_log = findings_as_at(read_models, AsAt(Sense.KNOWN_ON, day))

@@ -1,8 +1,9 @@
 """Read models for inspection, fed from the event log: the placement register, the audit
 trail, compliance findings, attendance, and providers; and the record as at a past date.
 
-``Projections(app, path)`` keeps them (``catch_up()``, ``rebuild()``); each module's query
-functions read them.
+``Projections(app, path)`` keeps them in a SQLite file, ``Projections.postgres(app, ...)`` in
+PostgreSQL, ``projections_for(app, path_or_url)`` either (``catch_up()``, ``follow()``,
+``rebuild()``); each module's query functions read them.
 """
 
 from senad_ap.projections import as_at, attendance, audit, compliance, providers, register
@@ -12,7 +13,7 @@ from senad_ap.projections.audit import AuditEntry
 from senad_ap.projections.compliance import FindingRow
 from senad_ap.projections.providers import ProviderRow
 from senad_ap.projections.register import RegisterRow
-from senad_ap.projections.runner import Projections, default_projections_path
+from senad_ap.projections.runner import Projections, default_projections_path, projections_for
 
 __all__ = [
     "AsAt",
@@ -29,6 +30,7 @@ __all__ = [
     "audit",
     "compliance",
     "default_projections_path",
+    "projections_for",
     "providers",
     "register",
 ]

@@ -25,7 +25,15 @@ from senad_ap.domain.placement import (
     PlacementState,
 )
 from senad_ap.domain.school import Term, TermRecorded
-from senad_ap.projections.base import Change, Cursor, Projection, ProjectionStore, World, iso
+from senad_ap.projections.base import (
+    Change,
+    Cursor,
+    Projection,
+    ProjectionStore,
+    World,
+    iso,
+    upsert,
+)
 
 __all__ = [
     "AttendancePeriod",
@@ -149,7 +157,7 @@ class AttendanceProjection(Projection):
         event = change.event
         if isinstance(event, TermRecorded):
             cursor.execute(
-                "INSERT OR REPLACE INTO attendance_terms VALUES (?, ?, ?, ?)",
+                _UPSERT_TERM,
                 (event.school_id, event.name, iso(event.starts_on), iso(event.ends_on)),
             )
             return
@@ -171,11 +179,13 @@ class AttendanceProjection(Projection):
             event.originator_version,
             corrected=corrected,
         )
-        cursor.execute(
-            f"INSERT OR REPLACE INTO attendance_marks ({', '.join(_COLUMNS)}) "  # noqa: S608
-            f"VALUES ({', '.join('?' for _ in _COLUMNS)})",
-            tuple(row[c] for c in _COLUMNS),
-        )
+        cursor.execute(_UPSERT_MARK, tuple(row[c] for c in _COLUMNS))
+
+
+_UPSERT_TERM = upsert(
+    "attendance_terms", ("school_id", "name", "starts_on", "ends_on"), ("school_id", "name")
+)
+_UPSERT_MARK = upsert("attendance_marks", _COLUMNS, ("placement_id", "day", "session"))
 
 
 _SUMS = (

@@ -248,8 +248,9 @@ def _query(
             conditions.append(f"{column} = ?")
             params.append(str(value))
     if provider_id is not None:
-        conditions.append("instr(provider_ids, ?) > 0")
-        params.append(f",{provider_id},")
+        # Ids are lower-case UUIDs: no wildcard of LIKE can occur in them.
+        conditions.append("provider_ids LIKE ?")
+        params.append(f"%,{provider_id},%")
     if effective_from is not None:
         conditions.append("effective_on >= ?")
         params.append(effective_from.isoformat())

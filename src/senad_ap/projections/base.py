@@ -14,19 +14,21 @@ from __future__ import annotations
 import abc
 import os
 from collections import OrderedDict
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, overload
 from uuid import UUID, uuid4
 
 import attrs
-from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
+from eventsourcing.persistence import Tracking
+from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 
 from senad_ap.domain.base import Event
 from senad_ap.domain.placement import PlacementEvent, PlacementState, evolve_placement
 from senad_ap.domain.provider import ProviderEvent, ProviderState, evolve_provider
 from senad_ap.domain.school import SchoolEvent, SchoolState, evolve_school
+from senad_ap.domain.seal import SealEvent, SealState, evolve_seal
 
 if TYPE_CHECKING:
     from senad_ap.application import AlternativeProvision
@@ -37,14 +39,40 @@ __all__ = [
     "Projection",
     "ProjectionStore",
     "RecordState",
+    "SQLiteProjectionStore",
     "World",
     "iso",
     "parse_date",
     "parse_datetime",
+    "upsert",
 ]
 
-RecordState: TypeAlias = PlacementState | ProviderState | SchoolState
-Cursor: TypeAlias = SQLiteCursor
+RecordState: TypeAlias = PlacementState | ProviderState | SchoolState | SealState
+
+
+class Cursor:
+    """A cursor in one transaction of the projections' store, on SQLite or PostgreSQL.
+
+    The projections write their SQL once, with SQLite's ``?`` placeholders; the store's
+    ``dialect`` turns it into what its database takes (``%s`` on PostgreSQL). Rows are read
+    by column name (``row["placement_id"]``) on both.
+    """
+
+    __slots__ = ("_dialect", "raw")
+
+    def __init__(self, raw: Any, dialect: Callable[[str], str]) -> None:
+        #: The database driver's own cursor (eventsourcing's tracking recorder writes with it).
+        self.raw = raw
+        self._dialect = dialect
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self.raw.execute(self._dialect(sql), tuple(params))
+
+    def fetchall(self) -> list[Any]:
+        return list(self.raw.fetchall())
+
+    def fetchone(self) -> Any:
+        return self.raw.fetchone()
 
 
 @attrs.frozen
@@ -95,6 +123,8 @@ class World:
             after = evolve_provider(before, event)  # type: ignore[arg-type]
         elif isinstance(event, SchoolEvent):
             after = evolve_school(before, event)  # type: ignore[arg-type]
+        elif isinstance(event, SealEvent):
+            after = evolve_seal(before, event)  # type: ignore[arg-type]
         else:  # pragma: no cover - every stored event is one of the three kinds
             raise TypeError(f"not an event of this library: {type(event).__name__}")
         self._keep(after)
@@ -122,6 +152,69 @@ class Projection(abc.ABC):
         """Update the rows for ``change``; runs inside the transaction that records tracking."""
 
 
+def upsert(table: str, columns: Sequence[str], key: Sequence[str]) -> str:
+    """``INSERT`` a row, or replace the columns of the row with the same ``key``: one SQL text
+    that SQLite (3.24 and later) and PostgreSQL both take, unlike SQLite's ``INSERT OR
+    REPLACE``."""
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in key)
+    return (
+        f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - our own names
+        f"VALUES ({', '.join('?' for _ in columns)}) "
+        f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
+    )
+
+
+def create_statements(projections: Sequence[Projection]) -> tuple[str, ...]:
+    """Every table the projections keep, and the one that names their source."""
+    return (
+        # Which event store the rows came from: the first event of its log.
+        "CREATE TABLE IF NOT EXISTS projection_source (first_event TEXT)",
+        *(s for p in projections for s in p.create_statements),
+    )
+
+
+class ProjectionStore(abc.ABC):
+    """The database the projections' tables live in, with eventsourcing's tracking beside
+    them: one row per projection, named ``<application>/<projection>``, advanced in the same
+    transaction as the rows.
+
+    ``SQLiteProjectionStore`` keeps them in a SQLite file; ``PostgresProjectionStore``
+    (``senad_ap.projections.postgres``) in a PostgreSQL schema.
+    """
+
+    #: ``"sqlite"`` or ``"postgresql"``.
+    dialect_name: ClassVar[str]
+    #: The table eventsourcing's tracking recorder keeps the positions in.
+    tracking_table: ClassVar[str]
+
+    @abc.abstractmethod
+    def dialect(self, sql: str) -> str:
+        """``sql``, written for SQLite (``?`` placeholders), as this database takes it."""
+
+    @abc.abstractmethod
+    def transaction(self, *, commit: bool) -> AbstractContextManager[Cursor]:
+        """A transaction: committed at the end if ``commit``, else rolled back; rolled back
+        whenever an exception leaves it."""
+
+    @abc.abstractmethod
+    def max_tracking_id(self, application_name: str) -> int | None:
+        """The position tracked for ``application_name`` (``None``: none yet)."""
+
+    @abc.abstractmethod
+    def record_tracking(self, cursor: Cursor, tracking: Tracking) -> None:
+        """Advance a tracking position inside the transaction of ``cursor``."""
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Close the connections."""
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Run a query (``?`` placeholders) and return its rows as dictionaries."""
+        with self.transaction(commit=False) as cursor:
+            cursor.execute(sql, params)
+            return [dict(row) for row in cursor.fetchall()]
+
+
 class _Recorder(SQLiteTrackingRecorder):
     """eventsourcing's tracking table, plus the projections' own tables in the same file."""
 
@@ -133,38 +226,38 @@ class _Recorder(SQLiteTrackingRecorder):
         return [*super().construct_create_table_statements(), *self._statements]
 
 
-class ProjectionStore:
-    """The projections' SQLite file (``None``: a private in-memory database).
+class SQLiteProjectionStore(ProjectionStore):
+    """The projections' SQLite file (``None``: a private in-memory database), with
+    eventsourcing's ``SQLiteTrackingRecorder``."""
 
-    Tracking is eventsourcing's own (``SQLiteTrackingRecorder``): one row per projection,
-    named ``<application>/<projection>``, advanced in the same transaction as the rows.
-    """
+    dialect_name = "sqlite"
+    tracking_table = "tracking"
 
-    def __init__(self, path: str | os.PathLike[str] | None, projections: tuple[Projection, ...]):
+    def __init__(
+        self, path: str | os.PathLike[str] | None, projections: Sequence[Projection]
+    ) -> None:
         if path is None:
             name = f"file:senad_ap_projections_{uuid4().hex}?mode=memory&cache=shared"
         else:
             name = os.fspath(path)
         self.path = None if path is None else name
         self.datastore = SQLiteDatastore(db_name=name)
-        statements = (
-            # Which event store the rows came from: the first event of its log.
-            "CREATE TABLE IF NOT EXISTS projection_source (first_event TEXT)",
-            *(s for p in projections for s in p.create_statements),
-        )
-        self.recorder = _Recorder(self.datastore, statements)
+        self.recorder = _Recorder(self.datastore, create_statements(projections))
         self.recorder.create_table()
+
+    def dialect(self, sql: str) -> str:
+        return sql
 
     @contextmanager
     def transaction(self, *, commit: bool) -> Iterator[Cursor]:
         with self.datastore.transaction(commit=commit) as cursor:
-            yield cursor
+            yield Cursor(cursor, self.dialect)
 
-    def rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
-        """Run a query and return its rows as dictionaries."""
-        with self.transaction(commit=False) as cursor:
-            cursor.execute(sql, params)
-            return [dict(row) for row in cursor.fetchall()]
+    def max_tracking_id(self, application_name: str) -> int | None:
+        return self.recorder.max_tracking_id(application_name)
+
+    def record_tracking(self, cursor: Cursor, tracking: Tracking) -> None:
+        self.recorder._insert_tracking(cursor.raw, tracking)
 
     def close(self) -> None:
         self.datastore.close()

@@ -31,6 +31,7 @@ from senad_ap.projections.base import (
     iso,
     parse_date,
     parse_datetime,
+    upsert,
 )
 
 __all__ = ["ComplianceProjection", "FindingRow", "findings_known_on", "open_findings"]
@@ -93,8 +94,8 @@ class ComplianceProjection(Projection):
     create_statements = (
         "CREATE TABLE IF NOT EXISTS compliance_findings (placement_id TEXT, school_id TEXT, "
         "student_reference TEXT, rule_id TEXT, key TEXT, since TEXT, detail TEXT, "
-        "related_rules TEXT, opened_position INTEGER, opened_recorded_at TEXT, "
-        "closed_position INTEGER, closed_on TEXT, closed_recorded_at TEXT, "
+        "related_rules TEXT, opened_position BIGINT, opened_recorded_at TEXT, "
+        "closed_position BIGINT, closed_on TEXT, closed_recorded_at TEXT, "
         "PRIMARY KEY (placement_id, rule_id, key, opened_position))",
         "CREATE INDEX IF NOT EXISTS compliance_open ON compliance_findings "
         "(closed_position, since)",
@@ -116,10 +117,7 @@ class ComplianceProjection(Projection):
             self._remember_placement(cursor, state)
             self._evaluate(cursor, state, change, world)
             return
-        cursor.execute(
-            "INSERT OR REPLACE INTO compliance_versions VALUES (?, ?)",
-            (str(state.id), state.version),
-        )
+        cursor.execute(_UPSERT_VERSION, (str(state.id), state.version))
         if isinstance(state, ProviderState):
             cursor.execute(
                 "SELECT p.placement_id, p.version FROM compliance_links l JOIN "
@@ -141,13 +139,11 @@ class ComplianceProjection(Projection):
                 self._evaluate(cursor, placement, change, world)
 
     def _remember_placement(self, cursor: Cursor, state: PlacementState) -> None:
-        cursor.execute(
-            "INSERT OR REPLACE INTO compliance_placements VALUES (?, ?, ?)",
-            (str(state.id), state.school_id, state.version),
-        )
+        cursor.execute(_UPSERT_PLACEMENT, (str(state.id), state.school_id, state.version))
         for provider_id in state.provider_ids:
             cursor.execute(
-                "INSERT OR IGNORE INTO compliance_links VALUES (?, ?)",
+                "INSERT INTO compliance_links VALUES (?, ?) "
+                "ON CONFLICT (provider_id, placement_id) DO NOTHING",
                 (str(provider_id), str(state.id)),
             )
 
@@ -236,6 +232,10 @@ class ComplianceProjection(Projection):
             )
 
 
+_UPSERT_VERSION = upsert("compliance_versions", ("record_id", "version"), ("record_id",))
+_UPSERT_PLACEMENT = upsert(
+    "compliance_placements", ("placement_id", "school_id", "version"), ("placement_id",)
+)
 _ORDER = " ORDER BY student_reference, placement_id, rule_id, key"
 
 

@@ -20,6 +20,7 @@ from senad_ap.projections.base import (
     World,
     iso,
     parse_date,
+    upsert,
 )
 
 __all__ = ["ProviderRow", "ProvidersProjection", "provider_row", "providers"]
@@ -37,6 +38,12 @@ _COLUMNS = (
     "risk_outcome",
     "risk_assessed_on",
     "risk_valid_until",
+    "safeguarding_policies_seen",
+    "staff_checks_confirmed_in_writing",
+    "full_time_pupils",
+)
+_INTEGERS = (
+    "delivers_accredited_education",
     "safeguarding_policies_seen",
     "staff_checks_confirmed_in_writing",
     "full_time_pupils",
@@ -115,7 +122,12 @@ class ProvidersProjection(Projection):
     tables = ("providers",)
     create_statements = (
         "CREATE TABLE IF NOT EXISTS providers ("
-        + ", ".join(f"{c} TEXT PRIMARY KEY" if c == "provider_id" else c for c in _COLUMNS)
+        + ", ".join(
+            f"{c} TEXT PRIMARY KEY"
+            if c == "provider_id"
+            else f"{c} {'INTEGER' if c in _INTEGERS else 'TEXT'}"
+            for c in _COLUMNS
+        )
         + ")",
     )
 
@@ -123,11 +135,10 @@ class ProvidersProjection(Projection):
         if not isinstance(change.after, ProviderState):
             return
         row = provider_row(change.after)
-        cursor.execute(
-            f"INSERT OR REPLACE INTO providers ({', '.join(_COLUMNS)}) "  # noqa: S608
-            f"VALUES ({', '.join('?' for _ in _COLUMNS)})",
-            tuple(row[c] for c in _COLUMNS),
-        )
+        cursor.execute(_UPSERT, tuple(row[c] for c in _COLUMNS))
+
+
+_UPSERT = upsert("providers", _COLUMNS, ("provider_id",))
 
 
 def stored_rows(store: ProjectionStore) -> list[dict[str, Any]]:
@@ -138,7 +149,8 @@ def providers(store: ProjectionStore) -> list[ProviderRow]:
     """Every provider, by name, with how many placements use it now (started, not ended)."""
     rows = store.rows(
         "SELECT p.*, (SELECT COUNT(*) FROM register_placements r "
-        " WHERE instr(',' || r.provider_ids || ',', ',' || p.provider_id || ',') > 0 "
+        # Ids are lower-case UUIDs: no wildcard of LIKE can occur in them.
+        " WHERE ',' || r.provider_ids || ',' LIKE '%,' || p.provider_id || ',%' "
         " AND r.started_on IS NOT NULL AND r.ended_on IS NULL) AS placements_now "
         "FROM providers p ORDER BY p.name, p.provider_id"
     )

@@ -27,6 +27,7 @@ from senad_ap.projections.base import (
     World,
     iso,
     parse_date,
+    upsert,
 )
 
 __all__ = ["PlacementRegisterProjection", "RegisterRow", "placements", "register_row"]
@@ -204,12 +205,10 @@ class PlacementRegisterProjection(Projection):
         if isinstance(change.event, AttendanceRecorded | AttendanceCorrected):
             return  # a mark changes no column of the register
         row = register_row(state, self.policy)
-        columns = ", ".join(_COLUMNS)
-        marks = ", ".join("?" for _ in _COLUMNS)
-        cursor.execute(
-            f"INSERT OR REPLACE INTO register_placements ({columns}) VALUES ({marks})",  # noqa: S608
-            tuple(row[c] for c in _COLUMNS),
-        )
+        cursor.execute(_UPSERT, tuple(row[c] for c in _COLUMNS))
+
+
+_UPSERT = upsert("register_placements", _COLUMNS, ("placement_id",))
 
 
 def stored_rows(store: ProjectionStore) -> list[dict[str, Any]]:

@@ -45,6 +45,7 @@ from tests.integration.projection_scenes import (
     review,
     start_with_plan,
 )
+from tests.integration.read_models.conftest import Place
 from tests.integration.scenario import (
     STAFF,
     full_time_plan,
@@ -267,10 +268,10 @@ def four_weekly_app(
 
 
 def test_comm_5_follows_the_applications_longest_review_interval(
-    four_weekly_app: AlternativeProvision, tmp_path: Path
+    four_weekly_app: AlternativeProvision, place: Place
 ) -> None:
     placement_id = start_outside_placement(four_weekly_app).placement.id
-    projections = Projections(four_weekly_app, tmp_path / "p4.sqlite")
+    projections = place.open(four_weekly_app)
     projections.catch_up()
     rows = compliance_queries.finding_history(projections.store, placement_id)
     projections.close()

@@ -1,8 +1,8 @@
 """The projections' store: where its file lives, resuming from its tracking position, its
 errors; and the providers' table it keeps (registration, risk assessment, placements now).
 
-Every test runs once per event store (``store`` fixture); the projections live in their own
-SQLite file beside it.
+Every test runs once per event store and projections' database (``case`` in conftest.py):
+SQLite files, and PostgreSQL beside the PostgreSQL store's events.
 """
 
 from __future__ import annotations
@@ -30,9 +30,12 @@ from senad_ap.projections import (
     audit,
     compliance,
     default_projections_path,
+    projections_for,
 )
 from senad_ap.projections import providers as provider_queries
 from senad_ap.projections import register as register_queries
+from senad_ap.projections.base import SQLiteProjectionStore
+from senad_ap.projections.postgres import PostgresProjectionStore
 from senad_ap.testing import FixedClock
 from tests.integration.conftest import Store
 from tests.integration.projection_scenes import (
@@ -45,6 +48,7 @@ from tests.integration.projection_scenes import (
     review,
     start_with_plan,
 )
+from tests.integration.read_models.conftest import Place
 from tests.integration.scenario import (
     HEAD,
     STAFF,
@@ -76,6 +80,42 @@ def test_default_projections_path_of_a_file_without_suffix_ends_in_sqlite() -> N
     assert default_projections_path("x/store") == str(Path("x/store.projections.sqlite"))
 
 
+def _where(projections: Projections) -> tuple[str, str | None]:
+    """The projections' database, and their file or schema."""
+    store = projections.store
+    if isinstance(store, PostgresProjectionStore):
+        return store.dialect_name, store.database.schema
+    assert isinstance(store, SQLiteProjectionStore)
+    return store.dialect_name, store.path
+
+
+def test_projections_for_a_store_keep_them_beside_it(
+    store: Store, app: AlternativeProvision, tmp_path: Path
+) -> None:
+    projections = projections_for(app)
+    where = _where(projections)
+    projections.close()
+
+    assert (
+        where
+        == {
+            "memory": ("sqlite", None),
+            "sqlite": ("sqlite", default_projections_path(tmp_path / "ap.sqlite")),
+            "postgres": ("postgresql", store.schema),
+        }[store.name]
+    )
+
+
+def test_projections_for_a_path_keep_them_in_that_sqlite_file(
+    app: AlternativeProvision, tmp_path: Path
+) -> None:
+    projections = projections_for(app, tmp_path / "elsewhere.sqlite")
+    where = _where(projections)
+    projections.close()
+
+    assert where == ("sqlite", str(tmp_path / "elsewhere.sqlite"))
+
+
 def test_catch_up_processes_every_event_of_the_log(
     app: AlternativeProvision, projections: Projections
 ) -> None:
@@ -85,14 +125,14 @@ def test_catch_up_processes_every_event_of_the_log(
 
 
 def test_fresh_projections_on_an_up_to_date_file_process_no_events(
-    store: Store, tmp_path: Path
+    store: Store, place: Place
 ) -> None:
     start_outside_placement(store.open())
-    first = Projections(store.open(), tmp_path / "p.sqlite")
+    first = place.open(store.open())
     first.catch_up()
     first.close()
 
-    again = Projections(store.open(), tmp_path / "p.sqlite")
+    again = place.open(store.open())
     processed = again.catch_up()
     again.close()
 
@@ -100,14 +140,14 @@ def test_fresh_projections_on_an_up_to_date_file_process_no_events(
 
 
 def test_fresh_projections_start_from_the_positions_kept_in_the_file(
-    store: Store, tmp_path: Path
+    store: Store, place: Place
 ) -> None:
     start_outside_placement(store.open())
-    first = Projections(store.open(), tmp_path / "p.sqlite")
+    first = place.open(store.open())
     first.catch_up()
     first.close()
 
-    again = Projections(store.open(), tmp_path / "p.sqlite")
+    again = place.open(store.open())
     positions = again.positions()
     again.close()
 
@@ -115,30 +155,30 @@ def test_fresh_projections_start_from_the_positions_kept_in_the_file(
 
 
 def test_fresh_projections_process_only_the_events_recorded_since(
-    store: Store, tmp_path: Path
+    store: Store, place: Place
 ) -> None:
     placement_id = start_outside_placement(store.open()).placement.id
-    first = Projections(store.open(), tmp_path / "p.sqlite")
+    first = place.open(store.open())
     first.catch_up()
     first.close()
     _share(store.open(), placement_id, InformationParty.LOCAL_AUTHORITY)
     _share(store.open(), placement_id, InformationParty.PARENTS)
 
-    again = Projections(store.open(), tmp_path / "p.sqlite")
+    again = place.open(store.open())
     processed = again.catch_up()
     again.close()
 
     assert processed == 2
 
 
-def test_fresh_projections_read_the_rows_kept_in_the_file(store: Store, tmp_path: Path) -> None:
+def test_fresh_projections_read_the_rows_kept_in_the_file(store: Store, place: Place) -> None:
     start_outside_placement(store.open())
-    first = Projections(store.open(), tmp_path / "p.sqlite")
+    first = place.open(store.open())
     first.catch_up()
     kept = register_queries.placements(first.store)
     first.close()
 
-    again = Projections(store.open(), tmp_path / "p.sqlite")
+    again = place.open(store.open())
     read = register_queries.placements(again.store)
     again.close()
 
@@ -214,11 +254,11 @@ def test_interrupted_catch_up_resumed_gives_the_rows_of_one_pass(
 
 
 def test_catch_up_reports_progress_after_each_batch(
-    app: AlternativeProvision, tmp_path: Path
+    app: AlternativeProvision, place: Place
 ) -> None:
     start_outside_placement(app)  # 9 events
     reported: list[tuple[int, int]] = []
-    projections = Projections(app, tmp_path / "p.sqlite", batch_size=4)
+    projections = place.open(app, batch_size=4)
 
     projections.catch_up(progress=lambda done, total: reported.append((done, total)))
     projections.close()

@@ -41,6 +41,7 @@ from tests.integration.projection_scenes import (
     split_week_plan,
     start_with_plan,
 )
+from tests.integration.read_models.conftest import Place
 from tests.integration.scenario import (
     HEAD,
     OTHER_SCHOOL_STAFF,
@@ -254,10 +255,10 @@ def four_weekly_app(
 
 
 def test_register_next_review_due_follows_the_applications_longest_review_interval(
-    four_weekly_app: AlternativeProvision, tmp_path: Path
+    four_weekly_app: AlternativeProvision, place: Place
 ) -> None:
     start_outside_placement(four_weekly_app)
-    projections = Projections(four_weekly_app, tmp_path / "p4.sqlite")
+    projections = place.open(four_weekly_app)
     projections.catch_up()
     (row,) = register_queries.placements(projections.store)
     projections.close()
