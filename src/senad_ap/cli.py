@@ -316,11 +316,12 @@ def _demo(session: _Session, args: argparse.Namespace) -> None:
         )
     started = time.perf_counter()
     summary = write_demo(app, clock)
-    app.seal(actor=_operator(OPERATOR))
+    sealed = app.seal(actor=_operator(OPERATOR))
     seconds = time.perf_counter() - started
+    events = summary.events + (sealed is not None)
     session.out.write(
         f"Wrote the demo into {session.db}: {summary.placements} placements at "
-        f"{summary.providers} providers, {summary.events} events, in {seconds:.1f} s.\n"
+        f"{summary.providers} providers, {events} events (the last a seal), in {seconds:.1f} s.\n"
         "Its term ended on 2025-12-19. Try: senad-ap compliance --as-at 2025-12-19; "
         f"senad-ap history {str(summary.reintegrated_placement_id)[:8]}\n"
     )

@@ -84,6 +84,8 @@ EXPECTED_EVENT_TYPES = {
     "InspectorAccessGranted",
     "InspectorAccessRevoked",
     "TermRecorded",
+    # the log's seals
+    "LogSealed",
 }
 
 
