@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import time as time_module
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -319,7 +320,17 @@ class AlternativeProvision(Application[UUID]):
         }
         if schema is not None:
             env["POSTGRES_SCHEMA"] = schema
-        return cls(_with_key(env, cipher_key), **options)
+        env = _with_key(env, cipher_key)
+        for attempt in range(4):
+            try:
+                return cls(dict(env), **options)
+            except StoreError as error:
+                # Processes starting at once each run eventsourcing's CREATE ... IF NOT EXISTS;
+                # PostgreSQL can refuse the loser with "tuple concurrently updated": retry.
+                if "concurrently" not in str(error):
+                    raise
+                time_module.sleep(0.05 * (attempt + 1))
+        return cls(dict(env), **options)
 
     @classmethod
     def from_environment(cls, **options: Any) -> AlternativeProvision:
