@@ -83,6 +83,7 @@ from senad_ap.domain.provider import (
     decide_provider,
     evolve_provider,
 )
+from senad_ap.domain.records import evolve_record
 from senad_ap.domain.school import (
     AppointDelegate,
     GrantInspectorAccess,
@@ -152,16 +153,7 @@ _project_seal = _projector(SealEvent, evolve_seal)
 
 def _project_any(state: Any, events: Iterable[Any]) -> Any:
     for event in events:
-        if isinstance(event, Snapshot):
-            state = event.state
-        elif isinstance(event, PlacementEvent):
-            state = evolve_placement(state, event)
-        elif isinstance(event, ProviderEvent):
-            state = evolve_provider(state, event)
-        elif isinstance(event, SchoolEvent):
-            state = evolve_school(state, event)
-        elif isinstance(event, SealEvent):
-            state = evolve_seal(state, event)
+        state = event.state if isinstance(event, Snapshot) else evolve_record(state, event)
     return state
 
 

@@ -19,9 +19,10 @@ import attrs
 
 from senad_ap.domain.base import Event
 from senad_ap.domain.compliance import placement_findings
-from senad_ap.domain.placement import PlacementState, evolve_placement
-from senad_ap.domain.provider import ProviderState, evolve_provider
-from senad_ap.domain.school import SchoolState, evolve_school, school_aggregate_id
+from senad_ap.domain.placement import PlacementState
+from senad_ap.domain.provider import ProviderState
+from senad_ap.domain.records import evolve_record
+from senad_ap.domain.school import SchoolState, school_aggregate_id
 from senad_ap.domain.values import PolicyParameters
 from senad_ap.errors import InvalidInputError
 from senad_ap.projections.compliance import FindingRow
@@ -99,22 +100,8 @@ def fold_as_at(events: Iterable[Event], as_at: AsAt) -> Any:
             continue
         if state is None and event.originator_version != 1:
             continue  # the record had not begun by then
-        state = _evolve(state, event)
+        state = evolve_record(state, event)
     return state
-
-
-def _evolve(state: Any, event: Event) -> Any:
-    from senad_ap.domain.placement import PlacementEvent
-    from senad_ap.domain.provider import ProviderEvent
-    from senad_ap.domain.school import SchoolEvent
-
-    if isinstance(event, PlacementEvent):
-        return evolve_placement(state, event)
-    if isinstance(event, ProviderEvent):
-        return evolve_provider(state, event)
-    if isinstance(event, SchoolEvent):
-        return evolve_school(state, event)
-    return state  # pragma: no cover
 
 
 def _events(app: AlternativeProvision, record_id: UUID) -> Sequence[Event]:

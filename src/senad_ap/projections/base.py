@@ -17,7 +17,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, overload
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 from uuid import UUID, uuid4
 
 import attrs
@@ -25,10 +25,7 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 
 from senad_ap.domain.base import Event
-from senad_ap.domain.placement import PlacementEvent, PlacementState, evolve_placement
-from senad_ap.domain.provider import ProviderEvent, ProviderState, evolve_provider
-from senad_ap.domain.school import SchoolEvent, SchoolState, evolve_school
-from senad_ap.domain.seal import SealEvent, SealState, evolve_seal
+from senad_ap.domain.records import RecordState, evolve_record
 
 if TYPE_CHECKING:
     from senad_ap.application import AlternativeProvision
@@ -46,8 +43,6 @@ __all__ = [
     "parse_datetime",
     "upsert",
 ]
-
-RecordState: TypeAlias = PlacementState | ProviderState | SchoolState | SealState
 
 
 class Cursor:
@@ -116,17 +111,7 @@ class World:
         """The record's state before and after ``event``, which must be its next event."""
         version = event.originator_version
         before = None if version == 1 else self.state(event.originator_id, version - 1)
-        after: RecordState
-        if isinstance(event, PlacementEvent):
-            after = evolve_placement(before, event)  # type: ignore[arg-type]
-        elif isinstance(event, ProviderEvent):
-            after = evolve_provider(before, event)  # type: ignore[arg-type]
-        elif isinstance(event, SchoolEvent):
-            after = evolve_school(before, event)  # type: ignore[arg-type]
-        elif isinstance(event, SealEvent):
-            after = evolve_seal(before, event)  # type: ignore[arg-type]
-        else:  # pragma: no cover - every stored event is one of the three kinds
-            raise TypeError(f"not an event of this library: {type(event).__name__}")
+        after = evolve_record(before, event)
         self._keep(after)
         return before, after
 
