@@ -21,6 +21,7 @@ from senad_ap.domain.placement import (
     PlacementEnded,
     PlacementEvent,
     PlacementOpened,
+    PlacementRecordErased,
     PlacementStarted,
     PlacementState,
     PlacementStatus,
@@ -58,6 +59,13 @@ from senad_ap.domain.school import (
     SchoolState,
     Term,
     TermRecorded,
+)
+from senad_ap.domain.student import (
+    StudentDetailsRecorded,
+    StudentForgotten,
+    StudentPlacementOpened,
+    StudentRecorded,
+    StudentState,
 )
 from senad_ap.domain.values import (
     POLICY_VERSION,
@@ -118,6 +126,7 @@ __all__ = [
     "PlacementEnded",
     "PlacementEvent",
     "PlacementOpened",
+    "PlacementRecordErased",
     "PlacementStarted",
     "PlacementState",
     "PlacementStatus",
@@ -147,6 +156,11 @@ __all__ = [
     "Session",
     "Setting",
     "StoreError",
+    "StudentDetailsRecorded",
+    "StudentForgotten",
+    "StudentPlacementOpened",
+    "StudentRecorded",
+    "StudentState",
     "Term",
     "TermRecorded",
     "Weekday",

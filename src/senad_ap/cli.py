@@ -33,7 +33,15 @@ from senad_ap.application import DEFAULT_SQLITE_FILE, AlternativeProvision
 from senad_ap.application.integrity import SealRecord
 from senad_ap.domain.values import Actor, Role
 from senad_ap.errors import NotFoundError, SenadApError
-from senad_ap.projections import attendance, audit, compliance, projections_for, providers, register
+from senad_ap.projections import (
+    attendance,
+    audit,
+    compliance,
+    projections_for,
+    providers,
+    register,
+    students,
+)
 from senad_ap.projections.as_at import (
     AsAt,
     Sense,
@@ -111,7 +119,7 @@ def _parser() -> argparse.ArgumentParser:
     as_at_options(placements)
     json_option(placements)
     placements.add_argument("--school", metavar="ID", help="one school only")
-    placements.add_argument("--status", choices=["open", "active", "suspended", "ended"])
+    placements.add_argument("--status", choices=["open", "active", "suspended", "ended", "erased"])
 
     history = commands.add_parser("history", help="every decision on one placement")
     history.add_argument(
@@ -153,6 +161,23 @@ def _parser() -> argparse.ArgumentParser:
     seal.add_argument("--by", metavar="ID", default=OPERATOR, help="who takes the seal")
     seals = commands.add_parser("seals", help="every seal, as JSON Lines, for an inspector to keep")
     seals.add_argument("--output", "-o", metavar="FILE", help="write here (default: stdout)")
+    kept = commands.add_parser(
+        "retention", help="students whose retention has ended (STAT-7): due for erasure"
+    )
+    kept.add_argument("--on", type=_date, metavar="DATE", help="due by DATE (default: today)")
+    kept.add_argument(
+        "--all", action="store_true", help="every student, with the day their retention ends"
+    )
+    kept.add_argument("--school", metavar="ID", help="one school only")
+    json_option(kept)
+    forget = commands.add_parser(
+        "forget", help="erase a student's personal data at the end of retention (STAT-7)"
+    )
+    forget.add_argument("student", metavar="STUDENT", help="the student reference")
+    forget.add_argument("--school", metavar="ID", required=True, help="the student's school")
+    forget.add_argument(
+        "--by", metavar="ID", required=True, help="the Head Teacher who decides the erasure"
+    )
     check = commands.add_parser("verify", help="check that nothing in the store was rewritten")
     check.add_argument(
         "--seals", metavar="FILE", help="seals kept earlier (`senad-ap seals`) to check too"
@@ -666,6 +691,52 @@ def _operator(name: str) -> Actor:
     return Actor(id=name, role=Role.SCHOOL_STAFF, school_id="(all schools)")
 
 
+def _retention(session: _Session, args: argparse.Namespace) -> None:
+    projections = session.projections()
+    on = args.on or datetime.now(UTC).date()
+    rows = students.retention(
+        projections.store,
+        on=on,
+        policy=projections.app.policy,
+        school_id=args.school,
+        due_only=not args.all,
+    )
+    title = (
+        f"Students and the end of their retention, on {on.isoformat()}"
+        if args.all
+        else f"Students whose retention has ended by {on.isoformat()} (STAT-7)"
+    )
+    if args.json:
+        _json(session.out, {"title": title, "on": on, "students": rows})
+        return
+    _heading(session.out, title)
+    _table(
+        session.out,
+        ["school", "student", "name", "born", "placements", "last entry", "retention ends",
+         "erased on"],
+        [
+            (r.school_id, r.student_reference, r.name, r.date_of_birth, r.placements,
+             r.last_entry_on, r.retention_ends_on, r.forgotten_on)
+            for r in rows
+        ],
+    )  # fmt: skip
+    due = sum(r.due_on(on) for r in rows)
+    session.out.write(
+        f"{due} student{'' if due == 1 else 's'} due for erasure: "
+        "`senad-ap forget STUDENT --school ID --by HEAD` erases one.\n"
+    )
+
+
+def _forget(session: _Session, args: argparse.Namespace) -> None:
+    head = Actor(id=args.by, role=Role.HEAD_TEACHER, school_id=args.school)
+    state = session.app().forget_student(args.student, actor=head)
+    session.out.write(
+        f"Erased the personal data of student {state.student_reference} (retention ended on "
+        f"{_cell(state.retention_ended_on)}): {len(state.placement_ids)} placement(s) closed; "
+        "the decisions stay on the record and `senad-ap verify` still passes.\n"
+    )
+
+
 def _seal(session: _Session, args: argparse.Namespace) -> None:
     sealed = session.app().seal(actor=_operator(args.by))
     if sealed is None:
@@ -735,6 +806,8 @@ _COMMANDS: dict[str, Callable[[_Session, argparse.Namespace], None]] = {
     "providers": _providers,
     "export": _export,
     "rebuild": _rebuild,
+    "retention": _retention,
+    "forget": _forget,
     "seal": _seal,
     "seals": _seals,
     "verify": _verify,
@@ -790,7 +863,7 @@ def _check_arguments(args: argparse.Namespace, db: str) -> str | None:
         if isinstance(value, list):
             # argparse reads `--option=--` as an empty list.
             raise _ExitError(f"--{option.replace('_', '-')} needs a value.", EXIT_USAGE)
-    for option in ("placement", "school", "by"):
+    for option in ("placement", "school", "by", "student"):
         value = getattr(args, option, None)
         if value is not None:
             _check_text(value, option)

@@ -285,6 +285,16 @@ _SETTINGS = {
 
 
 # --------------------------------------------------------------------------------- students
+_FIRST_NAMES = (
+    "Alex", "Bea", "Callum", "Dami", "Ellis", "Farah", "Gus", "Hana", "Isaac", "Jas",
+    "Kai", "Lena", "Milo", "Nia", "Owen", "Priya", "Quinn", "Rosa", "Sami", "Tom",
+)  # fmt: skip
+_LAST_NAMES = (
+    "Ashby", "Bell", "Carver", "Dunn", "Evans", "Frost", "Gill", "Hart", "Ives", "Jones",
+    "Khan", "Lowe", "Moss", "Nash", "Okafor", "Penn", "Reid", "Shaw", "Tait", "Webb",
+)  # fmt: skip
+
+
 @attrs.frozen
 class _Student:
     number: int
@@ -301,6 +311,18 @@ class _Student:
     @property
     def ehcp_reference(self) -> str:
         return f"EHCP-DEMO-{self.number:03d}"
+
+    @property
+    def name(self) -> str:
+        """A made-up name (personal data: sealed on the record, erasable)."""
+        first = _FIRST_NAMES[self.number % len(_FIRST_NAMES)]
+        last = _LAST_NAMES[(self.number * 7) % len(_LAST_NAMES)]
+        return f"{first} {last}"
+
+    @property
+    def date_of_birth(self) -> date:
+        """Aged 11 to 16 at the start of the autumn term 2025."""
+        return date(2009 + self.number % 6, 1 + self.number % 12, 1 + (self.number * 5) % 28)
 
     @property
     def looked_after(self) -> bool:
@@ -734,6 +756,8 @@ class _Script:
             provider_id=provider_id,
             reason_detail=_NEEDS[student.reason],
             location_rationale=rationale,
+            student_name=student.name,
+            date_of_birth=student.date_of_birth,
             actor=_SENCO,
             on=student.opened_on,
             idempotency_key=f"{student.reference} open",

@@ -88,6 +88,7 @@ from senad_ap.domain.provider import (
     RiskOutcome,
 )
 from senad_ap.domain.school import AppointDelegate, RecordTerm
+from senad_ap.domain.validation import SEAL_MARKS
 from senad_ap.domain.values import Actor, Destination, PolicyParameters, Role, Weekday
 
 
@@ -208,7 +209,10 @@ def _strategy(
     return st.just(value)
 
 
-_CHARACTERS = st.characters(codec="utf-8", exclude_categories=("Cc", "Cs"))
+# Text never holds the brackets of a sealed personal value (the commands refuse them).
+_CHARACTERS = st.characters(
+    codec="utf-8", exclude_categories=("Cc", "Cs"), exclude_characters=SEAL_MARKS
+)
 
 
 # Strategies are cached: Hypothesis validates each new strategy object on its first draw, and
@@ -219,6 +223,11 @@ def _texts(max_size: int = 60) -> st.SearchStrategy[str]:
     return st.text(_CHARACTERS, min_size=1, max_size=max_size).filter(
         lambda text: bool(text.strip())
     )
+
+
+def _births(on: date) -> st.SearchStrategy[date]:
+    """A pupil's date of birth: 4 to 25 years before ``on``."""
+    return st.dates(on.replace(year=on.year - 25, day=1), on.replace(year=on.year - 4, day=1))
 
 
 @functools.cache
@@ -729,9 +738,10 @@ def open_placement_commands(
         residential = True
     if setting is Setting.OUTSIDE_PROVIDER and provider_id is None:
         provider_id = draw(st.uuids())
+    effective_on = draw(_days(on))
     return OpenPlacement(
         actor=draw(_strategy(actor, _school_staff())),
-        effective_on=draw(_days(on)),
+        effective_on=effective_on,
         placement_id=draw(_strategy(placement_id, st.uuids())),
         student_reference=draw(student_references()),
         reason=draw(st.sampled_from(Reason)),
@@ -744,6 +754,8 @@ def open_placement_commands(
         provider_id=provider_id,
         reason_detail=draw(_optional_texts()),
         location_rationale=draw(_optional_texts()),
+        student_name=draw(_optional_texts(60)),
+        date_of_birth=draw(st.none() | _births(effective_on)),
     )
 
 

@@ -217,7 +217,8 @@ def test_open_placement_retried_with_same_key_records_one_placement(
     _open(app)
     _open(app)
 
-    assert notification_count(app) == 1
+    # The placement's PlacementOpened, and the student's record with its one placement.
+    assert notification_count(app) == 3
 
 
 def test_open_placement_same_key_different_details_raises_idempotency_conflict(

@@ -295,6 +295,10 @@ def _placement_texts(template: Template) -> tuple[str, ...]:
     )
 
 
+#: Student references for ``forget``: the template's own, unknown, and not references at all.
+STUDENT_TEXTS = ("STU-0042", "STU-0043", "STU-9999", "", " ", "STU 0042", "STU-%", "x" * 70)
+
+
 def _value(option: Option, template: Template) -> st.SearchStrategy[str]:
     """Right and wrong values for the option, chosen by what it is for."""
     specific: dict[str, st.SearchStrategy[str]] = {
@@ -308,6 +312,7 @@ def _value(option: Option, template: Template) -> st.SearchStrategy[str]:
         "on": DATES,
         "school": _texts(SCHOOL_TEXTS),
         "placement": _texts(_placement_texts(template)),
+        "student": _texts(STUDENT_TEXTS),
     }
     own = specific.get(option.dest, st.nothing())
     if option.choices:
@@ -439,6 +444,7 @@ def test_every_option_has_values_aimed_at_it() -> None:
         "on",
         "school",
         "placement",
+        "student",
     }
     options = [*GLOBAL_OPTIONS, *(o for opts in SUBCOMMANDS.values() for o in opts)]
 

@@ -96,7 +96,11 @@ READS = (
     "state_at_version",
     "events_of",
     "verify",
+    "get_student",
+    "reveal",
 )
+#: A student whose retention ended long ago (opened 40 years back), so erasing them succeeds.
+FORGOTTEN = "STU-0099"
 MARKED_ON = OPENED_ON  # Monday: the started placement's morning is marked
 CRITERION = "Attends 90% of sessions for four weeks"
 SPRING_TERM = ("Spring term 2026", date(2026, 1, 5), date(2026, 3, 27))
@@ -159,6 +163,12 @@ def write_record(app: AlternativeProvision) -> Record:
     app.grant_inspector_access(INSPECTOR.id, until=TODAY + timedelta(days=30), actor=HEAD)
     name, starts_on, ends_on = SPRING_TERM
     app.record_term(name, starts_on=starts_on, ends_on=ends_on, actor=HEAD, on=OPENED_ON)
+    long_ago = TODAY.replace(year=TODAY.year - 40)
+    app.open_placement(
+        student_reference=FORGOTTEN, reason=Reason.ANXIETY, setting=Setting.ON_SITE,
+        location="Old annex", residential=False, student_name="Sam Old",
+        date_of_birth=long_ago.replace(year=long_ago.year - 12), actor=STAFF, on=long_ago,
+    )  # fmt: skip
     app.seal(actor=HEAD)
     return Record(app, provider.id, placement_id, opened.placement.id, planned.placement.id)
 
@@ -232,6 +242,8 @@ def _valid_calls() -> dict[str, Callable[[Record], Kwargs]]:
             provider_id=None,
             reason_detail=None,
             location_rationale=None,
+            student_name="Robin Example",
+            date_of_birth=date(2013, 5, 6),
             actor=STAFF,
             on=TODAY,
         ),
@@ -357,6 +369,10 @@ def _valid_calls() -> dict[str, Callable[[Record], Kwargs]]:
         "get_school": lambda r: _kw(school_id=SCHOOL),
         "state_at_version": lambda r: _kw(aggregate_id=r.started, version=1),
         "events_of": lambda r: _kw(record_id=r.provider),
+        "get_student": lambda r: _kw(student_reference="STU-0043", reader=HEAD, school_id=None),
+        "reveal": lambda r: _kw(value=r.app.events_of(r.started)),
+        # ------------------------------------------------------------ erasure
+        "forget_student": lambda r: _kw(student_reference=FORGOTTEN, actor=HEAD, on=TODAY),
         # ------------------------------------------------------------ tamper evidence
         "seal": lambda r: _kw(actor=HEAD),
         "verify": lambda r: _kw(kept=r.app.seals()),
@@ -905,6 +921,7 @@ TEXT_PARAMETERS = {
     "school_id",
     "idempotency_key",
     "reason",
+    "student_name",
 }
 FLAG_PARAMETERS = {
     "delivers_accredited_education",
@@ -938,6 +955,7 @@ JUNK_BY_PARAMETER: dict[str, st.SearchStrategy[Junk]] = {
             "valid_until",
             "next_review_on",
             "known_on",
+            "date_of_birth",
         ),
         _DATES,
     ),
@@ -965,6 +983,7 @@ JUNK_BY_PARAMETER: dict[str, st.SearchStrategy[Junk]] = {
     "marks": st.sampled_from(_register_marks()) | _SEQUENCES | _ITEMS,
     "version": st.sampled_from(_versions()),
     "kept": st.sampled_from(_kept_seals()) | _SEQUENCES | _ITEMS,
+    "value": _GENERAL | _SEQUENCES | _ITEMS,
 }
 
 

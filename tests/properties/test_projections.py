@@ -498,7 +498,8 @@ def in_effect_on(recorded: Run, data: st.DataObject) -> date:
 
 
 def events_of(recorded: Run, placement_id: UUID) -> list[Event]:
-    return [e for _, e in recorded.events() if e.originator_id == placement_id]
+    """The placement's events as the as-at queries return them: personal values revealed."""
+    return recorded.app.reveal([e for _, e in recorded.events() if e.originator_id == placement_id])
 
 
 @projection_settings

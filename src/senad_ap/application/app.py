@@ -37,6 +37,13 @@ from senad_ap.application.integrity import (
     seals_of,
     verify,
 )
+from senad_ap.application.personal import (
+    MemoryStudentKeys,
+    PersonalData,
+    PostgresStudentKeys,
+    SQLiteStudentKeys,
+    StudentKeys,
+)
 from senad_ap.domain.attendance_codes import AttendanceCode, Session
 from senad_ap.domain.authority import Authority, check_may_read
 from senad_ap.domain.base import Command, Event, fingerprint
@@ -98,6 +105,15 @@ from senad_ap.domain.school import (
     school_aggregate_id,
 )
 from senad_ap.domain.seal import SEAL_RECORD_ID, LogSealed, SealEvent, SealState, evolve_seal
+from senad_ap.domain.student import (
+    ForgetStudent,
+    StudentEvent,
+    StudentState,
+    decide_forget,
+    decide_student_on_opening,
+    evolve_student,
+    student_record_id,
+)
 from senad_ap.domain.values import Actor, Context, Destination, PolicyParameters, Role
 from senad_ap.errors import (
     ConcurrentChangeError,
@@ -122,6 +138,7 @@ SNAPSHOT_INTERVAL = 100
 _KEYS = UUID("0b8f5a57-3c1e-4b77-9d0e-6c2f4f6a3e90")
 
 S = TypeVar("S")
+T = TypeVar("T")
 E = TypeVar("E", bound=Event)
 
 
@@ -149,6 +166,7 @@ _project_placement = _projector(PlacementEvent, evolve_placement)
 _project_provider = _projector(ProviderEvent, evolve_provider)
 _project_school = _projector(SchoolEvent, evolve_school)
 _project_seal = _projector(SealEvent, evolve_seal)
+_project_student = _projector(StudentEvent, evolve_student)
 
 
 def _project_any(state: Any, events: Iterable[Any]) -> Any:
@@ -222,6 +240,8 @@ class AlternativeProvision(Application[UUID]):
         self._explicit = dict(env or {})
         try:
             super().__init__(env)
+            #: The students' own keys, beside the events (see ``application.personal``).
+            self.personal = PersonalData(self._student_keys(), cipher=self.mapper.cipher)
         except SenadApError:
             raise
         except (
@@ -330,6 +350,15 @@ class AlternativeProvision(Application[UUID]):
         ``POSTGRES_*`` …); without them, the SQLite file ``senad_ap.sqlite``."""
         return cls(None, **options)
 
+    def _student_keys(self) -> StudentKeys:
+        datastore = getattr(self.recorder, "datastore", None)
+        module = type(self.recorder).__module__
+        if module.startswith("eventsourcing.sqlite"):
+            return SQLiteStudentKeys(datastore)
+        if module.startswith("eventsourcing.postgres"):
+            return PostgresStudentKeys(datastore)
+        return MemoryStudentKeys()
+
     def construct_mapper(self) -> Mapper[UUID]:
         return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=TypedMapper)
 
@@ -435,13 +464,17 @@ class AlternativeProvision(Application[UUID]):
         self, *, student_reference: str, reason: Reason, setting: Setting, location: str,
         residential: bool, looked_after: bool = False, ehcp_reference: str | None = None,
         on_roll: bool = True, provider_id: UUID | None = None, reason_detail: str | None = None,
-        location_rationale: str | None = None, actor: Actor, on: date | None = None,
+        location_rationale: str | None = None, student_name: str | None = None,
+        date_of_birth: date | None = None, actor: Actor, on: date | None = None,
         idempotency_key: str | None = None,
     ) -> PlacementState:  # fmt: skip
         """Record that a student needs alternative provision (NEED-1) and where (LOC-1).
 
         Refused: a side room of a classroom (NEED-2); the allied children's home for a
         student who is not residential (LOC-3). Returns the placement, with its new ``id``.
+        ``student_name`` and ``date_of_birth`` (give them with the student's first placement)
+        go on the student's record (``get_student``), sealed with the student's own key like
+        every note: ``forget_student`` erases them at the end of retention (STAT-7).
         """
         placement_id = self._new_id("placement", actor, idempotency_key)
         return self._placement(
@@ -451,6 +484,7 @@ class AlternativeProvision(Application[UUID]):
             location=location, residential=residential, looked_after=looked_after,
             ehcp_reference=ehcp_reference, on_roll=on_roll, provider_id=provider_id,
             reason_detail=reason_detail, location_rationale=location_rationale,
+            student_name=student_name, date_of_birth=date_of_birth,
         )  # fmt: skip
 
     def assess_needs(
@@ -690,20 +724,23 @@ class AlternativeProvision(Application[UUID]):
         if refusals:
             raise RegisterRefusedError(tuple(refusals))
         self._save(pending, states.values())
-        return states
+        with self._store_errors():
+            revealed = self.personal.reveal_personal(states.values())
+        return dict(zip(states, revealed, strict=True))
 
     # ----------------------------------------------------------------- reading the record
     def get_placement(self, placement_id: UUID, *, reader: Actor) -> PlacementState:
-        """The placement as it stands now."""
+        """The placement as it stands now (personal values revealed, or ``[erased]``)."""
         state = self._placement_state(placement_id)
         self._check_may_read(reader, state)
-        return state
+        return self._revealed(state)
 
     def placement_history(self, placement_id: UUID, *, reader: Actor) -> tuple[PlacementEvent, ...]:
         """Every decision on the placement's record, oldest first."""
         self.get_placement(placement_id, reader=reader)
         with self._store_errors():
-            return tuple(self.events.get(placement_id))  # type: ignore[arg-type]
+            events: list[PlacementEvent] = list(self.events.get(placement_id))  # type: ignore[arg-type]
+            return tuple(self.personal.reveal_personal(events))
 
     def placement_as_at(
         self, placement_id: UUID, *, reader: Actor, version: int | None = None,
@@ -731,7 +768,7 @@ class AlternativeProvision(Application[UUID]):
                     state = None
             if not isinstance(state, PlacementState):  # pragma: no cover - checked above
                 raise NotFoundError("No such placement.", kind="placement", id=placement_id)
-            return state
+            return self._revealed(state)
         cutoff = _end_of(known_on)
         with self._store_errors():
             events = [e for e in self.events.get(placement_id) if e.timestamp <= cutoff]  # type: ignore[attr-defined]
@@ -741,7 +778,7 @@ class AlternativeProvision(Application[UUID]):
                 kind="placement",
                 id=placement_id,
             )
-        return _fold(None, events, evolve_placement)
+        return self._revealed(_fold(None, events, evolve_placement))
 
     def get_provider(self, provider_id: UUID) -> ProviderState:
         """A provider's record (providers are shared by the schools of the group)."""
@@ -760,6 +797,103 @@ class AlternativeProvision(Application[UUID]):
         """The school's delegations and inspector grants (``None`` if it has recorded none)."""
         _check_text(school_id, "school_id", "school id")
         return self._load(school_aggregate_id(school_id), _project_school, SchoolState)
+
+    # ----------------------------------------------------------------- students
+    def get_student(
+        self, student_reference: str, *, reader: Actor, school_id: str | None = None
+    ) -> StudentState:
+        """The student's record: name, date of birth (revealed, or ``[erased]``), placements,
+        and when their personal data was erased. ``school_id``: the reader's school if not
+        given (an inspector names the school they were granted)."""
+        if not isinstance(reader, Actor):
+            raise InvalidInputError("The reader must be an Actor.", field="reader")
+        school = reader.school_id if school_id is None else school_id
+        _check_text(school, "school_id", "school id")
+        _check_text(student_reference, "student_reference", "student reference")
+        state = self._load(
+            student_record_id(school, student_reference), _project_student, StudentState
+        )
+        if state is None:
+            raise NotFoundError(
+                f"No student {student_reference!r} is on the school's record.",
+                kind="student",
+                id=student_reference,
+            )
+        check_may_read(
+            reader,
+            school_id=state.school_id,
+            school=self.get_school(state.school_id) if reader.role is Role.INSPECTOR else None,
+            provider_ids=frozenset(),
+            today=self._today(),
+        )
+        return self._revealed(state)
+
+    def forget_student(
+        self, student_reference: str, *, actor: Actor, on: date | None = None,
+        idempotency_key: str | None = None,
+    ) -> StudentState:  # fmt: skip
+        """Erase a student's personal data at the end of retention (STAT-7): crypto-shredding.
+
+        Records ``StudentForgotten`` on the student and ``PlacementRecordErased`` on each of
+        their placements (one transaction), then destroys the student's key. From then on the
+        name, date of birth and every note about the student read as ``[erased]`` in every
+        state, event, projection, report and export, while the decisions, dates, actors and
+        rule ids stay, and ``verify`` still passes. The placements are closed to new decisions.
+
+        Refused (``PolicyViolationError`` STAT-7) before retention ends: registers
+        ``policy.register_retention_years`` after the last entry, the SEN file
+        ``policy.sen_file_retention_years`` after the date of birth. Only the Head Teacher /
+        Head of Service may erase. If a crash came between the event and the key's
+        destruction, calling again (with the same idempotency key) finishes the erasure.
+        """
+        command = self._build(
+            ForgetStudent, actor=actor, on=on, idempotency_key=idempotency_key,
+            student_reference=student_reference,
+        )  # fmt: skip
+        student_id = student_record_id(command.actor.school_id, command.student_reference)
+        student = self._load(student_id, _project_student, StudentState)
+        context = self._context()
+        if student is not None and student.forgotten_on is not None:
+            with self._store_errors():
+                if not self.personal.erased(student_id):
+                    self.personal.destroy(student_id, context.recorded_at)
+        replayed = self._replayed_version(student, command)
+        if replayed is not None:
+            return self._revealed(self._at_version(student_id, replayed, StudentState))
+        placements: dict[UUID, PlacementState] = {}
+        for placement_id in () if student is None else student.placement_ids:
+            placement = self._load(placement_id, _project_placement, PlacementState)
+            if placement is not None:
+                placements[placement_id] = placement
+        born_on = None if student is None else self._revealed(student).born_on
+        events = decide_forget(student, command, context, placements, born_on)
+        before: dict[UUID, Any] = {student_id: student, **placements}
+        chained_events: list[Event] = []
+        states: list[Any] = []
+        for record_id in dict.fromkeys(e.originator_id for e in events):
+            mine = chained(
+                [e for e in events if e.originator_id == record_id],
+                _hash_of(before[record_id]),
+            )
+            chained_events.extend(mine)
+            states.append(_fold(before[record_id], mine, evolve_record))
+        self._save(chained_events, states)
+        with self._store_errors():
+            self.personal.destroy(student_id, context.recorded_at)
+        forgotten: StudentState = states[0]
+        return self._revealed(forgotten)
+
+    def reveal(self, value: T) -> T:
+        """``value`` — any state, event or row read from this store (``state_at_version``,
+        ``events_of``, the projections' rows) — with its sealed personal values revealed, or
+        ``[erased]`` for a student whose data was erased."""
+        with self._store_errors():
+            try:
+                return self.personal.reveal(value)
+            except RecursionError:
+                raise InvalidInputError(
+                    "The value is nested too deeply, or holds itself.", field="value"
+                ) from None
 
     # ----------------------------------------------------------------- tamper evidence
     def seal(self, *, actor: Actor) -> SealRecord | None:
@@ -811,18 +945,22 @@ class AlternativeProvision(Application[UUID]):
         """Walk the whole store: report every event that no longer matches its hash, every
         record that skips or repeats a version, and every seal (recorded here, or ``kept`` by
         an inspector) the log no longer matches."""
-        if not isinstance(kept, list | tuple) or not all(isinstance(k, SealRecord) for k in kept):
-            raise InvalidInputError("kept must be a list of SealRecord.", field="kept")
+        if not isinstance(kept, list | tuple) or not all(_whole_seal(k) for k in kept):
+            raise InvalidInputError(
+                "kept must be a list of SealRecord (a position and a count from 0, and a head).",
+                field="kept",
+            )
         with self._store_errors():
             return verify(self, kept=kept)
 
     def state_at_version(
         self, aggregate_id: UUID, version: int
-    ) -> PlacementState | ProviderState | SchoolState | SealState:
-        """Any record (placement, provider or school) as it stood at ``version``.
+    ) -> PlacementState | ProviderState | SchoolState | StudentState | SealState:
+        """Any record (placement, provider, school, student) as it stood at ``version``.
 
         For the projections and tools that work on the whole store: it checks no reader, so
-        do not expose it to users who may only see some placements.
+        do not expose it to users who may only see some placements. Personal values stay
+        sealed, as stored (``reveal`` shows them).
         """
         if not isinstance(aggregate_id, UUID):
             raise InvalidInputError("An id must be a UUID.", field="id")
@@ -835,13 +973,15 @@ class AlternativeProvision(Application[UUID]):
                 )
             except AggregateNotFoundError:
                 state = None
-        if not isinstance(state, PlacementState | ProviderState | SchoolState | SealState):
+        if not isinstance(
+            state, PlacementState | ProviderState | SchoolState | StudentState | SealState
+        ):
             raise NotFoundError("No such record.", kind="record", id=aggregate_id)
         return state
 
     def events_of(self, record_id: UUID) -> tuple[Event, ...]:
         """Every event of any record, oldest first (for projections and tools; no reader
-        check). Empty if there is no such record."""
+        check; personal values sealed, as stored). Empty if there is no such record."""
         if not isinstance(record_id, UUID):
             raise InvalidInputError("An id must be a UUID.", field="id")
         with self._store_errors():
@@ -896,22 +1036,70 @@ class AlternativeProvision(Application[UUID]):
 
     def _run_placement(self, command: PlacementCommand) -> PlacementState:
         state = self._load(command.placement_id, _project_placement, PlacementState)
-        replayed = self._replayed_version(state, command)
+        student_id = _student_of(state, command)
+        # Personal values are sealed with the student's key before anything else sees them:
+        # the fingerprint, the events, their hashes and the snapshots hold only sealed values.
+        sealed, new_key = self._sealed(command, student_id)
+        replayed = self._replayed_version(state, sealed)
         if replayed is not None:
-            return self._at_version(command.placement_id, replayed, PlacementState)
+            return self._revealed(self._at_version(sealed.placement_id, replayed, PlacementState))
         context = self._context()
-        related = self._related(state, command)
-        events = chained(decide_placement(state, command, context, related), _hash_of(state))
+        related = self._related(state, sealed)
+        student_events: Sequence[Event] = ()
+        students: list[StudentState] = []
+        with self._revealing_errors():
+            events = chained(decide_placement(state, sealed, context, related), _hash_of(state))
+            if isinstance(sealed, OpenPlacement) and student_id is not None:
+                # The student's record lists the placement, in the same transaction.
+                student = self._load(student_id, _project_student, StudentState)
+                student_events = chained(
+                    decide_student_on_opening(student, sealed, context), _hash_of(student)
+                )
+                students.append(_fold(student, student_events, evolve_student))
         new_state = _fold(state, events, evolve_placement)
         # STAT-4: a change to who is taught full-time at an unregistered setting is recorded
         # on the provider too, atomically with the placement's decision.
         roll = [
             chained([e], related.providers[e.originator_id].chain_hash)[0]
-            for e in full_time_roll_changes(state, new_state, related.providers, command, context)
+            for e in full_time_roll_changes(state, new_state, related.providers, sealed, context)
         ]
         providers = [_fold(related.providers[e.originator_id], [e], evolve_provider) for e in roll]
-        self._save([*events, *roll], [new_state, *providers])
-        return new_state
+        if new_key is not None and student_id is not None:
+            with self._store_errors():
+                kept = self.personal.keep(student_id, new_key, context.recorded_at)
+            if kept != new_key:  # pragma: no cover - another writer kept this student's key first
+                return self._run_placement(command)
+        self._save([*events, *student_events, *roll], [new_state, *providers, *students])
+        return self._revealed(new_state)
+
+    def _sealed(
+        self, command: PlacementCommand, student_id: UUID | None
+    ) -> tuple[PlacementCommand, bytes | None]:
+        """The command with its personal values sealed, and the key made for it (if new)."""
+        if student_id is None or not PersonalData.needs_key(command):
+            return command, None
+        with self._store_errors():
+            key = self.personal.key_of(student_id)
+        new_key = None
+        if key is None:
+            key = new_key = PersonalData.new_key()
+        return self.personal.seal(command, student_id, key), new_key
+
+    def _revealed(self, state: S) -> S:
+        with self._store_errors():
+            return self.personal.reveal_personal([state])[0]
+
+    @contextlib.contextmanager
+    def _revealing_errors(self) -> Iterator[None]:
+        """A refusal that quotes a sealed value (an unknown criterion) shows the text."""
+        try:
+            yield
+        except SenadApError as error:
+            if error.args and isinstance(error.args[0], str):
+                with self._store_errors():
+                    message = self.personal.reveal_text(error.args[0])
+                error.args = (message, *error.args[1:])
+            raise
 
     def _run_provider(self, command: ProviderCommand) -> ProviderState:
         provider_id: UUID = command.provider_id  # type: ignore[attr-defined]
@@ -1017,6 +1205,7 @@ class AlternativeProvision(Application[UUID]):
             PlacementState: _project_placement,
             ProviderState: _project_provider,
             SchoolState: _project_school,
+            StudentState: _project_student,
         }[kind]
         with self._store_errors():
             state: Any = self.repository.get(aggregate_id, version=version, projector_func=project)
@@ -1062,6 +1251,27 @@ class AlternativeProvision(Application[UUID]):
             raise
         except (PersistenceError, sqlite3.Error) as error:
             raise StoreError(f"The store could not complete the operation: {error}") from None
+
+
+def _whole_seal(seal: object) -> bool:
+    return (
+        isinstance(seal, SealRecord)
+        and all(
+            isinstance(n, int) and not isinstance(n, bool) and n >= 0
+            for n in (seal.last_position, seal.events)
+        )
+        and isinstance(seal.head, str)
+    )
+
+
+def _student_of(state: PlacementState | None, command: PlacementCommand) -> UUID | None:
+    """The record id of the student a placement command is about (``None``: no such
+    placement, which ``decide`` refuses)."""
+    if state is not None:
+        return student_record_id(state.school_id, state.student_reference)
+    if isinstance(command, OpenPlacement):
+        return student_record_id(command.actor.school_id, command.student_reference)
+    return None
 
 
 def _with_key(env: dict[str, str], cipher_key: str | None) -> dict[str, str]:

@@ -24,6 +24,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import get_topic, resolve_topic
 
+from senad_ap.domain.plan import Objective, ObjectiveProgress, Plan
 from senad_ap.errors import StoreError
 
 __all__ = ["JSONBytes", "Snapshot", "TypedMapper", "converter"]
@@ -35,6 +36,31 @@ converter.register_structure_hook(
 )
 converter.register_unstructure_hook(Decimal, str)
 converter.register_structure_hook(Decimal, lambda value, _: Decimal(value))
+
+
+def _as_stored(cls: type) -> Any:
+    """Structure ``cls`` without its validators: a stored value was checked when it was
+    decided, and may hold sealed personal values (longer than the text they seal)."""
+    fields = attrs.fields(attrs.resolve_types(cls))
+
+    def structure(data: Any, _: Any) -> Any:
+        obj: Any = object.__new__(cls)
+        for field in fields:
+            if field.name in data:
+                value = converter.structure(data[field.name], field.type)
+            elif isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
+                value = field.default.factory()
+            else:
+                value = field.default
+            object.__setattr__(obj, field.name, value)
+        return obj
+
+    return structure
+
+
+# The value objects that hold personal values (``domain.personal``) and check their input.
+for _cls in (Plan, Objective, ObjectiveProgress):
+    converter.register_structure_hook(_cls, _as_stored(_cls))
 
 
 class JSONBytes(Transcoder):

@@ -51,6 +51,8 @@ class Event:
 
     #: The rule ids this event is evidence for (RULES.md "evidence on the record").
     evidence_for: ClassVar[tuple[str, ...]] = ()
+    #: The fields that hold the student's personal data (``senad_ap.domain.personal``).
+    personal: ClassVar[tuple[str, ...]] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -69,6 +71,9 @@ class Command:
     #: True when the caller left the date out and the application used today: a retry of
     #: such a command the next day is still the same request.
     on_defaulted: bool = attrs.field(default=False, repr=False)
+
+    #: The fields that hold the student's personal data (``senad_ap.domain.personal``).
+    personal: ClassVar[tuple[str, ...]] = ()
 
 
 @attrs.frozen

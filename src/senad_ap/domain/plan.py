@@ -13,6 +13,7 @@ import enum
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from typing import ClassVar
 from uuid import UUID
 
 import attrs
@@ -140,6 +141,7 @@ class Objective:
     qualification: str | None = attrs.field(
         default=None, validator=optional_text("qualification", 200)
     )
+    personal: ClassVar[tuple[str, ...]] = ("description", "baseline")
 
 
 @attrs.frozen
@@ -166,6 +168,7 @@ class ObjectiveProgress:
     reference: str = attrs.field(validator=non_empty_text("objective reference", 40))
     rating: ProgressRating = attrs.field(validator=checked("progress rating", ProgressRating))
     note: str | None = attrs.field(default=None, validator=optional_text("progress note"))
+    personal: ClassVar[tuple[str, ...]] = ("note",)
 
 
 def _unique_references(_: object, __: object, objectives: tuple[Objective, ...]) -> None:
@@ -223,6 +226,7 @@ class Plan:
     agreed_with_providers: bool = attrs.field(
         default=False, validator=checked("agreed with providers", bool)
     )
+    personal: ClassVar[tuple[str, ...]] = ("objectives",)
 
     @property
     def weekly_hours(self) -> Decimal:

@@ -1,5 +1,5 @@
 """Any record's ``evolve``: the one place that knows which kind of event belongs to which
-kind of record (placement, provider, school, the log's seals)."""
+kind of record (placement, provider, school, student, the log's seals)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from senad_ap.domain.placement import PlacementEvent, PlacementState, evolve_pla
 from senad_ap.domain.provider import ProviderEvent, ProviderState, evolve_provider
 from senad_ap.domain.school import SchoolEvent, SchoolState, evolve_school
 from senad_ap.domain.seal import SealEvent, SealState, evolve_seal
+from senad_ap.domain.student import StudentEvent, StudentState, evolve_student
 
 __all__ = ["RecordState", "evolve_record"]
 
-RecordState = PlacementState | ProviderState | SchoolState | SealState
+RecordState = PlacementState | ProviderState | SchoolState | StudentState | SealState
 
 
 def evolve_record(state: Any, event: Event) -> RecordState:
@@ -24,6 +25,8 @@ def evolve_record(state: Any, event: Event) -> RecordState:
         return evolve_provider(state, event)
     if isinstance(event, SchoolEvent):
         return evolve_school(state, event)
+    if isinstance(event, StudentEvent):
+        return evolve_student(state, event)
     if isinstance(event, SealEvent):
         return evolve_seal(state, event)
     raise TypeError(f"not an event of this library: {type(event).__name__}")

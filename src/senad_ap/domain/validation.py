@@ -19,6 +19,9 @@ from senad_ap.errors import InvalidInputError
 
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
+#: The brackets around a sealed personal value (``senad_ap.application.personal``).
+SEAL_MARKS = ("\u27e6", "\u27e7")
+
 
 def _kind(expected: type | tuple[type, ...]) -> str:
     names = {
@@ -64,6 +67,12 @@ def check_text(value: object, label: str, max_length: int, field: str | None = N
         raise InvalidInputError(f"The {label} contains control characters.", field=field)
     if any(unicodedata.category(ch) == "Cs" for ch in text):
         raise InvalidInputError(f"The {label} is not valid text (a broken character).", field=field)
+    if SEAL_MARKS[0] in text or SEAL_MARKS[1] in text:
+        # These brackets mark a sealed personal value on the record; text may not forge one.
+        raise InvalidInputError(
+            f"The {label} may not contain the characters {SEAL_MARKS[0]} or {SEAL_MARKS[1]}.",
+            field=field,
+        )
     return text
 
 

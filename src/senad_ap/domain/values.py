@@ -120,6 +120,11 @@ class PolicyParameters:
     ``max_days_ahead``: how far in the future a decision may take effect.
     ``max_hours_per_day``: the most hours a plan may count on one day, across all settings,
     so that full-time provision (PLAN-2) cannot be reached with an impossible day.
+    ``register_retention_years``: how long attendance registers are kept after the last entry
+    (STAT-7: at least six years). ``sen_file_retention_years``: how long a student's SEN file
+    is kept after their date of birth (STAT-7: commonly date of birth + 31 years, IRMS
+    toolkit); without a recorded date of birth it runs from the last entry instead, which is
+    never earlier. A student's personal data may be erased when both have ended.
     ``longest_review_interval_weeks``: the longest gap between progress reviews (STAT-3: DfE
     "Arranging alternative provision", 2025, expects reviews at least half-termly; a half term
     is commonly six teaching weeks). A plan's own shorter interval applies instead (COMM-5).
@@ -131,6 +136,8 @@ class PolicyParameters:
     max_days_ahead: int = 366
     max_hours_per_day: Decimal = Decimal("12")
     longest_review_interval_weeks: int = 6
+    register_retention_years: int = 6
+    sen_file_retention_years: int = 31
 
 
 @attrs.frozen

@@ -117,7 +117,7 @@ def placement_as_at(
     if not isinstance(state, PlacementState):
         return None
     late = tuple(e for e in events if as_at.recorded_later(e))
-    return PlacementAsAt(as_at, state, late)
+    return app.reveal(PlacementAsAt(as_at, state, late))
 
 
 def _row(state: PlacementState, on: date, policy: PolicyParameters) -> RegisterRow:

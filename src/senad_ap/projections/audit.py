@@ -21,6 +21,7 @@ from senad_ap.domain.base import Event
 from senad_ap.domain.placement import AttendanceCorrected, PlacementEvent, PlacementState
 from senad_ap.domain.provider import ProviderEvent
 from senad_ap.domain.school import SchoolEvent
+from senad_ap.domain.student import StudentEvent
 from senad_ap.projections.base import Change, Cursor, Projection, ProjectionStore, World, iso
 from senad_ap.projections.wording import JSONValue, describe, event_type, facts
 
@@ -59,7 +60,9 @@ def _kind(event: Event) -> str:
         return "provider"
     if isinstance(event, SchoolEvent):
         return "school"
-    return "other"  # pragma: no cover
+    if isinstance(event, StudentEvent):
+        return "student"
+    return "other"
 
 
 def audit_row(change: Change) -> dict[str, Any]:

@@ -193,8 +193,20 @@ class ProjectionStore(abc.ABC):
     def close(self) -> None:
         """Close the connections."""
 
+    #: Reveals the sealed personal values in rows (set by ``Projections`` to the
+    #: application's; rows are stored sealed, so an erasure shows at once, with no rebuild).
+    reveal_rows: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] | None = None
+
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-        """Run a query (``?`` placeholders) and return its rows as dictionaries."""
+        """Run a query (``?`` placeholders) and return its rows as dictionaries, with their
+        personal values revealed (or ``[erased]``)."""
+        with self.transaction(commit=False) as cursor:
+            cursor.execute(sql, params)
+            rows = [dict(row) for row in cursor.fetchall()]
+        return rows if self.reveal_rows is None else self.reveal_rows(rows)
+
+    def sealed_rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """The rows exactly as stored (personal values sealed)."""
         with self.transaction(commit=False) as cursor:
             cursor.execute(sql, params)
             return [dict(row) for row in cursor.fetchall()]

@@ -44,6 +44,7 @@ from senad_ap.projections.base import (
 from senad_ap.projections.compliance import ComplianceProjection
 from senad_ap.projections.providers import ProvidersProjection
 from senad_ap.projections.register import PlacementRegisterProjection
+from senad_ap.projections.students import StudentsProjection
 
 if TYPE_CHECKING:
     from senad_ap.application import AlternativeProvision
@@ -98,6 +99,7 @@ class Projections:
         self.compliance = ComplianceProjection(app.policy)
         self.attendance = AttendanceProjection()
         self.providers = ProvidersProjection()
+        self.students = StudentsProjection()
         # Order matters only for speed: each projection reads just its own tables.
         self.all: tuple[Projection, ...] = (
             self.providers,
@@ -105,12 +107,15 @@ class Projections:
             self.attendance,
             self.audit,
             self.compliance,
+            self.students,
         )
         with _store_errors("open the projections' store"):
             if postgres is None:
                 self.store: ProjectionStore = SQLiteProjectionStore(path, self.all)
             else:
                 self.store = _postgres_store(postgres, self.all)
+        # Rows hold personal values sealed; queries reveal them with the application's keys.
+        self.store.reveal_rows = app.personal.reveal_rows
 
     @classmethod
     def postgres(

@@ -34,6 +34,7 @@ from senad_ap.domain.placement.events import (
     NeedsAssessed,
     PlacementEnded,
     PlacementOpened,
+    PlacementRecordErased,
     PlacementStarted,
     PlanAgreed,
     PlanRevised,
@@ -58,6 +59,12 @@ from senad_ap.domain.school import (
     TermRecorded,
 )
 from senad_ap.domain.seal import LogSealed
+from senad_ap.domain.student import (
+    StudentDetailsRecorded,
+    StudentForgotten,
+    StudentPlacementOpened,
+    StudentRecorded,
+)
 
 __all__ = ["JSONValue", "describe", "event_type", "facts"]
 
@@ -437,4 +444,46 @@ def _term(event: TermRecorded) -> str:
     return (
         f"Term recorded: {_quoted(event.name)}, {event.starts_on.isoformat()} to "
         f"{event.ends_on.isoformat()}."
+    )
+
+
+# --------------------------------------------------------------------------- the student
+def _details(name: str | None, born: str | None) -> str:
+    named = "name not recorded" if name is None else f"name {_quoted(name)}"
+    dated = "date of birth not recorded" if born is None else f"born {born}"
+    return f"{named}, {dated}"
+
+
+@_words(StudentRecorded)
+def _student_recorded(event: StudentRecorded) -> str:
+    return (
+        f"Student {event.student_reference} recorded: {_details(event.name, event.date_of_birth)}."
+    )
+
+
+@_words(StudentDetailsRecorded)
+def _student_details(event: StudentDetailsRecorded) -> str:
+    return f"Student's details recorded: {_details(event.name, event.date_of_birth)}."
+
+
+@_words(StudentPlacementOpened)
+def _student_placement(event: StudentPlacementOpened) -> str:
+    return f"Placement {event.placement_id} opened for the student."
+
+
+@_words(StudentForgotten)
+def _student_forgotten(event: StudentForgotten) -> str:
+    placements = ", ".join(str(p) for p in event.placement_ids) or "none"
+    return (
+        f"Student's personal data erased (STAT-7): retention ended on "
+        f"{event.retention_ended_on.isoformat()}; the key that sealed the name, date of birth "
+        f"and notes was destroyed; placements closed: {placements}."
+    )
+
+
+@_words(PlacementRecordErased)
+def _placement_erased(event: PlacementRecordErased) -> str:
+    return (
+        f"Placement record closed: the student's personal data was erased (STAT-7; retention "
+        f"ended on {event.retention_ended_on.isoformat()}); its decisions stay on the record."
     )

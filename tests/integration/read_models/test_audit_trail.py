@@ -40,13 +40,16 @@ STARTED = [
     "ProviderRegistrationConfirmed",
     "ProviderRiskAssessed",
     "PlacementOpened",
+    "StudentRecorded",
+    "StudentPlacementOpened",
     "NeedsAssessed",
     "PlanAgreed",
     "ConsentGiven",
     "ConsentGiven",
     "PlacementStarted",
 ]
-PLACEMENT_EVENTS = STARTED[3:]
+# Opening a placement also begins the student's record, in the same transaction.
+PLACEMENT_EVENTS = [e for e in STARTED[3:] if not e.startswith("Student")]
 
 EXPORT_FIELDS = {
     "position", "record_id", "record_kind", "record_version", "placement_id", "provider_ids",

@@ -31,6 +31,7 @@ from senad_ap.projections import (
     compliance,
     default_projections_path,
     projections_for,
+    students,
 )
 from senad_ap.projections import providers as provider_queries
 from senad_ap.projections import register as register_queries
@@ -58,7 +59,7 @@ from tests.integration.scenario import (
     start_outside_placement,
 )
 
-PROJECTION_NAMES = ("providers", "register", "attendance", "audit", "compliance")
+PROJECTION_NAMES = ("providers", "register", "attendance", "audit", "compliance", "students")
 
 
 def _share(app: AlternativeProvision, placement_id: UUID, party: InformationParty) -> None:
@@ -211,7 +212,7 @@ def test_positions_after_an_interrupted_catch_up_are_where_it_stopped(
 
 def _all_rows(projections: Projections) -> list[list[dict[str, Any]]]:
     """Every row of every projection, as stored, in a fixed order."""
-    modules = (provider_queries, register_queries, attendance, audit, compliance)
+    modules = (provider_queries, register_queries, attendance, audit, compliance, students)
     return [module.stored_rows(projections.store) for module in modules]
 
 
@@ -256,14 +257,14 @@ def test_interrupted_catch_up_resumed_gives_the_rows_of_one_pass(
 def test_catch_up_reports_progress_after_each_batch(
     app: AlternativeProvision, place: Place
 ) -> None:
-    start_outside_placement(app)  # 9 events
+    start_outside_placement(app)  # 11 events
     reported: list[tuple[int, int]] = []
     projections = place.open(app, batch_size=4)
 
     projections.catch_up(progress=lambda done, total: reported.append((done, total)))
     projections.close()
 
-    assert reported == [(4, 9), (8, 9), (9, 9)]
+    assert reported == [(4, 11), (8, 11), (11, 11)]
 
 
 def test_rebuild_processes_the_whole_log_again(

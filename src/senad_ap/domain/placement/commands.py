@@ -44,13 +44,14 @@ __all__ = [
     "ShareInformation",
     "StartPlacement",
     "WithdrawConsent",
+    "check_student_reference",
 ]
 
 # Pseudonymous: letters, digits and a few separators, no spaces, so a name does not fit.
 _STUDENT_REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
 
 
-def _student_reference(_: object, __: attrs.Attribute[str], value: str) -> None:
+def check_student_reference(_: object, __: attrs.Attribute[str], value: str) -> None:
     if not isinstance(value, str) or not _STUDENT_REFERENCE.fullmatch(value):
         raise InvalidInputError(
             "The student reference must be a pseudonymous code (letters, digits, '.', '_', "
@@ -68,7 +69,7 @@ class PlacementCommand(Command):
 class OpenPlacement(PlacementCommand):
     """``effective_on`` is the day the need for AP was identified."""
 
-    student_reference: str = attrs.field(validator=_student_reference)
+    student_reference: str = attrs.field(validator=check_student_reference)
     reason: Reason = attrs.field(validator=checked("reason", Reason))
     setting: Setting = attrs.field(validator=checked("setting", Setting))
     location: str = attrs.field(validator=non_empty_text("location", 300))
@@ -83,8 +84,27 @@ class OpenPlacement(PlacementCommand):
     location_rationale: str | None = attrs.field(
         default=None, validator=optional_text("rationale for the location")
     )
+    #: The student's name and date of birth: personal data, kept sealed with the student's
+    #: own key on the student's record (``senad_ap.domain.student``), erasable at the end of
+    #: retention. Give them with the student's first placement.
+    student_name: str | None = attrs.field(
+        default=None, validator=optional_text("student's name", 200)
+    )
+    date_of_birth: date | None = attrs.field(
+        default=None, validator=optional("date of birth", date)
+    )
+    personal = ("reason_detail", "location_rationale", "student_name", "date_of_birth")
 
     def __attrs_post_init__(self) -> None:
+        born = self.date_of_birth
+        if born is not None and not (
+            date(self.effective_on.year - 30, 1, 1) <= born < self.effective_on
+        ):
+            raise InvalidInputError(
+                f"The date of birth {born.isoformat()} is not a pupil's: it must be before "
+                "the placement and at most 30 years before it.",
+                field="date_of_birth",
+            )
         if (self.setting is Setting.OUTSIDE_PROVIDER) != (self.provider_id is not None):
             raise InvalidInputError(
                 "A placement at an outside provider must name the provider, and only such a "
@@ -108,17 +128,20 @@ class AssessNeeds(PlacementCommand):
     barriers: tuple[str, ...] = attrs.field(
         default=(), validator=items_of("barriers to learning", str, max_items=50)
     )
+    personal = ("summary", "barriers")
 
 
 @attrs.frozen(kw_only=True)
 class AgreePlan(PlacementCommand):
     plan: Plan = attrs.field(validator=checked("plan", Plan))
+    personal = ("plan",)
 
 
 @attrs.frozen(kw_only=True)
 class RevisePlan(PlacementCommand):
     plan: Plan = attrs.field(validator=checked("plan", Plan))
     reason: str = attrs.field(validator=non_empty_text("reason for the revision"))
+    personal = ("plan", "reason")
 
 
 @attrs.frozen(kw_only=True)
@@ -126,12 +149,14 @@ class GiveConsent(PlacementCommand):
     party: ConsentParty = attrs.field(validator=checked("consenting party", ConsentParty))
     given_by: str = attrs.field(validator=non_empty_text("who gave consent", 200))
     evidence_reference: str = attrs.field(validator=non_empty_text("evidence reference", 200))
+    personal = ("given_by",)
 
 
 @attrs.frozen(kw_only=True)
 class WithdrawConsent(PlacementCommand):
     party: ConsentParty = attrs.field(validator=checked("consenting party", ConsentParty))
     reason: str = attrs.field(validator=non_empty_text("reason for withdrawal"))
+    personal = ("reason",)
 
 
 @attrs.frozen(kw_only=True)
@@ -141,6 +166,7 @@ class ShareInformation(PlacementCommand):
         validator=items_of("scope of the information", InformationScope, min_items=1)
     )
     note: str | None = attrs.field(default=None, validator=optional_text("note"))
+    personal = ("note",)
 
 
 @attrs.frozen(kw_only=True)
@@ -176,6 +202,7 @@ class CorrectAttendance(PlacementCommand):
     session: Session = attrs.field(validator=checked("session", Session))
     code: AttendanceCode = attrs.field(validator=checked("attendance code", AttendanceCode))
     reason: str = attrs.field(validator=non_empty_text("reason for the correction"))
+    personal = ("reason",)
 
 
 @attrs.frozen(kw_only=True)
@@ -187,6 +214,7 @@ class ReviewProgress(PlacementCommand):
     next_review_on: date = attrs.field(validator=checked("next review date", date))
     with_provider: bool = attrs.field(default=False, validator=checked("with provider", bool))
     note: str | None = attrs.field(default=None, validator=optional_text("note"))
+    personal = ("progress", "note")
 
     def __attrs_post_init__(self) -> None:
         if self.next_review_on <= self.effective_on:
@@ -200,6 +228,7 @@ class AgreeReintegrationCriteria(PlacementCommand):
     criteria: tuple[str, ...] = attrs.field(
         validator=items_of("readiness criteria", str, min_items=1, max_items=30)
     )
+    personal = ("criteria",)
 
 
 @attrs.frozen(kw_only=True)
@@ -209,6 +238,7 @@ class AssessReintegration(PlacementCommand):
         default=(), validator=items_of("criteria met", str, max_items=30)
     )
     note: str | None = attrs.field(default=None, validator=optional_text("note"))
+    personal = ("criteria_met", "note")
 
 
 @attrs.frozen(kw_only=True)
@@ -216,9 +246,11 @@ class AgreeReintegrationSupport(PlacementCommand):
     support: tuple[str, ...] = attrs.field(
         validator=items_of("support package", str, min_items=1, max_items=30)
     )
+    personal = ("support",)
 
 
 @attrs.frozen(kw_only=True)
 class EndPlacement(PlacementCommand):
     destination: Destination = attrs.field(validator=checked("destination", Destination))
     note: str | None = attrs.field(default=None, validator=optional_text("note"))
+    personal = ("note",)

@@ -145,6 +145,12 @@ def decide_placement(
         action=action,
         placement_id=state.id,
     )
+    if state.erased_on is not None:
+        raise LifecycleError(
+            f"STAT-7: the student's personal data was erased on {state.erased_on.isoformat()} "
+            "at the end of retention; the record is closed.",
+            placement_id=state.id,
+        )
     if state.ended_on is not None:
         raise LifecycleError(
             f"The placement ended on {state.ended_on.isoformat()}; nothing more can be recorded.",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 from datetime import date
 from decimal import Decimal
+from typing import ClassVar
 from uuid import UUID
 
 import attrs
@@ -40,6 +41,7 @@ __all__ = [
     "PlacementEnded",
     "PlacementEvent",
     "PlacementOpened",
+    "PlacementRecordErased",
     "PlacementStarted",
     "PlanAgreed",
     "PlanRevised",
@@ -101,6 +103,7 @@ class PlacementOpened(PlacementEvent):
     ehcp_reference: str | None
     on_roll: bool
     location_rationale: str | None
+    personal = ("reason_detail", "location_rationale")
     evidence_for = ("NEED-1", "NEED-2", "LOC-1", "LOC-2", "LOC-3", "COMM-2")
 
 
@@ -109,6 +112,7 @@ class NeedsAssessed(PlacementEvent):
     areas: tuple[NeedArea, ...]
     summary: str
     barriers: tuple[str, ...]
+    personal = ("summary", "barriers")
     evidence_for = ("PLAN-1", "AIM-2")
 
 
@@ -119,6 +123,7 @@ class PlanAgreed(PlacementEvent):
     plan: Plan
     full_time_hours: Decimal
     outside_provider_ids: tuple[UUID, ...]
+    personal: ClassVar[tuple[str, ...]] = ("plan",)
     evidence_for = (
         "PLAN-2", "PLAN-3", "PLAN-4", "AIM-1", "AIM-4", "COMM-7", "COMM-9",
         "CONTACT-1", "PT-1", "PT-2", "QUAL-2", "QUAL-4", "STAT-4",
@@ -128,6 +133,7 @@ class PlanAgreed(PlacementEvent):
 @attrs.frozen(slots=False, kw_only=True)
 class PlanRevised(PlanAgreed):
     reason: str
+    personal = ("plan", "reason")
 
 
 @attrs.frozen(slots=False, kw_only=True)
@@ -135,6 +141,7 @@ class ConsentGiven(PlacementEvent):
     party: ConsentParty
     given_by: str
     evidence_reference: str
+    personal = ("given_by",)
     evidence_for = ("INFO-2",)
 
 
@@ -142,6 +149,7 @@ class ConsentGiven(PlacementEvent):
 class ConsentWithdrawn(PlacementEvent):
     party: ConsentParty
     reason: str
+    personal = ("reason",)
     evidence_for = ("INFO-2",)
 
 
@@ -150,6 +158,7 @@ class InformationShared(PlacementEvent):
     party: InformationParty
     scope: tuple[InformationScope, ...]
     note: str | None
+    personal = ("note",)
     evidence_for = ("INFO-1", "INFO-3", "STAT-5")
 
 
@@ -188,6 +197,7 @@ class AttendanceCorrected(PlacementEvent):
     corrected_code: AttendanceCode
     reason: str
     corrects_version: int
+    personal = ("reason",)
     evidence_for = ("STAT-2", "COMM-6")
 
 
@@ -198,12 +208,14 @@ class ProgressReviewed(PlacementEvent):
     next_review_on: date
     with_provider: bool
     note: str | None
+    personal = ("progress", "note")
     evidence_for = ("COMM-5", "COMM-7", "COMM-9", "QUAL-1", "STAT-3", "AIM-3")
 
 
 @attrs.frozen(slots=False, kw_only=True)
 class ReintegrationCriteriaAgreed(PlacementEvent):
     criteria: tuple[str, ...]
+    personal = ("criteria",)
     evidence_for = ("COMM-8",)
 
 
@@ -212,17 +224,29 @@ class ReintegrationAssessed(PlacementEvent):
     ready: bool
     criteria_met: tuple[str, ...]
     note: str | None
+    personal = ("criteria_met", "note")
     evidence_for = ("COMM-8",)
 
 
 @attrs.frozen(slots=False, kw_only=True)
 class ReintegrationSupportAgreed(PlacementEvent):
     support: tuple[str, ...]
+    personal = ("support",)
     evidence_for = ("COMM-8",)
+
+
+@attrs.frozen(slots=False, kw_only=True)
+class PlacementRecordErased(PlacementEvent):
+    """The student's personal data was erased at the end of retention (STAT-7): the record
+    keeps every decision but is closed to new ones. Recorded with ``StudentForgotten``."""
+
+    retention_ended_on: date
+    evidence_for = ("STAT-7",)
 
 
 @attrs.frozen(slots=False, kw_only=True)
 class PlacementEnded(PlacementEvent):
     destination: Destination
     note: str | None
+    personal = ("note",)
     evidence_for = ("AIM-4", "COMM-7")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from datetime import date
+from typing import ClassVar
 from uuid import UUID
 
 import attrs
@@ -29,6 +30,7 @@ from senad_ap.domain.placement.events import (
     PlacementEnded,
     PlacementEvent,
     PlacementOpened,
+    PlacementRecordErased,
     PlacementStarted,
     PlanAgreed,
     PlanRevised,
@@ -58,6 +60,7 @@ class PlacementStatus(enum.Enum):
     ACTIVE = "active"
     SUSPENDED = "suspended: consent withdrawn"
     ENDED = "ended"
+    ERASED = "erased: personal data destroyed at the end of retention"
 
 
 def mark_key(day: date, session: Session) -> str:
@@ -102,6 +105,7 @@ class ReintegrationAssessment:
     ready: bool
     assessed_on: date
     criteria_met: tuple[str, ...]
+    personal: ClassVar[tuple[str, ...]] = ("criteria_met",)
 
 
 @attrs.frozen
@@ -150,6 +154,15 @@ class PlacementState:
     idempotency: Mapping[str, IdempotencyRecord] = mapping_field()
     #: The chain hash of the record's latest event (tamper evidence).
     chain_hash: str | None = None
+    #: The day the student's personal data was erased (STAT-7): the record is then closed.
+    erased_on: date | None = None
+    #: The latest day any decision or mark on the record took effect (retention, STAT-7).
+    last_entry_on: date | None = None
+
+    personal: ClassVar[tuple[str, ...]] = (
+        "reason_detail", "location_rationale", "plan", "reintegration_criteria",
+        "reintegration_assessment", "reintegration_support",
+    )  # fmt: skip
 
     @property
     def provider_ids(self) -> frozenset[UUID]:
@@ -193,6 +206,8 @@ class PlacementState:
 
     @property
     def status(self) -> PlacementStatus:
+        if self.erased_on is not None:
+            return PlacementStatus.ERASED
         if self.ended_on is not None:
             return PlacementStatus.ENDED
         if self.started_on is None:
@@ -228,6 +243,16 @@ def _opened(event: PlacementOpened) -> PlacementState:
 
 def evolve_placement(state: PlacementState | None, event: PlacementEvent) -> PlacementState:
     """The state after ``event``. The first event of every placement is ``PlacementOpened``."""
+    after = _evolve(state, event)
+    on = event.effective_on
+    if isinstance(event, PlacementRecordErased) or (
+        after.last_entry_on is not None and after.last_entry_on >= on
+    ):
+        return after
+    return attrs.evolve(after, last_entry_on=on)
+
+
+def _evolve(state: PlacementState | None, event: PlacementEvent) -> PlacementState:
     if isinstance(event, PlacementOpened):
         return advance(_opened(event), event)
     if state is None:
@@ -270,7 +295,12 @@ def evolve_placement(state: PlacementState | None, event: PlacementEvent) -> Pla
             return attrs.evolve(state, started_on=on)
         case AttendanceRecorded():
             mark = AttendanceMark(on, event.session, event.code, event.originator_version)
-            return attrs.evolve(state, marks={**state.marks, mark_key(on, event.session): mark})
+            last = state.last_entry_on
+            return attrs.evolve(
+                state,
+                marks={**state.marks, mark_key(on, event.session): mark},
+                last_entry_on=on if last is None or on > last else last,
+            )
         case AttendanceCorrected():
             mark = AttendanceMark(
                 on, event.session, event.corrected_code, event.originator_version, corrected=True
@@ -294,4 +324,6 @@ def evolve_placement(state: PlacementState | None, event: PlacementEvent) -> Pla
             return attrs.evolve(state, reintegration_support=event.support)
         case PlacementEnded():
             return attrs.evolve(state, ended_on=on, destination=event.destination)
+        case PlacementRecordErased():
+            return attrs.evolve(state, erased_on=on)
     return state

@@ -1,0 +1,75 @@
+"""Which values are a student's personal data, so that they can be erased (crypto-shredding).
+
+A class says which of its fields hold personal data in a class attribute ``personal``: the
+student's name and date of birth and the free-text notes written about the student. A field
+listed there holds text, a date, a tuple of them, or objects whose own class lists its personal
+fields (a plan's objectives, a review's progress notes). Identifiers the record is built on
+(the pseudonymous student reference, objective references, EHC plan references) and the
+decisions themselves (codes, dates, settings, rule ids) are not personal data here: they stay
+readable after an erasure, so the history still shows who decided what, when, under which rule.
+
+``map_personal`` applies a function to every personal value of an object and returns a copy:
+the application uses it to seal personal values with the student's own key before they are
+recorded, and to reveal them (or show ``ERASED``) on the way out. The domain never needs the
+plain text: it compares sealed values, which are equal when the text is.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from datetime import date
+from typing import Any, TypeVar
+
+__all__ = ["ERASED", "has_personal", "map_personal", "map_value", "personal_fields"]
+
+#: What a personal value reads as once the student's key has been destroyed.
+ERASED = "[erased]"
+
+T = TypeVar("T")
+
+
+def personal_fields(cls: type) -> tuple[str, ...]:
+    """The fields of ``cls`` that hold personal data (none if it declares none)."""
+    fields: tuple[str, ...] = getattr(cls, "personal", ())
+    return fields
+
+
+def has_personal(value: object) -> bool:
+    return bool(personal_fields(type(value)))
+
+
+def map_personal(value: T, text: Callable[[str], str]) -> T:
+    """``value`` with ``text`` applied to each personal value in it (a date as ISO text).
+
+    Objects are copied, never changed: a field is replaced without re-running the class's
+    validators, because a sealed value is longer than the text it seals.
+    """
+    fields = personal_fields(type(value))
+    if not fields:
+        return value
+    changes: dict[str, Any] = {}
+    for name in fields:
+        old = getattr(value, name)
+        new = map_value(old, text)
+        if new is not old:
+            changes[name] = new
+    if not changes:
+        return value
+    result = copy.copy(value)
+    for name, new in changes.items():
+        object.__setattr__(result, name, new)
+    return result
+
+
+def map_value(value: Any, text: Callable[[str], str]) -> Any:
+    """``text`` applied to a personal field's value (text, a date, a tuple, an object)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return text(value)
+    if isinstance(value, date):
+        return text(value.isoformat())
+    if isinstance(value, tuple):
+        return tuple(map_value(item, text) for item in value)
+    return map_personal(value, text)
