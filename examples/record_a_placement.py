@@ -1,4 +1,5 @@
-"""Open a placement, agree its plan, record consent and attendance, print its history.
+"""Open a placement, agree its plan, record consent and attendance, print its history; then,
+decades later, erase the student's personal data at the end of retention and verify the store.
 
 Run:  python examples/record_a_placement.py [path/to/store.sqlite]
 The store is a SQLite file (the embedded default); the example writes a fresh one.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -54,7 +55,8 @@ def main(path: Path) -> None:
     placement = app.open_placement(
         student_reference="STU-0042", reason=Reason.ANXIETY, setting=Setting.OUTSIDE_PROVIDER,
         provider_id=college.id, location="Riverside FE College, main campus",
-        residential=False, ehcp_reference="EHCP-2291", actor=senco, on=monday,
+        residential=False, ehcp_reference="EHCP-2291", student_name="Sam Example",
+        date_of_birth=date(2010, 5, 17), actor=senco, on=monday,
     )  # fmt: skip
     app.assess_needs(
         placement.id, areas=[NeedArea.SOCIAL_EMOTIONAL_MENTAL_HEALTH],
@@ -100,6 +102,18 @@ def main(path: Path) -> None:
             f"{extra}"
         )
     print(f"Status now: {app.get_placement(placement.id, reader=head).status.value}")
+    print(f"Student: {app.get_student('STU-0042', reader=head).name}")
+    app.close()
+
+    # 35 years on, retention has ended (STAT-7): erase the student's personal data.
+    def later() -> datetime:
+        return datetime.now(UTC) + timedelta(days=35 * 366)
+
+    archive = AlternativeProvision.sqlite(path, clock=later)
+    erased = archive.forget_student("STU-0042", actor=head)
+    notes = archive.get_placement(placement.id, reader=head)
+    print(f"After erasure: student {erased.name}, status {notes.status.value}")
+    print(f"Verified: {archive.verify().ok} ({archive.verify().events} events, none rewritten)")
 
 
 if __name__ == "__main__":
