@@ -339,7 +339,8 @@ class AlternativeProvision(Application[UUID]):
             except StoreError as error:
                 # Processes starting at once each run eventsourcing's CREATE ... IF NOT EXISTS;
                 # PostgreSQL can refuse the loser with "tuple concurrently updated": retry.
-                if "concurrently" not in str(error):
+                # (Likewise "duplicate key" when two create the same table at the same moment.)
+                if not any(sign in str(error) for sign in ("concurrently", "duplicate key")):
                     raise
                 time_module.sleep(0.05 * (attempt + 1))
         return cls(dict(env), **options)

@@ -226,7 +226,11 @@ class Plan:
     agreed_with_providers: bool = attrs.field(
         default=False, validator=checked("agreed with providers", bool)
     )
-    personal: ClassVar[tuple[str, ...]] = ("objectives",)
+    #: The objectives and the free-text arrangements, which are about this student.
+    personal: ClassVar[tuple[str, ...]] = (
+        "objectives", "monitoring_arrangements", "assessment_arrangements",
+        "contact_arrangements", "challenge_arrangements", "curriculum_continuity",
+    )  # fmt: skip
 
     @property
     def weekly_hours(self) -> Decimal:

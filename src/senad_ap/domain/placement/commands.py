@@ -60,6 +60,11 @@ def check_student_reference(_: object, __: attrs.Attribute[str], value: str) -> 
         )
 
 
+def _age(born: date, on: date) -> int:
+    """Whole years from ``born`` to ``on``."""
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
 @attrs.frozen(kw_only=True)
 class PlacementCommand(Command):
     placement_id: UUID = attrs.field(validator=checked("placement id", UUID))
@@ -97,9 +102,7 @@ class OpenPlacement(PlacementCommand):
 
     def __attrs_post_init__(self) -> None:
         born = self.date_of_birth
-        if born is not None and not (
-            date(self.effective_on.year - 30, 1, 1) <= born < self.effective_on
-        ):
+        if born is not None and (born >= self.effective_on or _age(born, self.effective_on) > 30):
             raise InvalidInputError(
                 f"The date of birth {born.isoformat()} is not a pupil's: it must be before "
                 "the placement and at most 30 years before it.",
@@ -173,6 +176,7 @@ class ShareInformation(PlacementCommand):
 class RecordMedicalExemption(PlacementCommand):
     evidence_reference: str = attrs.field(validator=non_empty_text("medical evidence", 200))
     review_on: date = attrs.field(validator=checked("review date", date))
+    personal = ("evidence_reference",)
 
     def __attrs_post_init__(self) -> None:
         if self.review_on <= self.effective_on:

@@ -168,6 +168,7 @@ class MedicalExemptionRecorded(PlacementEvent):
 
     evidence_reference: str
     review_on: date
+    personal = ("evidence_reference",)
     evidence_for = ("PLAN-2", "STAT-6")
 
 

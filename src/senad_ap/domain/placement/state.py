@@ -98,6 +98,7 @@ class MedicalExemption:
     evidence_reference: str
     recorded_on: date
     review_on: date
+    personal: ClassVar[tuple[str, ...]] = ("evidence_reference",)
 
 
 @attrs.frozen
@@ -160,8 +161,8 @@ class PlacementState:
     last_entry_on: date | None = None
 
     personal: ClassVar[tuple[str, ...]] = (
-        "reason_detail", "location_rationale", "plan", "reintegration_criteria",
-        "reintegration_assessment", "reintegration_support",
+        "reason_detail", "location_rationale", "plan", "medical_exemption",
+        "reintegration_criteria", "reintegration_assessment", "reintegration_support",
     )  # fmt: skip
 
     @property
