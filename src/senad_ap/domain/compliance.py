@@ -136,8 +136,12 @@ def placement_findings(
 
     Independent of today: the caller keeps those with ``since`` on or before the day it asks
     about (``open_on``). ``providers`` are the records of the placement's providers, ``school``
-    the school's record (its terms say which days have registers).
+    the school's record (its terms say which days have registers). A record closed by the
+    erasure of the student's personal data (STAT-7) has no gaps left: nothing more can be
+    recorded on it, so its findings close on the day of the erasure.
     """
+    if state.erased_on is not None:
+        return ()
     found = [
         *_before_start(state),
         *_location_gaps(state),

@@ -148,6 +148,9 @@ def _row(row: Mapping[str, Any], policy: PolicyParameters) -> RetentionRow:
     born_text = row["date_of_birth"]
     born = date.fromisoformat(born_text) if born_text and _ISO_DATE.match(born_text) else None
     last = max(entries)
+    # Once erased, the date of birth reads [erased]: the end of retention is the one the
+    # erasure recorded, never worked out again without it.
+    ended = parse_date(row["retention_ended_on"])
     return RetentionRow(
         school_id=row["school_id"],
         student_reference=row["student_reference"],
@@ -155,7 +158,7 @@ def _row(row: Mapping[str, Any], policy: PolicyParameters) -> RetentionRow:
         date_of_birth=born,
         placements=int(row["placements"] or 0),
         last_entry_on=last,
-        retention_ends_on=retention_ends_on(born, [last], policy),
+        retention_ends_on=ended or retention_ends_on(born, [last], policy),
         forgotten_on=parse_date(row["forgotten_on"]),
     )
 
