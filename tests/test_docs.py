@@ -48,7 +48,13 @@ def test_readme_example_command_prints_a_history_from_a_sqlite_file(tmp_path: Pa
         "ConsentGiven",
         "PlacementStarted",
     ]
-    assert lines[-1] == "Status now: active"
+    assert lines[-4:] == [
+        "Status now: active",
+        "Student: Sam Example",
+        "After erasure: student [erased], status erased: personal data destroyed at the end of "
+        "retention",
+        "Verified: True (19 events, none rewritten)",
+    ]
 
 
 def test_ci_runs_exactly_the_readme_test_command() -> None:

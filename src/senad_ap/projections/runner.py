@@ -189,14 +189,18 @@ class Projections:
             # A subscription brings what the log holds, then each new event; a look of our own
             # soon after covers one recorded before its LISTEN took effect. Without a
             # subscription, pull at once.
+            # That first look is kept even when the subscription delivers earlier: what it
+            # delivered first may not be all that was recorded before LISTEN took effect.
             first_look = min(poll_interval, _FIRST_LOOK) if inbox is not None else 0.0
             next_look = time.monotonic() + first_look
+            looked = False
             while stop is None or not stop.is_set():
                 now = time.monotonic()
                 if deadline is not None and now >= deadline:
                     break
                 if now >= next_look:
                     done += self._pull(positions, world)
+                    looked = True
                     next_look = time.monotonic() + poll_interval
                     continue
                 wait = min(0.1, next_look - now)
@@ -205,7 +209,8 @@ class Projections:
                 batch = self._next_batch(inbox, wait)
                 if batch:
                     done += self._process_batch(batch, positions, world)
-                    next_look = time.monotonic() + poll_interval
+                    if looked:
+                        next_look = time.monotonic() + poll_interval
         return done
 
     def wait_for(self, position: int | None = None, *, timeout: float = 5.0) -> bool:

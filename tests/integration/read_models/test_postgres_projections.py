@@ -69,6 +69,8 @@ def test_projections_for_a_postgres_url_keep_their_tables_and_tracking_in_its_sc
         "projection_tracking",
         "providers",
         "register_placements",
+        "student_placements",
+        "students",
     }
 
 
