@@ -101,3 +101,22 @@ def test_stat_4_allows_a_new_full_time_pupil_once_another_has_left(
 
     left = [e for e in app.provider_history(provider.id) if isinstance(e, FullTimePupilLeft)]
     assert (len(left), len(app.get_provider(provider.id).full_time_pupils)) == (1, 4)
+
+
+def test_stat_4_roll_change_made_by_a_decision_with_a_note_is_recorded(
+    app: AlternativeProvision,
+) -> None:
+    # The provider's event is stamped from the placement's command, whose personal values are
+    # sealed by then (longer than a note may be): it must be copied, never re-validated.
+    provider = unregistered_setting(app)
+    (placement_id,) = [planned_there(app, provider, 0)]
+    app.start_placement(placement_id, actor=HEAD, on=OPENED_ON)
+
+    app.end_placement(
+        placement_id, destination=Destination.SEN_SCHOOL, note="x" * 2000, actor=HEAD,
+        on=OPENED_ON + timedelta(days=1), idempotency_key="end-0",
+    )  # fmt: skip
+
+    left = [e.placement_id for e in app.provider_history(provider.id)
+            if isinstance(e, FullTimePupilLeft)]  # fmt: skip
+    assert left == [placement_id]

@@ -10,6 +10,7 @@ on the way back in). Commands carry the validators.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
@@ -30,6 +31,7 @@ __all__ = [
     "advance",
     "check_effective_on",
     "fingerprint",
+    "without_key",
 ]
 
 
@@ -92,6 +94,17 @@ def fingerprint(command: Command) -> str:
         fields["effective_on"] = None
     text = type(command).__qualname__ + repr(sorted(fields.items()))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+C = TypeVar("C", bound=Command)
+
+
+def without_key(command: C) -> C:
+    """The same command without its idempotency key. A copy, not ``attrs.evolve``: the command
+    may hold sealed personal values, which its validators would refuse as too long."""
+    keyless = copy.copy(command)
+    object.__setattr__(keyless, "idempotency_key", None)
+    return keyless
 
 
 def check_effective_on(when: date, context: Context, *, not_before: date | None = None) -> None:

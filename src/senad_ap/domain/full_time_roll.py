@@ -14,9 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from uuid import UUID
 
-import attrs
-
-from senad_ap.domain.base import Command, EventMaker
+from senad_ap.domain.base import Command, EventMaker, without_key
 from senad_ap.domain.placement.state import PlacementState
 from senad_ap.domain.provider import (
     FullTimePupilAdmitted,
@@ -86,7 +84,7 @@ def _stamp(
 ) -> RollChange:
     # The idempotency key belongs to the placement's command; the placement's record answers
     # retries, so the provider's event does not carry it.
-    keyless = attrs.evolve(command, idempotency_key=None)
+    keyless = without_key(command)
     return EventMaker(provider.id, provider.version, keyless, context)(
         event_class, placement_id=placement_id
     )
