@@ -1,0 +1,305 @@
+"""The cases of the issue "Performance: benchmarks …", each with its baselines."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+from uuid import UUID, uuid4
+
+from benchmarks.data import (
+    FIRST_DAY,
+    HEAD,
+    STAFF,
+    BareApp,
+    BarePlacement,
+    Clock,
+    open_school,
+    record_year,
+    school_days,
+)
+from benchmarks.harness import Result, Sample, timed
+from senad_ap import AlternativeProvision, InformationParty, InformationScope
+from senad_ap.projections import AsAt, Projections, Sense
+from senad_ap.projections.as_at import placement_as_at, register_as_at
+
+__all__ = ["as_at_case", "build_store", "load_case", "rebuild_case", "register_case"]
+
+Say = Callable[[str], None]
+
+
+def _sqlite(path: Path, clock: Clock) -> AlternativeProvision:
+    return AlternativeProvision.sqlite(path, clock=clock)
+
+
+def _bare(path: Path, *, cache: int | None) -> BareApp:
+    env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path)}
+    if cache is not None:
+        env["AGGREGATE_CACHE_MAXSIZE"] = str(cache)
+    return BareApp(env)
+
+
+# --------------------------------------------------------------------------- 1. a day's register
+def register_case(folder: Path, placements: int, repeat: int, say: Say) -> Result:
+    """A day's register (AM and PM) for every placement: through AlternativeProvision with
+    every guard checked, against bare eventsourcing doing the same work (with and without its
+    aggregate cache) and the raw limit, sqlite3 executemany of rows of the same size."""
+    marks = 2 * placements
+    days = list(school_days(FIRST_DAY, 2 * repeat + 2))
+
+    say(f"register: opening {placements} placements")
+    clock = Clock(FIRST_DAY)
+    ours = _sqlite(folder / "register.sqlite", clock)
+    ids = open_school(ours, clock, placements)
+    bare = _bare(folder / "bare.sqlite", cache=None)
+    bare_ids = bare.open(placements)
+    cached = _bare(folder / "bare-cached.sqlite", cache=2 * placements)
+    cached_ids = cached.open(placements)
+
+    def ours_day(day: date) -> None:
+        clock.on(day)
+        record_year(ours, clock, ids, 1, first=day)
+
+    # One warm-up day each, then the samples, interleaved so that drift hits all alike.
+    ours_day(days[0])
+    bare.register(bare_ids, days[0])
+    cached.register(cached_ids, days[0])
+    samples: dict[str, list[float]] = {"ours": [], "bare": [], "cached": [], "raw": []}
+    size = _stored_size(folder / "register.sqlite")
+    raw = _Raw(folder / "raw.sqlite", size)
+    say(f"register: {repeat} days of {marks} marks each way (stored event {size} bytes)")
+    for day in days[1 : repeat + 1]:
+        samples["ours"] += timed(lambda d=day: ours_day(d), 1)  # type: ignore[misc]
+        samples["bare"] += timed(lambda d=day: bare.register(bare_ids, d), 1)  # type: ignore[misc]
+        samples["cached"] += timed(lambda d=day: cached.register(cached_ids, d), 1)  # type: ignore[misc]
+        samples["raw"] += timed(lambda: raw.insert(marks), 1)
+    for app in (ours, bare, cached):
+        app.close()
+    raw.close()
+    unit = "marks"
+    return Result(
+        case=f"1. a day's register, {placements} placements (SQLite file)",
+        ours=Sample("AlternativeProvision.record_register", unit, marks, tuple(samples["ours"])),
+        baselines=(
+            Sample("bare eventsourcing, no cache", unit, marks, tuple(samples["bare"])),
+            Sample("bare eventsourcing, its cache", unit, marks, tuple(samples["cached"])),
+            Sample("raw sqlite3 executemany", unit, marks, tuple(samples["raw"])),
+        ),
+        goals=(
+            ("bare eventsourcing, no cache", 1.5, "≥ 1.5× bare"),
+            ("raw sqlite3 executemany", 1 / 8, "within 8× of raw"),
+        ),
+        notes=(_absolute(marks / _median(samples["ours"]), 10_000, "marks/s"),),
+    )
+
+
+def _median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2]
+
+
+def _absolute(rate: float, goal: float, unit: str) -> str:
+    verdict = "MET" if rate >= goal else "MISSED"
+    return f"goal ≥ {goal:,.0f} {unit}: {verdict} ({rate:,.0f})"
+
+
+def _stored_size(path: Path) -> int:
+    """The size of a stored attendance event in the store (what raw rows are made as big as)."""
+    with sqlite3.connect(path) as db:
+        row = db.execute(
+            "SELECT AVG(LENGTH(state)) FROM stored_events WHERE topic LIKE '%AttendanceRecorded'"
+        ).fetchone()
+    return int(row[0] or 400)
+
+
+class _Raw:
+    """The raw limit: rows like eventsourcing's stored events, inserted with executemany in
+    one transaction."""
+
+    def __init__(self, path: Path, size: int) -> None:
+        self.db = sqlite3.connect(path, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS stored_events (originator_id TEXT, originator_version "
+            "INTEGER, topic TEXT, state BLOB, PRIMARY KEY (originator_id, originator_version))"
+        )
+        self.state = b"x" * size
+        self.version = 0
+
+    def insert(self, count: int) -> None:
+        self.version += 1
+        rows = [
+            (str(uuid4()), self.version, "senad_ap.domain.placement.events:AttendanceRecorded",
+             self.state)
+            for _ in range(count)
+        ]  # fmt: skip
+        self.db.execute("BEGIN")
+        self.db.executemany("INSERT INTO stored_events VALUES (?, ?, ?, ?)", rows)
+        self.db.execute("COMMIT")
+
+    def close(self) -> None:
+        self.db.close()
+
+
+# --------------------------------------------------------------------------- 2. load a placement
+def _year_of_one(path: Path, days: int) -> tuple[AlternativeProvision, UUID]:
+    clock = Clock(FIRST_DAY)
+    app = _sqlite(path, clock)
+    (pid,) = open_school(app, clock, 1)
+    end = record_year(app, clock, [pid], days)
+    # About 30 decisions in all: information shared through the year, besides the reviews.
+    for number, day in enumerate(school_days(FIRST_DAY, days)):
+        if number % 10 == 5:
+            clock.now = clock.now.replace(year=end.year, month=end.month, day=end.day)
+            app.share_information(
+                pid, party=InformationParty.PARENTS, scope=[InformationScope.ATTENDANCE],
+                note="Weekly letter home.", actor=STAFF, on=day,
+            )  # fmt: skip
+    return app, pid
+
+
+def load_case(folder: Path, days: int, repeat: int, say: Say) -> Result:
+    """Load one placement with a year of history, from the store (no aggregate cache, as
+    after a restart), with and without snapshots, against bare eventsourcing loading an
+    aggregate of the same length."""
+    say(f"load: a placement with {days} days of registers")
+    app, pid = _year_of_one(folder / "load.sqlite", days)
+    version = app.get_placement(pid, reader=HEAD).version
+    app.repository.cache = None  # every load reads the store
+
+    def load() -> None:
+        app.get_placement(pid, reader=HEAD)
+
+    with_snapshots = timed(load, repeat)
+    snapshots = app.repository.snapshot_store
+    app.repository.snapshot_store = None
+    without = timed(load, repeat)
+    app.repository.snapshot_store = snapshots
+    app.close()
+
+    bare = _bare(folder / "load-bare.sqlite", cache=None)
+    placement = BarePlacement("BENCH-1")
+    for n in range(version - 1):
+        placement.record_attendance(f"day {n}", "AM", "/")
+    bare.save(placement)
+    bare_load = timed(lambda: bare.repository.get(placement.id), repeat)
+    bare.close()
+    return Result(
+        case=f"2. load one placement of {version} events (SQLite file)",
+        ours=Sample("get_placement, with snapshots", "loads", 1, with_snapshots),
+        baselines=(
+            Sample("get_placement, without snapshots", "loads", 1, without),
+            Sample(f"bare eventsourcing, {version} events", "loads", 1, bare_load),
+        ),
+        notes=(
+            f"goal ≤ 5 ms median with snapshots: "
+            f"{'MET' if sorted(with_snapshots)[len(with_snapshots) // 2] <= 0.005 else 'MISSED'}",
+        ),
+        extra=(("events", version),),
+    )
+
+
+# --------------------------------------------------------------------------- 3. rebuild
+def build_store(path: Path, events: int, placements: int, say: Say) -> tuple[UUID, date]:
+    """A store of about ``events`` events: ``placements`` placements and the school days of
+    registers that make up the rest. Returns a placement and a day in the middle."""
+    clock = Clock(FIRST_DAY)
+    app = _sqlite(path, clock)
+    ids = open_school(app, clock, placements)
+    opened = app.last_position()
+    days = max(1, (events - opened) // (2 * placements))
+    say(f"  building {events:,} events: {placements} placements, {days} days of registers")
+    started = time.perf_counter()
+    record_year(app, clock, ids, days)
+    say(f"  built {app.last_position():,} events in {time.perf_counter() - started:.0f} s")
+    middle = list(school_days(FIRST_DAY, days))[days // 2]
+    app.close()
+    return ids[0], middle
+
+
+def decode_rate(app: AlternativeProvision) -> tuple[int, float]:
+    """The library's own read-and-decode rate of the log: select_notifications and
+    mapper.to_domain_event, in pages of 1,000."""
+    started = time.perf_counter()
+    last = 0
+    count = 0
+    while True:
+        page = app.recorder.select_notifications(start=last, limit=1000, inclusive_of_start=False)
+        if not page:
+            break
+        for notification in page:
+            app.mapper.to_domain_event(notification)
+        count += len(page)
+        last = page[-1].id
+    return count, time.perf_counter() - started
+
+
+def rebuild_in_a_process(store: Path, projections: Path) -> tuple[float, float]:
+    """Seconds to rebuild every projection, and the peak RSS (MB) of the process that did."""
+    out = subprocess.run(  # noqa: S603 - this interpreter, our own module and paths
+        [sys.executable, "-m", "benchmarks.rebuild_child", str(store), str(projections)],
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    found = json.loads(out.stdout.strip().splitlines()[-1])
+    return float(found["seconds"]), float(found["peak_rss_mb"])
+
+
+def rebuild_case(store: Path, repeat: int, say: Say) -> Result:
+    """Rebuild all projections from the store's log, against the library's own
+    read-and-decode rate of the same log in the same run; peak RSS reported."""
+    app = _sqlite(store, Clock(FIRST_DAY))
+    events = app.last_position()
+    decodes = []
+    rebuilds = []
+    peaks = []
+    for n in range(repeat):
+        count, seconds = decode_rate(app)
+        decodes.append(seconds)
+        say(f"  {events:,} events: decoded at {count / seconds:,.0f}/s; rebuilding …")
+        seconds, peak = rebuild_in_a_process(store, store.with_suffix(f".p{n}.sqlite"))
+        rebuilds.append(seconds)
+        peaks.append(peak)
+        say(f"  rebuilt at {events / seconds:,.0f}/s, peak RSS {peak:.0f} MB")
+    app.close()
+    return Result(
+        case=f"3. rebuild all projections, {events:,} events (SQLite file)",
+        ours=Sample("Projections.rebuild", "events", events, tuple(rebuilds)),
+        baselines=(Sample("decode (select + to_domain_event)", "events", events, tuple(decodes)),),
+        goals=(("decode (select + to_domain_event)", 0.5, "≥ 0.5× decode"),),
+        notes=(f"peak RSS {max(peaks):.0f} MB (goal ≤ 300 MB at 1M)",),
+        extra=(("events", events), ("peak_rss_mb", max(peaks))),
+    )
+
+
+# --------------------------------------------------------------------------- 4. as at a date
+def as_at_case(store: Path, placement: UUID, middle: date, repeat: int, say: Say) -> Result:
+    """The record as at a past date: one placement, and the whole register, against loading
+    the placement as it stands now (from the store, no cache)."""
+    app = _sqlite(store, Clock(FIRST_DAY + timedelta(days=400)))
+    events = app.last_position()
+    projections = Projections(app, store.with_suffix(".asat.sqlite"))
+    say(f"  as-at: catching up the projections of {events:,} events")
+    projections.catch_up()
+    app.repository.cache = None
+    as_at = AsAt(Sense.IN_EFFECT_ON, middle)
+    one = timed(lambda: placement_as_at(app, placement, as_at), repeat)
+    now = timed(lambda: app.get_placement(placement, reader=HEAD), repeat)
+    everyone = timed(lambda: register_as_at(projections, as_at), max(1, repeat // 3))
+    rows = len(register_as_at(projections, as_at))
+    projections.close()
+    app.close()
+    median = sorted(one)[len(one) // 2]
+    return Result(
+        case=f"4. as at {middle.isoformat()}, {events:,} events (SQLite file)",
+        ours=Sample("placement_as_at (one placement)", "queries", 1, one),
+        baselines=(
+            Sample("get_placement now (no cache)", "queries", 1, now),
+            Sample(f"register_as_at ({rows} placements)", "queries", 1, everyone),
+        ),
+        notes=(f"goal ≤ 50 ms for one placement: {'MET' if median <= 0.05 else 'MISSED'}",),
+        extra=(("events", events),),
+    )
