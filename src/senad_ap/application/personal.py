@@ -25,7 +25,6 @@ import abc
 import base64
 import binascii
 import contextlib
-import copy
 import json
 import os
 import re
@@ -41,7 +40,7 @@ import attrs
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 
-from senad_ap.domain.personal import ERASED, map_personal, personal_fields
+from senad_ap.domain.personal import ERASED, map_personal, personal_fields, with_fields
 from senad_ap.domain.personal import map_value as _map
 from senad_ap.domain.validation import SEAL_MARKS
 from senad_ap.errors import LifecycleError, StoreError
@@ -392,10 +391,7 @@ class PersonalData:
                 self._values[id(value)] = (sealed, revealed, found, now)
             changes.setdefault(index, {})[name] = revealed
         for index, fields in changes.items():
-            copied = copy.copy(items[index])
-            for name, revealed in fields.items():
-                object.__setattr__(copied, name, revealed)
-            items[index] = copied
+            items[index] = with_fields(items[index], fields)
         return items
 
     def reveal_rows(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -453,12 +449,7 @@ def _walk(value: Any, text: Callable[[str], str]) -> Any:
             new = _walk(old, text)
             if new is not old:
                 changes[field.name] = new
-        if not changes:
-            return value
-        result = copy.copy(value)
-        for name, new in changes.items():
-            object.__setattr__(result, name, new)
-        return result
+        return with_fields(value, changes) if changes else value
     return value
 
 

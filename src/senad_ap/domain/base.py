@@ -10,7 +10,6 @@ on the way back in). Commands carry the validators.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
@@ -19,6 +18,7 @@ from uuid import UUID
 
 import attrs
 
+from senad_ap.domain.personal import with_fields
 from senad_ap.domain.validation import checked, optional_text
 from senad_ap.domain.values import Actor, Context
 from senad_ap.errors import InvalidInputError
@@ -102,9 +102,7 @@ C = TypeVar("C", bound=Command)
 def without_key(command: C) -> C:
     """The same command without its idempotency key. A copy, not ``attrs.evolve``: the command
     may hold sealed personal values, which its validators would refuse as too long."""
-    keyless = copy.copy(command)
-    object.__setattr__(keyless, "idempotency_key", None)
-    return keyless
+    return with_fields(command, {"idempotency_key": None})
 
 
 def check_effective_on(when: date, context: Context, *, not_before: date | None = None) -> None:

@@ -17,11 +17,18 @@ plain text: it compares sealed values, which are equal when the text is.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any, TypeVar
 
-__all__ = ["ERASED", "has_personal", "map_personal", "map_value", "personal_fields"]
+__all__ = [
+    "ERASED",
+    "has_personal",
+    "map_personal",
+    "map_value",
+    "personal_fields",
+    "with_fields",
+]
 
 #: What a personal value reads as once the student's key has been destroyed.
 ERASED = "[erased]"
@@ -54,8 +61,12 @@ def map_personal(value: T, text: Callable[[str], str]) -> T:
         new = map_value(old, text)
         if new is not old:
             changes[name] = new
-    if not changes:
-        return value
+    return with_fields(value, changes) if changes else value
+
+
+def with_fields(value: T, changes: Mapping[str, Any]) -> T:
+    """A copy of the frozen ``value`` with ``changes``, without re-running its validators
+    (``attrs.evolve`` would: a sealed value is longer than the text it seals)."""
     result = copy.copy(value)
     for name, new in changes.items():
         object.__setattr__(result, name, new)

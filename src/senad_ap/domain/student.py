@@ -52,6 +52,7 @@ __all__ = [
     "StudentRecorded",
     "StudentState",
     "add_years",
+    "born_on",
     "decide_forget",
     "decide_student_on_opening",
     "evolve_student",
@@ -131,10 +132,15 @@ class StudentState:
     @property
     def born_on(self) -> date | None:
         """The date of birth, if it is recorded and readable (not sealed, not erased)."""
-        text = self.date_of_birth
-        if text is None or not _ISO_DATE.fullmatch(text):
-            return None
-        return date.fromisoformat(text)
+        return born_on(self.date_of_birth)
+
+
+def born_on(text: str | None) -> date | None:
+    """A date of birth as the record holds it (ISO text), or ``None`` when it is not
+    recorded or not readable (sealed, or ``[erased]``)."""
+    if text is None or not _ISO_DATE.fullmatch(text):
+        return None
+    return date.fromisoformat(text)
 
 
 @attrs.frozen(kw_only=True)

@@ -10,7 +10,6 @@ projection needs no write per mark. The end of retention is worked out with the 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -18,7 +17,12 @@ from typing import Any
 import attrs
 
 from senad_ap.domain.placement import AttendanceCorrected, AttendanceRecorded, PlacementState
-from senad_ap.domain.student import StudentState, retention_ends_on, student_record_id
+from senad_ap.domain.student import (
+    StudentState,
+    born_on,
+    retention_ends_on,
+    student_record_id,
+)
 from senad_ap.domain.values import PolicyParameters
 from senad_ap.projections.base import (
     Change,
@@ -44,7 +48,6 @@ _COLUMNS = (
     "retention_ended_on",
 )
 _PLACEMENT_COLUMNS = ("placement_id", "student_id", "last_entry_on")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class StudentsProjection(Projection):
@@ -145,8 +148,7 @@ def _row(row: Mapping[str, Any], policy: PolicyParameters) -> RetentionRow:
         )
         if day is not None
     ]
-    born_text = row["date_of_birth"]
-    born = date.fromisoformat(born_text) if born_text and _ISO_DATE.match(born_text) else None
+    born = born_on(row["date_of_birth"])
     last = max(entries)
     # Once erased, the date of birth reads [erased]: the end of retention is the one the
     # erasure recorded, never worked out again without it.

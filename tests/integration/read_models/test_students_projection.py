@@ -53,7 +53,7 @@ from senad_ap.projections import (
     register,
     students,
 )
-from senad_ap.projections.as_at import findings_as_at, placement_as_at, register_as_at
+from senad_ap.projections.as_at import placement_as_at
 from senad_ap.testing import FixedClock
 from tests.integration.projection_scenes import START, day, mark_day, move_to
 from tests.integration.scenario import (
@@ -855,24 +855,6 @@ def test_placement_as_at_after_erasure_lists_late_entries_with_erased_values(
     assert found is not None
     (needs,) = [e for e in found.late_entries if isinstance(e, NeedsAssessed)]
     assert (needs.summary, needs.barriers) == (ERASED, (ERASED, ERASED))
-
-
-@pytest.mark.parametrize("as_at", list(AS_AT))
-def test_register_as_at_after_erasure_shows_no_personal_value(
-    projections: Projections, erasure: Erasure, as_at: str
-) -> None:
-    rows = register_as_at(projections, AS_AT[as_at])
-
-    assert in_clear(ERASED_STUDENT, shown(rows)) == []
-
-
-@pytest.mark.parametrize("as_at", list(AS_AT))
-def test_findings_as_at_after_erasure_shows_no_personal_value(
-    projections: Projections, erasure: Erasure, as_at: str
-) -> None:
-    rows = findings_as_at(projections, AS_AT[as_at])
-
-    assert in_clear(ERASED_STUDENT, shown(rows)) == []
 
 
 # --------------------------------------------------------------------------- compliance
