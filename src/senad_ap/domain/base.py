@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
+from types import MappingProxyType
 from typing import Any, ClassVar, Protocol, TypeVar
 from uuid import UUID
 
@@ -166,16 +167,15 @@ class HasVersion(Protocol):
 S = TypeVar("S", bound=HasVersion)
 
 
-def advance(state: S, event: Event) -> S:
-    """The part of every evolve that is the same: the version, and the key that made it."""
-    if event.idempotency_key is None:
-        return attrs.evolve(  # type: ignore[misc]
-            state, version=event.originator_version, chain_hash=event.chain_hash
+def advance(state: S, event: Event, changes: Mapping[str, Any] | None = None) -> S:
+    """The part of every evolve that is the same: the version, and the key that made it;
+    plus ``changes`` (final values: read-only mappings already), in one copy of the state."""
+    fields: dict[str, Any] = {"version": event.originator_version, "chain_hash": event.chain_hash}
+    if event.idempotency_key is not None:
+        record = IdempotencyRecord(event.command_digest or "", event.originator_version)
+        fields["idempotency"] = MappingProxyType(
+            {**state.idempotency, event.idempotency_key: record}
         )
-    record = IdempotencyRecord(event.command_digest or "", event.originator_version)
-    return attrs.evolve(  # type: ignore[misc]
-        state,
-        version=event.originator_version,
-        chain_hash=event.chain_hash,
-        idempotency={**state.idempotency, event.idempotency_key: record},
-    )
+    if changes:
+        fields.update(changes)
+    return with_fields(state, fields)

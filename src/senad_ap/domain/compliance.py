@@ -88,8 +88,10 @@ from senad_ap.domain.values import Destination, PolicyParameters, Weekday
 
 __all__ = [
     "Finding",
+    "RegisterHint",
     "open_on",
     "placement_findings",
+    "register_hint",
     "review_due",
 ]
 
@@ -131,6 +133,7 @@ def placement_findings(
     providers: Mapping[UUID, ProviderState] = _NO_PROVIDERS,
     school: SchoolState | None = None,
     policy: PolicyParameters = _DEFAULT_POLICY,
+    marked_before: RegisterHint | None = None,
 ) -> tuple[Finding, ...]:
     """Every gap the record shows, each with the day it opens, sorted by rule id and key.
 
@@ -139,6 +142,13 @@ def placement_findings(
     the school's record (its terms say which days have registers). A record closed by the
     erasure of the student's personal data (STAT-7) has no gaps left: nothing more can be
     recorded on it, so its findings close on the day of the erasure.
+
+    ``marked_before``: what an earlier evaluation of the same placement found (``register_hint``
+    of its findings), so that the search for the first unmarked register session (COMM-6)
+    starts where that one stopped instead of at the start: marks are never removed, so the
+    sessions before it are still marked. It is used only while the start, the plan's school
+    days and the school's terms are those it was found with; the findings are the same either
+    way.
     """
     if state.erased_on is not None:
         return ()
@@ -146,7 +156,7 @@ def placement_findings(
         *_before_start(state),
         *_location_gaps(state),
         *_plan_gaps(state, providers, policy),
-        *_running_gaps(state, providers, school, policy),
+        *_running_gaps(state, providers, school, policy, marked_before),
     ]
     return tuple(sorted(found, key=lambda finding: (finding.rule_id, finding.key)))
 
@@ -414,6 +424,7 @@ def _running_gaps(
     providers: Mapping[UUID, ProviderState],
     school: SchoolState | None,
     policy: PolicyParameters,
+    marked_before: RegisterHint | None,
 ) -> Iterator[Finding]:
     yield from _medical_review_gap(state, policy)
     started = state.started_on
@@ -421,7 +432,10 @@ def _running_gaps(
         return
     yield from _information_gaps(state, started)
     yield from _monitoring_gaps(state, started, policy)
-    yield from _attendance_gap(state, started, school)
+    first = started
+    if marked_before is not None and marked_before.key == _register_key(state, school):
+        first = max(started, marked_before.day)
+    yield from _attendance_gap(state, started, school, first)
     yield from _provider_gaps(state, started, providers)
 
 
@@ -517,23 +531,53 @@ def _monitoring_gaps(
             )
 
 
+@attrs.frozen
+class RegisterHint:
+    """Every register session of a placement before ``day`` is marked, as found with ``key``
+    (its start, its plan's school days and its school's terms)."""
+
+    day: date
+    key: tuple[object, ...]
+
+
+def _register_key(state: PlacementState, school: SchoolState | None) -> tuple[object, ...]:
+    """What decides which days have register sessions, besides the end."""
+    days = None if state.plan is None else state.plan.school_days
+    return (state.id, state.started_on, days, None if school is None else school.terms)
+
+
+def register_hint(
+    state: PlacementState, school: SchoolState | None, findings: Iterable[Finding]
+) -> RegisterHint | None:
+    """Where the next evaluation of this placement may start looking for an unmarked session
+    (``placement_findings(marked_before=)``): the day of the first unmarked session found."""
+    for finding in findings:
+        if finding.rule_id == "COMM-6":
+            return RegisterHint(finding.since - _ONE_DAY, _register_key(state, school))
+    return None
+
+
 def _expected_days(
-    state: PlacementState, started: date, school: SchoolState | None
+    state: PlacementState, started: date, school: SchoolState | None, first_day: date
 ) -> Iterator[date]:
-    """The days with register sessions, in order, up to the end (or a bound, if open-ended)."""
+    """The days with register sessions from ``first_day`` (not before the start), in order, up
+    to the end (or a bound, if open-ended)."""
     plan = state.plan
     school_days = frozenset(SCHOOL_WEEK if plan is None else plan.school_days)
     end = state.ended_on
     terms = () if school is None else school.terms
     if terms:
         spans = [
-            (max(term.starts_on, started), term.ends_on if end is None else min(term.ends_on, end))
+            (
+                max(term.starts_on, first_day),
+                term.ends_on if end is None else min(term.ends_on, end),
+            )
             for term in terms
         ]
     else:
         # Every 7 days hold each school day once, and a fully marked day takes two marks, so
         # within 7 * (marks // 2 + 1) days some session has no mark: the search ends there.
-        spans = [(started, end or started + timedelta(days=7 * (len(state.marks) // 2 + 1)))]
+        spans = [(first_day, end or started + timedelta(days=7 * (len(state.marks) // 2 + 1)))]
     for first, last in spans:
         day = first
         while day <= last:
@@ -543,10 +587,10 @@ def _expected_days(
 
 
 def _attendance_gap(
-    state: PlacementState, started: date, school: SchoolState | None
+    state: PlacementState, started: date, school: SchoolState | None, first_day: date
 ) -> Iterator[Finding]:
     marks = state.marks
-    for day in _expected_days(state, started, school):
+    for day in _expected_days(state, started, school, first_day):
         iso = day.isoformat()
         for session in Session:
             # The key of mark_key(day, session), without formatting the day twice.

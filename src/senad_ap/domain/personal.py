@@ -17,9 +17,12 @@ plain text: it compares sealed values, which are equal when the text is.
 from __future__ import annotations
 
 import copy
+import operator
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any, TypeVar
+
+import attrs
 
 __all__ = [
     "ERASED",
@@ -66,11 +69,43 @@ def map_personal(value: T, text: Callable[[str], str]) -> T:
 
 def with_fields(value: T, changes: Mapping[str, Any]) -> T:
     """A copy of the frozen ``value`` with ``changes``, without re-running its validators
-    (``attrs.evolve`` would: a sealed value is longer than the text it seals)."""
-    result = copy.copy(value)
+    (``attrs.evolve`` would: a sealed value is longer than the text it seals).
+
+    It is also the domain's quick ``evolve`` for states, on the hot path of every event: for
+    a slotted attrs class it copies the fields directly (about twice as fast as
+    ``attrs.evolve`` or ``copy.copy`` for a placement's 43 fields). The caller passes final
+    values: converters do not run either (a mapping must already be read-only).
+    """
+    cls: type[Any] = type(value)
+    getter = _getter(cls)
+    if getter is None:
+        result = copy.copy(value)
+    else:
+        names, read = getter
+        result = object.__new__(cls)
+        for name, current in zip(names, read(value), strict=True):
+            object.__setattr__(result, name, current)
     for name, new in changes.items():
         object.__setattr__(result, name, new)
     return result
+
+
+_Getter = tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]
+_GETTERS: dict[type, _Getter | None] = {}
+
+
+def _getter(cls: type) -> _Getter | None:
+    """The field names of a slotted attrs class and a reader of all of them at once; ``None``
+    for any other class (copied with ``copy.copy``)."""
+    if cls in _GETTERS:
+        return _GETTERS[cls]
+    getter: _Getter | None = None
+    if attrs.has(cls) and "__slots__" in cls.__dict__ and not hasattr(cls, "__attrs_post_init__"):
+        names = tuple(field.name for field in attrs.fields(cls))
+        if len(names) > 1:
+            getter = names, operator.attrgetter(*names)
+    _GETTERS[cls] = getter
+    return getter
 
 
 def map_value(value: Any, text: Callable[[str], str]) -> Any:

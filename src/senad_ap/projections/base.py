@@ -63,6 +63,9 @@ class Cursor:
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         self.raw.execute(self._dialect(sql), tuple(params))
 
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self.raw.executemany(self._dialect(sql), [tuple(row) for row in rows])
+
     def fetchall(self) -> list[Any]:
         return list(self.raw.fetchall())
 
@@ -135,6 +138,16 @@ class Projection(abc.ABC):
     @abc.abstractmethod
     def process(self, cursor: Cursor, change: Change, world: World) -> None:
         """Update the rows for ``change``; runs inside the transaction that records tracking."""
+
+    def flush(self, cursor: Cursor) -> None:  # noqa: B027 - most projections hold nothing back
+        """Write what ``process`` held back to write once per batch; runs at the end of each
+        batch, in its transaction, before the tracking is recorded."""
+
+    def reset(self) -> None:  # noqa: B027 - most projections remember nothing
+        """Forget what this projection remembers of its rows between events: called at the
+        start of each run (``catch_up``, ``follow``, ``rebuild``) and after a batch failed,
+        whose rows were rolled back. Within a run the projection may trust that memory: each
+        projection's rows are written by one runner at a time."""
 
 
 def upsert(table: str, columns: Sequence[str], key: Sequence[str]) -> str:

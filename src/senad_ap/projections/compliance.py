@@ -17,7 +17,12 @@ from uuid import UUID
 
 import attrs
 
-from senad_ap.domain.compliance import Finding, placement_findings
+from senad_ap.domain.compliance import (
+    Finding,
+    RegisterHint,
+    placement_findings,
+    register_hint,
+)
 from senad_ap.domain.placement import PlacementState
 from senad_ap.domain.provider import ProviderState
 from senad_ap.domain.school import SchoolState, TermRecorded, school_aggregate_id
@@ -110,6 +115,25 @@ class ComplianceProjection(Projection):
 
     def __init__(self, policy: PolicyParameters | None = None) -> None:
         self.policy = policy or PolicyParameters()
+        self.reset()
+
+    def reset(self) -> None:
+        # What this run knows of its own rows, so that an event costs no reads: the open
+        # findings of each placement, the versions of schools and providers (None: no row),
+        # the links already written, and where each placement's register search may start.
+        self._open: dict[UUID, dict[tuple[str, str], _OpenRow]] = {}
+        self._versions: dict[str, int | None] = {}
+        self._links: set[tuple[str, str]] = set()
+        self._hints: dict[UUID, RegisterHint] = {}
+        # Placement versions not yet written: one upsert per placement per batch.
+        self._pending: dict[str, tuple[str, int]] = {}
+
+    def flush(self, cursor: Cursor) -> None:
+        if self._pending:
+            cursor.executemany(
+                _UPSERT_PLACEMENT, [(pid, *row) for pid, row in self._pending.items()]
+            )
+            self._pending.clear()
 
     def process(self, cursor: Cursor, change: Change, world: World) -> None:
         state = change.after
@@ -118,7 +142,9 @@ class ComplianceProjection(Projection):
             self._evaluate(cursor, state, change, world)
             return
         cursor.execute(_UPSERT_VERSION, (str(state.id), state.version))
+        self._versions[str(state.id)] = state.version
         if isinstance(state, ProviderState):
+            self.flush(cursor)
             cursor.execute(
                 "SELECT p.placement_id, p.version FROM compliance_links l JOIN "
                 "compliance_placements p ON p.placement_id = l.placement_id "
@@ -126,6 +152,7 @@ class ComplianceProjection(Projection):
                 (str(state.id),),
             )
         elif isinstance(change.event, TermRecorded) and isinstance(state, SchoolState):
+            self.flush(cursor)
             cursor.execute(
                 "SELECT placement_id, version FROM compliance_placements WHERE school_id = ? "
                 "ORDER BY placement_id",
@@ -139,67 +166,106 @@ class ComplianceProjection(Projection):
                 self._evaluate(cursor, placement, change, world)
 
     def _remember_placement(self, cursor: Cursor, state: PlacementState) -> None:
-        cursor.execute(_UPSERT_PLACEMENT, (str(state.id), state.school_id, state.version))
+        placement_id = str(state.id)
+        self._pending[placement_id] = (state.school_id, state.version)
         for provider_id in state.provider_ids:
-            cursor.execute(
-                "INSERT INTO compliance_links VALUES (?, ?) "
-                "ON CONFLICT (provider_id, placement_id) DO NOTHING",
-                (str(provider_id), str(state.id)),
-            )
+            link = (str(provider_id), placement_id)
+            if link not in self._links:
+                cursor.execute(
+                    "INSERT INTO compliance_links VALUES (?, ?) "
+                    "ON CONFLICT (provider_id, placement_id) DO NOTHING",
+                    link,
+                )
+                self._links.add(link)
 
     def _related(
         self, cursor: Cursor, state: PlacementState, world: World
     ) -> tuple[dict[UUID, ProviderState], SchoolState | None]:
         ids = [str(p) for p in state.provider_ids]
-        school_record = school_aggregate_id(state.school_id)
-        cursor.execute(
-            "SELECT record_id, version FROM compliance_versions WHERE record_id IN "  # noqa: S608
-            f"({', '.join('?' for _ in range(len(ids) + 1))})",
-            (*ids, str(school_record)),
-        )
+        ids.append(str(school_aggregate_id(state.school_id)))
+        unknown = [record_id for record_id in ids if record_id not in self._versions]
+        if unknown:
+            cursor.execute(
+                "SELECT record_id, version FROM compliance_versions WHERE record_id IN "  # noqa: S608
+                f"({', '.join('?' for _ in unknown)})",
+                unknown,
+            )
+            found = {row["record_id"]: int(row["version"]) for row in cursor.fetchall()}
+            for record_id in unknown:
+                self._versions[record_id] = found.get(record_id)
         providers: dict[UUID, ProviderState] = {}
         school: SchoolState | None = None
-        for row in cursor.fetchall():
-            record = world.state(UUID(row["record_id"]), int(row["version"]))
+        for record_id in ids:
+            version = self._versions[record_id]
+            if version is None:
+                continue
+            record = world.state(UUID(record_id), version)
             if isinstance(record, ProviderState):
                 providers[record.id] = record
             elif isinstance(record, SchoolState):
                 school = record
         return providers, school
 
+    def _open_rows(self, cursor: Cursor, placement_id: UUID) -> dict[tuple[str, str], _OpenRow]:
+        rows = self._open.get(placement_id)
+        if rows is None:
+            cursor.execute(
+                "SELECT rule_id, key, since, detail, related_rules, opened_position "
+                "FROM compliance_findings WHERE placement_id = ? AND closed_position IS NULL",
+                (str(placement_id),),
+            )
+            rows = {
+                (row["rule_id"], row["key"]): _OpenRow(
+                    date.fromisoformat(row["since"]),
+                    row["detail"],
+                    row["related_rules"],
+                    int(row["opened_position"]),
+                )
+                for row in cursor.fetchall()
+            }
+            self._open[placement_id] = rows
+        return rows
+
     def _evaluate(
         self, cursor: Cursor, state: PlacementState, change: Change, world: World
     ) -> None:
         providers, school = self._related(cursor, state, world)
-        found = {
-            (f.rule_id, f.key): f
-            for f in placement_findings(
-                state, providers=providers, school=school, policy=self.policy
-            )
-        }
-        cursor.execute(
-            "SELECT rule_id, key, since, detail, related_rules, opened_position "
-            "FROM compliance_findings WHERE placement_id = ? AND closed_position IS NULL",
-            (str(state.id),),
+        findings = placement_findings(
+            state,
+            providers=providers,
+            school=school,
+            policy=self.policy,
+            marked_before=self._hints.get(state.id),
         )
+        hint = register_hint(state, school, findings)
+        if hint is None:
+            self._hints.pop(state.id, None)
+        else:
+            self._hints[state.id] = hint
+        found = {(f.rule_id, f.key): f for f in findings}
+        open_rows = self._open_rows(cursor, state.id)
         event = change.event
         recorded = event.timestamp.astimezone(UTC)
-        for row in cursor.fetchall():
-            finding = found.get((row["rule_id"], row["key"]))
-            since = date.fromisoformat(row["since"])
-            identity = (str(state.id), row["rule_id"], row["key"], row["opened_position"])
-            if finding is not None and finding.since == since:
-                del found[(row["rule_id"], row["key"])]
+        placement_id = str(state.id)
+        for (rule_id, key), row in list(open_rows.items()):
+            finding = found.get((rule_id, key))
+            identity = (placement_id, rule_id, key, row.opened_position)
+            if finding is not None and finding.since == row.since:
+                del found[(rule_id, key)]
                 related = ",".join(finding.related_rules)
-                if (finding.detail, related) != (row["detail"], row["related_rules"]):
+                if (finding.detail, related) != (row.detail, row.related_rules):
                     cursor.execute(
                         "UPDATE compliance_findings SET detail = ?, related_rules = ? "
                         "WHERE placement_id = ? AND rule_id = ? AND key = ? "
                         "AND opened_position = ?",
                         (finding.detail, related, *identity),
                     )
+                    open_rows[(rule_id, key)] = attrs.evolve(
+                        row, detail=finding.detail, related_rules=related
+                    )
                 continue
-            if since > event.effective_on and since > recorded.date():
+            del open_rows[(rule_id, key)]
+            if row.since > event.effective_on and row.since > recorded.date():
                 # The gap never opened, in effect or as known: it leaves no trace.
                 cursor.execute(
                     "DELETE FROM compliance_findings WHERE placement_id = ? AND rule_id = ? "
@@ -214,22 +280,36 @@ class ComplianceProjection(Projection):
                     (change.position, iso(event.effective_on), iso(recorded), *identity),
                 )
         for finding in found.values():
+            related = ",".join(finding.related_rules)
             cursor.execute(
                 "INSERT INTO compliance_findings VALUES "
                 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL)",
                 (
-                    str(state.id),
+                    placement_id,
                     state.school_id,
                     state.student_reference,
                     finding.rule_id,
                     finding.key,
                     iso(finding.since),
                     finding.detail,
-                    ",".join(finding.related_rules),
+                    related,
                     change.position,
                     iso(recorded),
                 ),
             )
+            open_rows[(finding.rule_id, finding.key)] = _OpenRow(
+                finding.since, finding.detail, related, change.position
+            )
+
+
+@attrs.frozen
+class _OpenRow:
+    """An open finding's row, as this run remembers it."""
+
+    since: date
+    detail: str
+    related_rules: str
+    opened_position: int
 
 
 _UPSERT_VERSION = upsert("compliance_versions", ("record_id", "version"), ("record_id",))

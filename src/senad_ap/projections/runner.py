@@ -150,6 +150,7 @@ class Projections:
         ``stop_after``: read at most this many events (an interrupted run, for tests).
         """
         self._check_source()
+        self._reset()
         positions = self.positions()
         last = self.app.last_position()
         total = max(0, last - min(positions.values()))
@@ -181,6 +182,7 @@ class Projections:
         Run it in a thread or process of its own; stop it with ``stop.set()``.
         """
         self._check_source()
+        self._reset()
         positions = self.positions()
         world = World(self.app)
         deadline = None if timeout is None else time.monotonic() + timeout
@@ -298,22 +300,37 @@ class Projections:
         new = [notification for notification in notifications if notification.id > lowest]
         if not new:
             return 0
-        with _store_errors("update the projections"), self.store.transaction(commit=True) as c:
-            advanced: dict[str, int] = {}
-            for notification in new:
-                event = cast(Event, self.app.mapper.to_domain_event(notification))
-                before, after = world.apply(event)
-                change = Change(notification.id, event, before, after)
+        try:
+            with (
+                _store_errors("update the projections"),
+                self.store.transaction(commit=True) as c,
+            ):
+                advanced: dict[str, int] = {}
+                for notification in new:
+                    event = cast(Event, self.app.mapper.to_domain_event(notification))
+                    before, after = world.apply(event)
+                    change = Change(notification.id, event, before, after)
+                    for projection in self.all:
+                        if positions[projection.name] < notification.id:
+                            projection.process(c, change, world)
+                            advanced[projection.name] = notification.id
                 for projection in self.all:
-                    if positions[projection.name] < notification.id:
-                        projection.process(c, change, world)
-                        advanced[projection.name] = notification.id
-            for projection in self.all:
-                if projection.name in advanced:
-                    tracking = Tracking(self.tracking_name(projection), advanced[projection.name])
-                    self.store.record_tracking(c, tracking)
+                    if projection.name in advanced:
+                        projection.flush(c)
+                        tracking = Tracking(
+                            self.tracking_name(projection), advanced[projection.name]
+                        )
+                        self.store.record_tracking(c, tracking)
+        except BaseException:
+            # The batch's rows were rolled back: what the projections remember of them too.
+            self._reset()
+            raise
         positions.update(advanced)
         return len(new)
+
+    def _reset(self) -> None:
+        for projection in self.all:
+            projection.reset()
 
     @contextmanager
     def _subscription(self, after: int) -> Iterator[queue.Queue[object] | None]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from datetime import date
+from types import MappingProxyType
 from typing import ClassVar
 from uuid import UUID
 
@@ -16,6 +17,7 @@ import attrs
 
 from senad_ap.domain.attendance_codes import AttendanceCode, Session
 from senad_ap.domain.base import IdempotencyRecord, advance
+from senad_ap.domain.personal import with_fields
 from senad_ap.domain.placement.events import (
     AttendanceCorrected,
     AttendanceRecorded,
@@ -250,7 +252,7 @@ def evolve_placement(state: PlacementState | None, event: PlacementEvent) -> Pla
         after.last_entry_on is not None and after.last_entry_on >= on
     ):
         return after
-    return attrs.evolve(after, last_entry_on=on)
+    return with_fields(after, {"last_entry_on": on})
 
 
 def _evolve(state: PlacementState | None, event: PlacementEvent) -> PlacementState:
@@ -258,8 +260,15 @@ def _evolve(state: PlacementState | None, event: PlacementEvent) -> PlacementSta
         return advance(_opened(event), event)
     if state is None:
         raise LookupError("a placement's history must begin with PlacementOpened")
-    state = advance(state, event)
     on = event.effective_on
+    if isinstance(event, AttendanceRecorded):
+        # The most frequent event by far: one copy of the state, one of the marks.
+        mark = AttendanceMark(on, event.session, event.code, event.originator_version)
+        last = state.last_entry_on
+        marks = MappingProxyType({**state.marks, mark_key(on, event.session): mark})
+        latest = on if last is None or on > last else last
+        return advance(state, event, {"marks": marks, "last_entry_on": latest})
+    state = advance(state, event)
     match event:
         case NeedsAssessed():
             return attrs.evolve(state, needs_assessed_on=on, need_areas=event.areas)
@@ -294,19 +303,12 @@ def _evolve(state: PlacementState | None, event: PlacementEvent) -> PlacementSta
             return attrs.evolve(state, medical_exemption=exemption)
         case PlacementStarted():
             return attrs.evolve(state, started_on=on)
-        case AttendanceRecorded():
-            mark = AttendanceMark(on, event.session, event.code, event.originator_version)
-            last = state.last_entry_on
-            return attrs.evolve(
-                state,
-                marks={**state.marks, mark_key(on, event.session): mark},
-                last_entry_on=on if last is None or on > last else last,
-            )
         case AttendanceCorrected():
             mark = AttendanceMark(
                 on, event.session, event.corrected_code, event.originator_version, corrected=True
             )
-            return attrs.evolve(state, marks={**state.marks, mark_key(on, event.session): mark})
+            marks = MappingProxyType({**state.marks, mark_key(on, event.session): mark})
+            return with_fields(state, {"marks": marks})
         case ProgressReviewed():
             return attrs.evolve(
                 state,
