@@ -91,6 +91,8 @@ __all__ = [
     "RegisterHint",
     "open_on",
     "placement_findings",
+    "record_findings",
+    "register_findings",
     "register_hint",
     "review_due",
 ]
@@ -153,12 +155,55 @@ def placement_findings(
     if state.erased_on is not None:
         return ()
     found = [
+        *record_findings(state, providers=providers, policy=policy),
+        *register_findings(state, school=school, policy=policy, marked_before=marked_before),
+    ]
+    return tuple(sorted(found, key=_order))
+
+
+def record_findings(
+    state: PlacementState,
+    *,
+    providers: Mapping[UUID, ProviderState] = _NO_PROVIDERS,
+    policy: PolicyParameters = _DEFAULT_POLICY,
+) -> tuple[Finding, ...]:
+    """The part of ``placement_findings`` that does not read the register: it stays the same
+    when an attendance mark is recorded or corrected (which changes only the marks, the last
+    entry, the version and the idempotency keys), so a caller may keep it across marks."""
+    if state.erased_on is not None:
+        return ()
+    found = [
         *_before_start(state),
         *_location_gaps(state),
         *_plan_gaps(state, providers, policy),
-        *_running_gaps(state, providers, school, policy, marked_before),
+        *_running_gaps(state, providers, policy),
     ]
-    return tuple(sorted(found, key=lambda finding: (finding.rule_id, finding.key)))
+    return tuple(sorted(found, key=_order))
+
+
+def register_findings(
+    state: PlacementState,
+    *,
+    school: SchoolState | None = None,
+    policy: PolicyParameters = _DEFAULT_POLICY,
+    marked_before: RegisterHint | None = None,
+) -> tuple[Finding, ...]:
+    """The part of ``placement_findings`` that reads the register: no attendance recorded in
+    the first weeks (AIM-3) and the first session without a mark (COMM-6)."""
+    started = state.started_on
+    if state.erased_on is not None or started is None:
+        return ()
+    first = started
+    if marked_before is not None and marked_before.key == _register_key(state, school):
+        first = max(started, marked_before.day)
+    return (
+        *_first_attendance_gap(state, started, policy),
+        *_attendance_gap(state, started, school, first),
+    )
+
+
+def _order(finding: Finding) -> tuple[str, str]:
+    return finding.rule_id, finding.key
 
 
 # --------------------------------------------------------------------------- helpers
@@ -420,11 +465,7 @@ def _location_gaps(state: PlacementState) -> Iterator[Finding]:
 
 
 def _running_gaps(
-    state: PlacementState,
-    providers: Mapping[UUID, ProviderState],
-    school: SchoolState | None,
-    policy: PolicyParameters,
-    marked_before: RegisterHint | None,
+    state: PlacementState, providers: Mapping[UUID, ProviderState], policy: PolicyParameters
 ) -> Iterator[Finding]:
     yield from _medical_review_gap(state, policy)
     started = state.started_on
@@ -432,10 +473,6 @@ def _running_gaps(
         return
     yield from _information_gaps(state, started)
     yield from _monitoring_gaps(state, started, policy)
-    first = started
-    if marked_before is not None and marked_before.key == _register_key(state, school):
-        first = max(started, marked_before.day)
-    yield from _attendance_gap(state, started, school, first)
     yield from _provider_gaps(state, started, providers)
 
 
@@ -488,22 +525,8 @@ def _monitoring_gaps(
 ) -> Iterator[Finding]:
     interval = _review_interval(state, policy)
     weeks = interval.days // 7
-    first_due = started + interval
-    since = first_due + _ONE_DAY
-    if _ran_on(state, since):
-        for key, recorded in (
-            ("attendance", bool(state.marks)),
-            ("progress review", state.reviews > 0),
-        ):
-            if not recorded:
-                yield Finding(
-                    "AIM-3",
-                    state.id,
-                    since,
-                    f"No {key} is recorded by {_day(first_due)}, {weeks} weeks after the "
-                    f"placement started on {_day(started)}.",
-                    key=key,
-                )
+    if state.reviews == 0:
+        yield from _nothing_recorded(state, started, interval, "progress review")
     last = state.last_reviewed_on
     due = _due(state, started, interval)
     since = due + _ONE_DAY
@@ -555,6 +578,30 @@ def register_hint(
         if finding.rule_id == "COMM-6":
             return RegisterHint(finding.since - _ONE_DAY, _register_key(state, school))
     return None
+
+
+def _first_attendance_gap(
+    state: PlacementState, started: date, policy: PolicyParameters
+) -> Iterator[Finding]:
+    if not state.marks:
+        yield from _nothing_recorded(state, started, _review_interval(state, policy), "attendance")
+
+
+def _nothing_recorded(
+    state: PlacementState, started: date, interval: timedelta, key: str
+) -> Iterator[Finding]:
+    """AIM-3: nothing of ``key`` recorded by the first review date after the start."""
+    first_due = started + interval
+    since = first_due + _ONE_DAY
+    if _ran_on(state, since):
+        yield Finding(
+            "AIM-3",
+            state.id,
+            since,
+            f"No {key} is recorded by {_day(first_due)}, {interval.days // 7} weeks after the "
+            f"placement started on {_day(started)}.",
+            key=key,
+        )
 
 
 def _expected_days(

@@ -9,6 +9,7 @@ have register sessions (COMM-6) and group attendance by term.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from datetime import date
 from uuid import UUID, uuid5
@@ -50,6 +51,7 @@ __all__ = [
 _SCHOOLS = UUID("6d1f1c0e-8a53-4d3c-9a8e-3a4f1f0b5a11")
 
 
+@functools.lru_cache(maxsize=4096)
 def school_aggregate_id(school_id: str) -> UUID:
     """The school's aggregate id is derived from its id, so it needs no lookup table."""
     return uuid5(_SCHOOLS, school_id)

@@ -20,10 +20,12 @@ import attrs
 from senad_ap.domain.compliance import (
     Finding,
     RegisterHint,
-    placement_findings,
+    record_findings,
+    register_findings,
     register_hint,
 )
 from senad_ap.domain.placement import PlacementState
+from senad_ap.domain.placement.events import AttendanceCorrected, AttendanceRecorded
 from senad_ap.domain.provider import ProviderState
 from senad_ap.domain.school import SchoolState, TermRecorded, school_aggregate_id
 from senad_ap.domain.values import PolicyParameters
@@ -125,6 +127,9 @@ class ComplianceProjection(Projection):
         self._versions: dict[str, int | None] = {}
         self._links: set[tuple[str, str]] = set()
         self._hints: dict[UUID, RegisterHint] = {}
+        # The findings apart from the register, with the version of the placement and of its
+        # related records they were worked out at.
+        self._record: dict[UUID, tuple[int, _Related, tuple[Finding, ...]]] = {}
         # Placement versions not yet written: one upsert per placement per batch.
         self._pending: dict[str, tuple[str, int]] = {}
 
@@ -230,12 +235,28 @@ class ComplianceProjection(Projection):
         self, cursor: Cursor, state: PlacementState, change: Change, world: World
     ) -> None:
         providers, school = self._related(cursor, state, world)
-        findings = placement_findings(
-            state,
-            providers=providers,
-            school=school,
-            policy=self.policy,
-            marked_before=self._hints.get(state.id),
+        versions = (
+            tuple(sorted((p.id, p.version) for p in providers.values())),
+            None if school is None else school.version,
+        )
+        kept = self._record.get(state.id)
+        if (
+            kept is not None
+            and kept[0] == state.version - 1
+            and kept[1] == versions
+            and isinstance(change.event, _REGISTER_EVENTS)
+            and change.event.originator_id == state.id
+        ):
+            # A mark changes only the register: the rest of the findings stand as they were.
+            recorded_gaps = kept[2]
+        else:
+            recorded_gaps = record_findings(state, providers=providers, policy=self.policy)
+        self._record[state.id] = (state.version, versions, recorded_gaps)
+        findings = (
+            *recorded_gaps,
+            *register_findings(
+                state, school=school, policy=self.policy, marked_before=self._hints.get(state.id)
+            ),
         )
         hint = register_hint(state, school, findings)
         if hint is None:
@@ -300,6 +321,12 @@ class ComplianceProjection(Projection):
             open_rows[(finding.rule_id, finding.key)] = _OpenRow(
                 finding.since, finding.detail, related, change.position
             )
+
+
+#: The versions of a placement's providers and of its school, as evaluated.
+_Related = tuple[tuple[tuple[UUID, int], ...], int | None]
+#: The events that change only the register of a placement (``record_findings``).
+_REGISTER_EVENTS = (AttendanceRecorded, AttendanceCorrected)
 
 
 @attrs.frozen
