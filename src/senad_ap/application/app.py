@@ -21,11 +21,13 @@ import attrs
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import EventSourcingError
 from eventsourcing.persistence import (
+    InfrastructureFactory,
     IntegrityError,
     Mapper,
     PersistenceError,
     Transcoder,
 )
+from eventsourcing.sqlite import SQLiteDatastore
 from eventsourcing.utils import Environment
 
 from senad_ap.application.codec import JSONBytes, Snapshot, TypedMapper
@@ -125,6 +127,7 @@ from senad_ap.errors import (
     SenadApError,
     StoreError,
 )
+from senad_ap.sqlite_connections import use_statement_cache
 
 __all__ = ["DEFAULT_SQLITE_FILE", "AlternativeProvision", "RegisterMark"]
 
@@ -248,6 +251,15 @@ class AlternativeProvision(Application[UUID]):
             EventSourcingError, OSError, sqlite3.Error, ValueError, ImportError, AttributeError,
         ) as error:  # fmt: skip
             raise StoreError(f"The store could not be opened: {error}") from None
+
+    def construct_factory(self, env: Environment) -> InfrastructureFactory[Any]:
+        """eventsourcing's factory; on SQLite, its connections keep a statement cache (see
+        ``senad_ap.sqlite_connections``)."""
+        factory = super().construct_factory(env)
+        datastore = getattr(factory, "datastore", None)
+        if isinstance(datastore, SQLiteDatastore):
+            use_statement_cache(datastore)
+        return factory
 
     def construct_env(self, name: str, env: Mapping[str, str] | None = None) -> Environment:
         """eventsourcing's environment, with two corrections.

@@ -26,6 +26,7 @@ from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 
 from senad_ap.domain.base import Event
 from senad_ap.domain.records import RecordState, evolve_record
+from senad_ap.sqlite_connections import use_statement_cache
 
 if TYPE_CHECKING:
     from senad_ap.application import AlternativeProvision
@@ -252,6 +253,7 @@ class SQLiteProjectionStore(ProjectionStore):
             name = os.fspath(path)
         self.path = None if path is None else name
         self.datastore = SQLiteDatastore(db_name=name)
+        use_statement_cache(self.datastore)
         self.recorder = _Recorder(self.datastore, create_statements(projections))
         self.recorder.create_table()
 
