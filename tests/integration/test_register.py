@@ -117,6 +117,36 @@ def test_register_is_saved_in_one_transaction_all_marks_or_none(
     assert notification_count(app) == before + 1  # only the other writer's mark
 
 
+def test_register_sees_marks_another_instance_recorded_since_it_cached_the_placement(
+    store: Store, placement_ids: list[UUID]
+) -> None:
+    # The register checks its cached placements against the store in one query; a placement
+    # another instance (process) marked since must be loaded again, not decided on stale.
+    app, other = store.open(), store.open()
+    app.record_register(_full_day(placement_ids[:2]), on=OPENED_ON, actor=STAFF)
+    other.record_attendance(placement_ids[0], session=Session.AM, code="/", actor=STAFF, on=TODAY)
+
+    states = app.record_register(
+        [RegisterMark(placement_ids[0], Session.PM, AttendanceCode.PRESENT_PM), *_full_day(placement_ids[1:2])],
+        on=TODAY,
+        actor=STAFF,
+    )
+
+    assert states[placement_ids[0]] == other.get_placement(placement_ids[0], reader=HEAD)
+    assert states[placement_ids[0]].mark(TODAY, Session.AM) is not None
+
+
+def test_register_refuses_a_mark_another_instance_recorded_since_it_cached_the_placement(
+    store: Store, placement_ids: list[UUID]
+) -> None:
+    app, other = store.open(), store.open()
+    app.record_register(_full_day(placement_ids[:1]), on=OPENED_ON, actor=STAFF)
+    other.record_attendance(placement_ids[0], session=Session.AM, code="/", actor=STAFF, on=TODAY)
+
+    with pytest.raises(RegisterRefusedError, match="already marked"):
+        app.record_register(_full_day(placement_ids[:1]), on=TODAY, actor=STAFF)
+
+
 def test_register_with_one_bad_mark_is_refused_listing_it(
     app: AlternativeProvision, placement_ids: list[UUID]
 ) -> None:
