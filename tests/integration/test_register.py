@@ -127,7 +127,10 @@ def test_register_sees_marks_another_instance_recorded_since_it_cached_the_place
     other.record_attendance(placement_ids[0], session=Session.AM, code="/", actor=STAFF, on=TODAY)
 
     states = app.record_register(
-        [RegisterMark(placement_ids[0], Session.PM, AttendanceCode.PRESENT_PM), *_full_day(placement_ids[1:2])],
+        [
+            RegisterMark(placement_ids[0], Session.PM, AttendanceCode.PRESENT_PM),
+            *_full_day(placement_ids[1:2]),
+        ],
         on=TODAY,
         actor=STAFF,
     )
