@@ -7,6 +7,7 @@ inside the state are replaced, never changed in place, so a state can be cached 
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Mapping
 from datetime import date
 from types import MappingProxyType
@@ -65,13 +66,24 @@ class PlacementStatus(enum.Enum):
     ERASED = "erased: personal data destroyed at the end of retention"
 
 
+@functools.lru_cache(maxsize=8192)
 def mark_key(day: date, session: Session) -> str:
+    """The key of a session's mark, ``"2025-11-03 AM"``. One string per key is kept and
+    shared by every placement's marks (a million marks hold about 1,000 distinct keys)."""
     return f"{day.isoformat()} {session.value}"
 
 
-@attrs.frozen
+@functools.lru_cache(maxsize=4096)
+def _shared_day(day: date) -> date:
+    """One ``date`` object per day, shared by every mark of that day (memory: each decoded
+    event brings its own)."""
+    return day
+
+
+@attrs.frozen(weakref_slot=False)
 class AttendanceMark:
-    """The mark in force for one session; ``version`` is the event that set it."""
+    """The mark in force for one session; ``version`` is the event that set it. (No weak
+    references: a year's log holds a million of them.)"""
 
     day: date
     session: Session
@@ -263,6 +275,7 @@ def _evolve(state: PlacementState | None, event: PlacementEvent) -> PlacementSta
     on = event.effective_on
     if isinstance(event, AttendanceRecorded):
         # The most frequent event by far: one copy of the state, one of the marks.
+        on = _shared_day(on)
         mark = AttendanceMark(on, event.session, event.code, event.originator_version)
         last = state.last_entry_on
         marks = MappingProxyType({**state.marks, mark_key(on, event.session): mark})
@@ -305,7 +318,11 @@ def _evolve(state: PlacementState | None, event: PlacementEvent) -> PlacementSta
             return attrs.evolve(state, started_on=on)
         case AttendanceCorrected():
             mark = AttendanceMark(
-                on, event.session, event.corrected_code, event.originator_version, corrected=True
+                _shared_day(on),
+                event.session,
+                event.corrected_code,
+                event.originator_version,
+                corrected=True,
             )
             marks = MappingProxyType({**state.marks, mark_key(on, event.session): mark})
             return with_fields(state, {"marks": marks})
