@@ -74,7 +74,7 @@ def mark_key(day: date, session: Session) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def _shared_day(day: date) -> date:
+def shared_day(day: date) -> date:
     """One ``date`` object per day, shared by every mark of that day (memory: each decoded
     event brings its own)."""
     return day
@@ -275,7 +275,7 @@ def _evolve(state: PlacementState | None, event: PlacementEvent) -> PlacementSta
     on = event.effective_on
     if isinstance(event, AttendanceRecorded):
         # The most frequent event by far: one copy of the state, one of the marks.
-        on = _shared_day(on)
+        on = shared_day(on)
         mark = AttendanceMark(on, event.session, event.code, event.originator_version)
         last = state.last_entry_on
         marks = MappingProxyType({**state.marks, mark_key(on, event.session): mark})
@@ -318,7 +318,7 @@ def _evolve(state: PlacementState | None, event: PlacementEvent) -> PlacementSta
             return attrs.evolve(state, started_on=on)
         case AttendanceCorrected():
             mark = AttendanceMark(
-                _shared_day(on),
+                shared_day(on),
                 event.session,
                 event.corrected_code,
                 event.originator_version,
