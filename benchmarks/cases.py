@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import json
-import sqlite3
+import statistics
 import subprocess
 import sys
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
-from pathlib import Path
-from uuid import UUID, uuid4
+from uuid import UUID
+
+from eventsourcing.utils import get_topic
 
 from benchmarks.data import (
     FIRST_DAY,
     HEAD,
     STAFF,
-    BareApp,
     BarePlacement,
     Clock,
     open_school,
@@ -24,41 +24,40 @@ from benchmarks.data import (
     school_days,
 )
 from benchmarks.harness import Result, Sample, timed
+from benchmarks.stores import Store
 from senad_ap import AlternativeProvision, InformationParty, InformationScope
-from senad_ap.projections import AsAt, Projections, Sense
+from senad_ap.domain.placement.events import AttendanceRecorded
+from senad_ap.projections import AsAt, Sense
 from senad_ap.projections.as_at import placement_as_at, register_as_at
 
-__all__ = ["as_at_case", "build_store", "load_case", "rebuild_case", "register_case"]
+__all__ = [
+    "as_at_case",
+    "build_store",
+    "load_case",
+    "rebuild_case",
+    "rebuilt_projections",
+    "register_case",
+]
 
 Say = Callable[[str], None]
 
 
-def _sqlite(path: Path, clock: Clock) -> AlternativeProvision:
-    return AlternativeProvision.sqlite(path, clock=clock)
-
-
-def _bare(path: Path, *, cache: int | None) -> BareApp:
-    env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path)}
-    if cache is not None:
-        env["AGGREGATE_CACHE_MAXSIZE"] = str(cache)
-    return BareApp(env)
-
-
 # --------------------------------------------------------------------------- 1. a day's register
-def register_case(folder: Path, placements: int, repeat: int, say: Say) -> Result:
+def register_case(store: Store, placements: int, repeat: int, say: Say) -> Result:
     """A day's register (AM and PM) for every placement: through AlternativeProvision with
     every guard checked, against bare eventsourcing doing the same work (with and without its
-    aggregate cache) and the raw limit, sqlite3 executemany of rows of the same size."""
+    aggregate cache) on the same kind of store, and the raw limit: ``executemany`` of rows of
+    the same size in one transaction (see ``benchmarks.stores``)."""
     marks = 2 * placements
     days = list(school_days(FIRST_DAY, 2 * repeat + 2))
 
-    say(f"register: opening {placements} placements")
+    say(f"register ({store.title}): opening {placements} placements")
     clock = Clock(FIRST_DAY)
-    ours = _sqlite(folder / "register.sqlite", clock)
+    ours = store.app("register", clock)
     ids = open_school(ours, clock, placements)
-    bare = _bare(folder / "bare.sqlite", cache=None)
+    bare = store.bare("bare", cache=None)
     bare_ids = bare.open(placements)
-    cached = _bare(folder / "bare-cached.sqlite", cache=2 * placements)
+    cached = store.bare("bare-cached", cache=2 * placements)
     cached_ids = cached.open(placements)
 
     def ours_day(day: date) -> None:
@@ -70,8 +69,8 @@ def register_case(folder: Path, placements: int, repeat: int, say: Say) -> Resul
     bare.register(bare_ids, days[0])
     cached.register(cached_ids, days[0])
     samples: dict[str, list[float]] = {"ours": [], "bare": [], "cached": [], "raw": []}
-    size = _stored_size(folder / "register.sqlite")
-    raw = _Raw(folder / "raw.sqlite", size)
+    size = _stored_size(ours)
+    raw = store.raw("raw", size)
     say(f"register: {repeat} days of {marks} marks each way (stored event {size} bytes)")
     for day in days[1 : repeat + 1]:
         samples["ours"] += timed(lambda d=day: ours_day(d), 1)  # type: ignore[misc]
@@ -83,23 +82,34 @@ def register_case(folder: Path, placements: int, repeat: int, say: Say) -> Resul
     raw.close()
     unit = "marks"
     return Result(
-        case=f"1. a day's register, {placements} placements (SQLite file)",
+        case=f"1. a day's register, {placements} placements ({store.title})",
+        store=store.kind,
         ours=Sample("AlternativeProvision.record_register", unit, marks, tuple(samples["ours"])),
         baselines=(
             Sample("bare eventsourcing, no cache", unit, marks, tuple(samples["bare"])),
             Sample("bare eventsourcing, its cache", unit, marks, tuple(samples["cached"])),
-            Sample("raw sqlite3 executemany", unit, marks, tuple(samples["raw"])),
+            Sample(store.raw_name, unit, marks, tuple(samples["raw"])),
         ),
         goals=(
             ("bare eventsourcing, no cache", 1.5, "≥ 1.5× bare"),
-            ("raw sqlite3 executemany", 1 / 8, "within 8× of raw"),
+            (store.raw_name, 1 / 8, "within 8× of raw"),
         ),
         notes=(_absolute(marks / _median(samples["ours"]), 10_000, "marks/s"),),
     )
 
 
-def _median(values: list[float]) -> float:
-    return sorted(values)[len(values) // 2]
+def _stored_size(app: AlternativeProvision) -> int:
+    """The mean size of a stored attendance event in ``app``'s store (what the raw rows are
+    made as big as), read the same way on every kind of store."""
+    stored = app.recorder.select_notifications(
+        start=None, limit=10_000, topics=[get_topic(AttendanceRecorded)]
+    )
+    return sum(len(n.state) for n in stored) // len(stored) if stored else 400
+
+
+def _median(values: list[float] | tuple[float, ...]) -> float:
+    # As the table's median (Sample.median), also for an even number of samples.
+    return statistics.median(values)
 
 
 def _absolute(rate: float, goal: float, unit: str) -> str:
@@ -107,48 +117,10 @@ def _absolute(rate: float, goal: float, unit: str) -> str:
     return f"goal ≥ {goal:,.0f} {unit}: {verdict} ({rate:,.0f})"
 
 
-def _stored_size(path: Path) -> int:
-    """The size of a stored attendance event in the store (what raw rows are made as big as)."""
-    with sqlite3.connect(path) as db:
-        row = db.execute(
-            "SELECT AVG(LENGTH(state)) FROM stored_events WHERE topic LIKE '%AttendanceRecorded'"
-        ).fetchone()
-    return int(row[0] or 400)
-
-
-class _Raw:
-    """The raw limit: rows like eventsourcing's stored events, inserted with executemany in
-    one transaction."""
-
-    def __init__(self, path: Path, size: int) -> None:
-        self.db = sqlite3.connect(path, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute(
-            "CREATE TABLE IF NOT EXISTS stored_events (originator_id TEXT, originator_version "
-            "INTEGER, topic TEXT, state BLOB, PRIMARY KEY (originator_id, originator_version))"
-        )
-        self.state = b"x" * size
-        self.version = 0
-
-    def insert(self, count: int) -> None:
-        self.version += 1
-        rows = [
-            (str(uuid4()), self.version, "senad_ap.domain.placement.events:AttendanceRecorded",
-             self.state)
-            for _ in range(count)
-        ]  # fmt: skip
-        self.db.execute("BEGIN")
-        self.db.executemany("INSERT INTO stored_events VALUES (?, ?, ?, ?)", rows)
-        self.db.execute("COMMIT")
-
-    def close(self) -> None:
-        self.db.close()
-
-
 # --------------------------------------------------------------------------- 2. load a placement
-def _year_of_one(path: Path, days: int) -> tuple[AlternativeProvision, UUID]:
+def _year_of_one(store: Store, days: int) -> tuple[AlternativeProvision, UUID]:
     clock = Clock(FIRST_DAY)
-    app = _sqlite(path, clock)
+    app = store.app("load", clock)
     (pid,) = open_school(app, clock, 1)
     end = record_year(app, clock, [pid], days)
     # About 30 decisions in all: information shared through the year, besides the reviews.
@@ -162,12 +134,12 @@ def _year_of_one(path: Path, days: int) -> tuple[AlternativeProvision, UUID]:
     return app, pid
 
 
-def load_case(folder: Path, days: int, repeat: int, say: Say) -> Result:
+def load_case(store: Store, days: int, repeat: int, say: Say) -> Result:
     """Load one placement with a year of history, from the store (no aggregate cache, as
     after a restart), with and without snapshots, against bare eventsourcing loading an
     aggregate of the same length."""
-    say(f"load: a placement with {days} days of registers")
-    app, pid = _year_of_one(folder / "load.sqlite", days)
+    say(f"load ({store.title}): a placement with {days} days of registers")
+    app, pid = _year_of_one(store, days)
     version = app.get_placement(pid, reader=HEAD).version
     app.repository.cache = None  # every load reads the store
 
@@ -181,7 +153,7 @@ def load_case(folder: Path, days: int, repeat: int, say: Say) -> Result:
     app.repository.snapshot_store = snapshots
     app.close()
 
-    bare = _bare(folder / "load-bare.sqlite", cache=None)
+    bare = store.bare("load-bare", cache=None)
     placement = BarePlacement("BENCH-1")
     for n in range(version - 1):
         placement.record_attendance(f"day {n}", "AM", "/")
@@ -189,7 +161,8 @@ def load_case(folder: Path, days: int, repeat: int, say: Say) -> Result:
     bare_load = timed(lambda: bare.repository.get(placement.id), repeat)
     bare.close()
     return Result(
-        case=f"2. load one placement of {version} events (SQLite file)",
+        case=f"2. load one placement of {version} events ({store.title})",
+        store=store.kind,
         ours=Sample("get_placement, with snapshots", "loads", 1, with_snapshots),
         baselines=(
             Sample("get_placement, without snapshots", "loads", 1, without),
@@ -197,18 +170,25 @@ def load_case(folder: Path, days: int, repeat: int, say: Say) -> Result:
         ),
         notes=(
             f"goal ≤ 5 ms median with snapshots: "
-            f"{'MET' if sorted(with_snapshots)[len(with_snapshots) // 2] <= 0.005 else 'MISSED'}",
+            f"{'MET' if _median(with_snapshots) <= 0.005 else 'MISSED'}",
         ),
         extra=(("events", version),),
     )
 
 
 # --------------------------------------------------------------------------- 3. rebuild
-def build_store(path: Path, events: int, placements: int, say: Say) -> tuple[UUID, date]:
-    """A store of about ``events`` events: ``placements`` placements and the school days of
-    registers that make up the rest. Returns a placement and a day in the middle."""
+#: Events a placement has in a school year: 190 days of AM and PM marks, reviews, the start.
+EVENTS_A_YEAR = 400
+
+
+def build_store(store: Store, name: str, events: int, say: Say) -> tuple[UUID, date]:
+    """The store ``name`` of about ``events`` events, as a school group's year: one placement
+    per ``EVENTS_A_YEAR`` events, each with the school days of registers that make up the rest
+    (about a year), so a larger store has more placements, not longer ones. Returns a
+    placement and a day in the middle."""
+    placements = max(10, events // EVENTS_A_YEAR)
     clock = Clock(FIRST_DAY)
-    app = _sqlite(path, clock)
+    app = store.app(name, clock)
     ids = open_school(app, clock, placements)
     opened = app.last_position()
     days = max(1, (events - opened) // (2 * placements))
@@ -238,20 +218,28 @@ def decode_rate(app: AlternativeProvision) -> tuple[int, float]:
     return count, time.perf_counter() - started
 
 
-def rebuild_in_a_process(store: Path, projections: Path) -> tuple[float, float]:
-    """Seconds to rebuild every projection, and the peak RSS (MB) of the process that did."""
-    out = subprocess.run(  # noqa: S603 - this interpreter, our own module and paths
-        [sys.executable, "-m", "benchmarks.rebuild_child", str(store), str(projections)],
+def rebuilt_projections(name: str, sample: int) -> str:
+    """The name of the (new) store that rebuild ``sample`` of the store ``name`` fills."""
+    return f"{name}-p{sample}"
+
+
+def rebuild_in_a_process(store: Store, name: str, projections: str) -> tuple[float, float]:
+    """Seconds to rebuild every projection of the store ``name`` into the new store
+    ``projections``, and the peak RSS (MB) of the process that did."""
+    arguments = store.child_arguments(name, projections)
+    out = subprocess.run(  # noqa: S603 - this interpreter, our own module, paths and schemas
+        [sys.executable, "-m", "benchmarks.rebuild_child", *arguments],
         check=True, capture_output=True, text=True,
     )  # fmt: skip
     found = json.loads(out.stdout.strip().splitlines()[-1])
     return float(found["seconds"]), float(found["peak_rss_mb"])
 
 
-def rebuild_case(store: Path, repeat: int, say: Say) -> Result:
-    """Rebuild all projections from the store's log, against the library's own
-    read-and-decode rate of the same log in the same run; peak RSS reported."""
-    app = _sqlite(store, Clock(FIRST_DAY))
+def rebuild_case(store: Store, name: str, repeat: int, say: Say) -> Result:
+    """Rebuild all projections from the store's log into a new store beside it (a file, or
+    a schema), against the library's own read-and-decode rate of the same log in the same
+    run; peak RSS reported."""
+    app = store.app(name, Clock(FIRST_DAY))
     events = app.last_position()
     decodes = []
     rebuilds = []
@@ -260,13 +248,14 @@ def rebuild_case(store: Path, repeat: int, say: Say) -> Result:
         count, seconds = decode_rate(app)
         decodes.append(seconds)
         say(f"  {events:,} events: decoded at {count / seconds:,.0f}/s; rebuilding …")
-        seconds, peak = rebuild_in_a_process(store, store.with_suffix(f".p{n}.sqlite"))
+        seconds, peak = rebuild_in_a_process(store, name, rebuilt_projections(name, n))
         rebuilds.append(seconds)
         peaks.append(peak)
         say(f"  rebuilt at {events / seconds:,.0f}/s, peak RSS {peak:.0f} MB")
     app.close()
     return Result(
-        case=f"3. rebuild all projections, {events:,} events (SQLite file)",
+        case=f"3. rebuild all projections, {events:,} events ({store.title})",
+        store=store.kind,
         ours=Sample("Projections.rebuild", "events", events, tuple(rebuilds)),
         baselines=(Sample("decode (select + to_domain_event)", "events", events, tuple(decodes)),),
         goals=(("decode (select + to_domain_event)", 0.5, "≥ 0.5× decode"),),
@@ -276,25 +265,31 @@ def rebuild_case(store: Path, repeat: int, say: Say) -> Result:
 
 
 # --------------------------------------------------------------------------- 4. as at a date
-def as_at_case(store: Path, placement: UUID, middle: date, repeat: int, say: Say) -> Result:
+def as_at_case(
+    store: Store, name: str, projections: str, placement: UUID, middle: date, repeat: int,
+    say: Say,
+) -> Result:  # fmt: skip
     """The record as at a past date: one placement, and the whole register, against loading
-    the placement as it stands now (from the store, no cache)."""
-    app = _sqlite(store, Clock(FIRST_DAY + timedelta(days=400)))
+    the placement as it stands now (from the store, no cache). ``projections`` names the
+    store of the projections the register is read from: caught up first (untimed), which is
+    nothing to do when a rebuild has just filled it."""
+    app = store.app(name, Clock(FIRST_DAY + timedelta(days=400)))
     events = app.last_position()
-    projections = Projections(app, store.with_suffix(".asat.sqlite"))
+    read_models = store.projections(app, projections)
     say(f"  as-at: catching up the projections of {events:,} events")
-    projections.catch_up()
+    read_models.catch_up()
     app.repository.cache = None
     as_at = AsAt(Sense.IN_EFFECT_ON, middle)
     one = timed(lambda: placement_as_at(app, placement, as_at), repeat)
     now = timed(lambda: app.get_placement(placement, reader=HEAD), repeat)
-    everyone = timed(lambda: register_as_at(projections, as_at), max(1, repeat // 3))
-    rows = len(register_as_at(projections, as_at))
-    projections.close()
+    everyone = timed(lambda: register_as_at(read_models, as_at), max(1, repeat // 3))
+    rows = len(register_as_at(read_models, as_at))
+    read_models.close()
     app.close()
-    median = sorted(one)[len(one) // 2]
+    median = _median(one)
     return Result(
-        case=f"4. as at {middle.isoformat()}, {events:,} events (SQLite file)",
+        case=f"4. as at {middle.isoformat()}, {events:,} events ({store.title})",
+        store=store.kind,
         ours=Sample("placement_as_at (one placement)", "queries", 1, one),
         baselines=(
             Sample("get_placement now (no cache)", "queries", 1, now),

@@ -48,6 +48,8 @@ class Result:
 
     case: str
     ours: Sample
+    #: The kind of store it ran on: "sqlite" or "postgres".
+    store: str
     baselines: tuple[Sample, ...] = ()
     #: name of a baseline → (the goal for ours/baseline as rates, or None), what it means
     goals: tuple[tuple[str, float, str], ...] = ()
@@ -70,8 +72,19 @@ def timed(action: Callable[[], Any], repeat: int) -> tuple[float, ...]:
 
 
 def peak_rss_mb() -> float:
-    """This process's peak resident set size so far, in MB (Linux reports KiB)."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    """This process's peak resident set size so far, in MB.
+
+    On Linux it is ``VmHWM`` of ``/proc/self/status``, not ``getrusage``: Linux keeps
+    ``ru_maxrss`` across ``exec``, so a process started by ``subprocess`` (a ``vfork`` that
+    shares the parent's memory until the ``exec``) would report its parent's peak whenever
+    that was higher, as the rebuild's child did after the parent had built a large store.
+    """
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text(encoding="ascii", errors="replace").splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux, bytes on macOS
     return peak / 1024 if sys.platform != "darwin" else peak / 1024 / 1024
 
 
@@ -86,8 +99,20 @@ def _time(sample: Sample) -> str:
     return f"{median * 1000:,.2f} ms" if median < 1 else f"{median:,.2f} s"
 
 
-def report(results: list[Result], *, json_path: Path | None, mode: str) -> None:
-    """Print the table, then write the JSON file."""
+def report(
+    results: list[Result],
+    *,
+    json_path: Path | None,
+    mode: str,
+    stores: dict[str, str] | None = None,
+) -> None:
+    """Print the table, then write the JSON file. ``stores``: each kind of store and one line
+    on it (what ran on, or why it was skipped), printed above the table."""
+    stores = stores or {}
+    for line in stores.values():
+        print(line)
+    if stores:
+        print()
     rows: list[tuple[str, ...]] = []
     for result in results:
         rows.append(
@@ -114,7 +139,8 @@ def report(results: list[Result], *, json_path: Path | None, mode: str) -> None:
     for row in rows:
         print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
     if json_path is not None:
-        json_path.write_text(json.dumps(_json(results, mode), indent=2) + "\n", encoding="utf-8")
+        document = _json(results, mode, stores)
+        json_path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
         print(f"\nJSON: {json_path}")
 
 
@@ -130,9 +156,10 @@ def _sample_json(sample: Sample) -> dict[str, Any]:
     }
 
 
-def _json(results: list[Result], mode: str) -> dict[str, Any]:
+def _json(results: list[Result], mode: str, stores: dict[str, str]) -> dict[str, Any]:
     return {
         "mode": mode,
+        "stores": stores,
         "machine": {
             "python": platform.python_version(),
             "platform": platform.platform(),
@@ -141,6 +168,7 @@ def _json(results: list[Result], mode: str) -> dict[str, Any]:
         "cases": [
             {
                 "case": r.case,
+                "store": r.store,
                 "ours": _sample_json(r.ours),
                 "baselines": [
                     {**_sample_json(b), "ours_over_this": r.ours.rate / b.rate} for b in r.baselines

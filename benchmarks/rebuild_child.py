@@ -1,4 +1,9 @@
-"""Run one rebuild in a process of its own, so its peak RSS is its own (used by cases.py)."""
+"""Run one rebuild in a process of its own, so its peak RSS is its own (used by cases.py).
+
+``python -m benchmarks.rebuild_child sqlite STORE_FILE PROJECTIONS_FILE`` or
+``python -m benchmarks.rebuild_child postgres STORE_SCHEMA PROJECTIONS_SCHEMA`` (the schemas
+made by the parent, the server named by the libpq variables, as for the parent).
+"""
 
 from __future__ import annotations
 
@@ -8,14 +13,22 @@ import time
 from pathlib import Path
 
 from benchmarks.harness import peak_rss_mb
+from benchmarks.stores import PostgresServer
 from senad_ap import AlternativeProvision
 from senad_ap.projections import Projections
 
 
-def main(store: str, projections_path: str) -> None:
-    Path(projections_path).unlink(missing_ok=True)
-    app = AlternativeProvision.sqlite(store)
-    projections = Projections(app, projections_path)
+def main(kind: str, store: str, projections_at: str) -> None:
+    if kind == "sqlite":
+        Path(projections_at).unlink(missing_ok=True)
+        app = AlternativeProvision.sqlite(store)
+        projections = Projections(app, projections_at)
+    elif kind == "postgres":
+        server = PostgresServer.from_environment()
+        app = server.app(store)
+        projections = server.projections(app, projections_at)
+    else:
+        raise SystemExit(f"unknown kind of store {kind!r}: sqlite or postgres")
     started = time.perf_counter()
     projections.rebuild()
     seconds = time.perf_counter() - started
@@ -25,4 +38,4 @@ def main(store: str, projections_path: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(sys.argv[1], sys.argv[2], sys.argv[3])
