@@ -179,7 +179,7 @@ class AttendanceProjection(Projection):
             event.originator_version,
             corrected=corrected,
         )
-        cursor.execute(_UPSERT_MARK, tuple(row[c] for c in _COLUMNS))
+        self.write_later(_UPSERT_MARK, tuple(row[c] for c in _COLUMNS))
 
 
 _UPSERT_TERM = upsert(

@@ -216,11 +216,13 @@ class AuditTrailProjection(Projection):
 
     def process(self, cursor: Cursor, change: Change, world: World) -> None:
         row = audit_row(change)
-        cursor.execute(
-            f"INSERT INTO audit_trail ({', '.join(_COLUMNS)}) "  # noqa: S608
-            f"VALUES ({', '.join('?' for _ in _COLUMNS)})",
-            tuple(row[c] for c in _COLUMNS),
-        )
+        self.write_later(_INSERT, tuple(row[c] for c in _COLUMNS))
+
+
+_INSERT = (
+    f"INSERT INTO audit_trail ({', '.join(_COLUMNS)}) "  # noqa: S608 - our own names
+    f"VALUES ({', '.join('?' for _ in _COLUMNS)})"
+)
 
 
 def _end_of(day: date) -> str:

@@ -120,6 +120,7 @@ class ComplianceProjection(Projection):
         self.reset()
 
     def reset(self) -> None:
+        super().reset()
         # What this run knows of its own rows, so that an event costs no reads: the open
         # findings of each placement, the versions of schools and providers (None: no row),
         # the links already written, and where each placement's register search may start.
@@ -134,6 +135,9 @@ class ComplianceProjection(Projection):
         self._pending: dict[str, tuple[str, int]] = {}
 
     def flush(self, cursor: Cursor) -> None:
+        # The findings' writes were queued in order; the open findings a later event needs
+        # are remembered (``_open``), so nothing reads them back before the batch ends.
+        super().flush(cursor)
         if self._pending:
             cursor.executemany(
                 _UPSERT_PLACEMENT, [(pid, *row) for pid, row in self._pending.items()]
@@ -275,7 +279,7 @@ class ComplianceProjection(Projection):
                 del found[(rule_id, key)]
                 related = ",".join(finding.related_rules)
                 if (finding.detail, related) != (row.detail, row.related_rules):
-                    cursor.execute(
+                    self.write_later(
                         "UPDATE compliance_findings SET detail = ?, related_rules = ? "
                         "WHERE placement_id = ? AND rule_id = ? AND key = ? "
                         "AND opened_position = ?",
@@ -288,13 +292,13 @@ class ComplianceProjection(Projection):
             del open_rows[(rule_id, key)]
             if row.since > event.effective_on and row.since > recorded.date():
                 # The gap never opened, in effect or as known: it leaves no trace.
-                cursor.execute(
+                self.write_later(
                     "DELETE FROM compliance_findings WHERE placement_id = ? AND rule_id = ? "
                     "AND key = ? AND opened_position = ?",
                     identity,
                 )
             else:
-                cursor.execute(
+                self.write_later(
                     "UPDATE compliance_findings SET closed_position = ?, closed_on = ?, "
                     "closed_recorded_at = ? WHERE placement_id = ? AND rule_id = ? "
                     "AND key = ? AND opened_position = ?",
@@ -302,7 +306,7 @@ class ComplianceProjection(Projection):
                 )
         for finding in found.values():
             related = ",".join(finding.related_rules)
-            cursor.execute(
+            self.write_later(
                 "INSERT INTO compliance_findings VALUES "
                 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL)",
                 (
