@@ -17,7 +17,7 @@ plain text: it compares sealed values, which are equal when the text is.
 from __future__ import annotations
 
 import copy
-import operator
+import types
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any, TypeVar
@@ -72,40 +72,46 @@ def with_fields(value: T, changes: Mapping[str, Any]) -> T:
     (``attrs.evolve`` would: a sealed value is longer than the text it seals).
 
     It is also the domain's quick ``evolve`` for states, on the hot path of every event: for
-    a slotted attrs class it copies the fields directly (about twice as fast as
-    ``attrs.evolve`` or ``copy.copy`` for a placement's 43 fields). The caller passes final
-    values: converters do not run either (a mapping must already be read-only).
+    a slotted attrs class it copies the slots directly, with code made once per class (3.6 µs
+    for a placement's 43 fields, against 11 µs for a loop and 19 µs for ``attrs.evolve`` or
+    ``copy.copy``). The caller passes final values: converters do not run either (a mapping
+    must already be read-only).
     """
     cls: type[Any] = type(value)
-    getter = _getter(cls)
-    if getter is None:
-        result = copy.copy(value)
-    else:
-        names, read = getter
-        result = object.__new__(cls)
-        for name, current in zip(names, read(value), strict=True):
-            object.__setattr__(result, name, current)
+    copier = _COPIERS.get(cls)
+    if copier is None:
+        copier = _COPIERS[cls] = _copier(cls)
+    result: T = copier(value)
     for name, new in changes.items():
         object.__setattr__(result, name, new)
     return result
 
 
-_Getter = tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]
-_GETTERS: dict[type, _Getter | None] = {}
+_COPIERS: dict[type, Callable[[Any], Any]] = {}
 
 
-def _getter(cls: type) -> _Getter | None:
-    """The field names of a slotted attrs class and a reader of all of them at once; ``None``
-    for any other class (copied with ``copy.copy``)."""
-    if cls in _GETTERS:
-        return _GETTERS[cls]
-    getter: _Getter | None = None
-    if attrs.has(cls) and "__slots__" in cls.__dict__ and not hasattr(cls, "__attrs_post_init__"):
-        names = tuple(field.name for field in attrs.fields(cls))
-        if len(names) > 1:
-            getter = names, operator.attrgetter(*names)
-    _GETTERS[cls] = getter
-    return getter
+def _copier(cls: type) -> Callable[[Any], Any]:
+    """A function copying an instance of ``cls``: slot by slot for a slotted attrs class
+    without ``__attrs_post_init__``, else ``copy.copy``."""
+    if not attrs.has(cls) or "__slots__" not in cls.__dict__:
+        return copy.copy
+    if hasattr(cls, "__attrs_post_init__"):
+        return copy.copy
+    slots: dict[str, Any] = {}
+    for field in attrs.fields(cls):
+        descriptor = next(
+            (k.__dict__[field.name] for k in cls.__mro__ if field.name in k.__dict__), None
+        )
+        if not isinstance(descriptor, types.MemberDescriptorType):
+            return copy.copy
+        slots[f"_set_{field.name}"] = descriptor.__set__
+    lines = ["def copy(value):", "    new = _new(_cls)"]
+    lines += [f"    {setter}(new, value.{setter[5:]})" for setter in slots]
+    lines.append("    return new")
+    namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls, **slots}
+    exec("\n".join(lines), namespace)  # noqa: S102 - our own field names, as attrs does
+    copier: Callable[[Any], Any] = namespace["copy"]
+    return copier
 
 
 def map_value(value: Any, text: Callable[[str], str]) -> Any:
