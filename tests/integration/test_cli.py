@@ -1,8 +1,9 @@
 """The ``senad-ap`` command (``senad_ap.cli``), run the way an inspector runs it.
 
-The demo is written once for the module, through the real entry point
+The demo is written once for the session, through the real entry point
 (``python -m senad_ap demo`` in a temporary folder), and a first read command brings the
-projections up to date with it; tests that change a store work on a copy of that folder.
+projections up to date with it (``demo_folder``, in conftest.py); tests that change a store
+work on a copy of that folder.
 The flow the inspection documentation promises (demo, then compliance, history, export and
 rebuild) runs in subprocesses; the many small cases call ``main`` in the test's process.
 """
@@ -15,9 +16,8 @@ import os
 import re
 import shutil
 import sqlite3
-import subprocess
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import closing
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -29,7 +29,7 @@ import pytest
 
 from senad_ap import AlternativeProvision
 from senad_ap.cli import main
-from senad_ap.demo import DemoSummary, demo_clock, write_demo
+from senad_ap.demo import DemoSummary
 from senad_ap.domain.base import Event
 from senad_ap.projections import (
     Projections,
@@ -40,12 +40,18 @@ from senad_ap.projections import (
     providers,
     register,
 )
+from tests.integration.demo_school import (
+    END_OF_TERM,
+    STORE_FILE,
+    STORE_VARIABLES,
+    DemoFolder,
+    InMemoryDemo,
+    Run,
+    command_environment,
+    run_senad_ap,
+)
 
-STORE_FILE = "senad_ap.sqlite"
-END_OF_TERM = "2025-12-19"
 MID_TERM = date(2025, 10, 15)
-#: Variables that would point the command (or eventsourcing under it) at another store.
-STORE_VARIABLES = ("SENAD_AP_DB", "PERSISTENCE_MODULE", "SQLITE_DBNAME")
 #: The export's fields, as docs/inspection.md lists them.
 EXPORT_FIELDS = {
     "position",
@@ -109,46 +115,6 @@ Decision = tuple[int, str, str, str, str, bool]
 
 
 # ----------------------------------------------------------------------------- running it
-@attrs.frozen
-class Run:
-    """One run of the command: its exit code and what it printed."""
-
-    code: int
-    out: str
-    err: str
-
-
-def _environment(**variables: str) -> dict[str, str]:
-    kept = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith("ALTERNATIVEPROVISION_") and name not in STORE_VARIABLES
-    }
-    return kept | variables
-
-
-def _senad_ap(
-    *args: str,
-    cwd: Path,
-    environment: dict[str, str] | None = None,
-    command: Sequence[str] = (sys.executable, "-m", "senad_ap"),
-) -> Run:
-    """Run the real entry point in ``cwd``; fail the test if it printed a traceback."""
-    done = subprocess.run(  # noqa: S603 - our own command line, no shell
-        [*command, *args],
-        cwd=cwd,
-        env=_environment() if environment is None else environment,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=180,
-        check=False,
-    )
-    if "Traceback" in done.stderr:
-        pytest.fail(f"senad-ap {' '.join(args)} printed a traceback:\n{done.stderr}")
-    return Run(done.returncode, done.stdout, done.stderr)
-
-
 def _main(*args: str) -> Run:
     """``senad_ap.cli.main`` in this process."""
     out, err = io.StringIO(), io.StringIO()
@@ -157,17 +123,8 @@ def _main(*args: str) -> Run:
 
 
 # ----------------------------------------------------------------------------- the store
-@attrs.frozen
-class Written:
-    """The folder the demo was written into, and the first two runs on it."""
-
-    folder: Path
-    demo: Run
-    findings_at_end_of_term: Run
-
-    @property
-    def db(self) -> Path:
-        return self.folder / STORE_FILE
+#: The folder the demo was written into, and the first two runs on it.
+Written = DemoFolder
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -182,23 +139,15 @@ def _no_store_variables() -> Iterator[None]:
 
 
 @pytest.fixture(scope="module")
-def written(tmp_path_factory: pytest.TempPathFactory) -> Written:
-    folder = tmp_path_factory.mktemp("cli")
-    demo = _senad_ap("demo", cwd=folder)
-    # The first read command brings the projections up to date with the whole demo.
-    findings = _senad_ap("compliance", "--as-at", END_OF_TERM, cwd=folder)
-    return Written(folder, demo, findings)
+def written(demo_folder: DemoFolder) -> Written:
+    """The session's demo folder (read only: see ``_copy``)."""
+    return demo_folder
 
 
 @pytest.fixture(scope="module")
-def summary() -> DemoSummary:
+def summary(demo_in_memory: InMemoryDemo) -> DemoSummary:
     """What ``write_demo`` says it wrote: the ids are the same in every store."""
-    clock = demo_clock()
-    app = AlternativeProvision.in_memory(clock=clock)
-    try:
-        return write_demo(app, clock)
-    finally:
-        app.close()
+    return demo_in_memory.summary
 
 
 @pytest.fixture(scope="module")
@@ -211,11 +160,9 @@ def reintegrated_events(written: Written, summary: DemoSummary) -> tuple[Event, 
 
 
 def _copy(written: Written, to: Path) -> Path:
-    """Copy the store and its projections (with any -wal/-shm files) into ``to``."""
-    to.mkdir(parents=True, exist_ok=True)
-    for file in written.folder.glob("senad_ap*.sqlite*"):
-        shutil.copy2(file, to / file.name)
-    return to / STORE_FILE
+    """Copy the store and its projections (with any -wal/-shm files) into ``to``: for a test
+    that changes them (the demo folder is shared by the session)."""
+    return written.copy(to)
 
 
 def _stored_events(db: Path, record_id: UUID | None = None) -> int:
@@ -354,7 +301,7 @@ def test_compliance_as_at_the_end_of_term_lists_the_demo_gaps_with_rule_ids(
 def test_compliance_without_a_date_shows_findings_open_today_with_rule_ids(
     written: Written,
 ) -> None:
-    run = _senad_ap("compliance", cwd=written.folder)
+    run = run_senad_ap("compliance", cwd=written.folder)
     rules = {rule for rule, _ in _gaps(run.out)}
 
     # Needs assessed after the plan, and the farm's staffing, are never put right.
@@ -372,7 +319,7 @@ def test_compliance_json_gives_each_finding_a_rule_id(written: Written) -> None:
 def test_history_shows_every_decision_on_the_placement_with_who_and_when(
     written: Written, summary: DemoSummary, reintegrated_events: tuple[Event, ...]
 ) -> None:
-    run = _senad_ap("history", str(summary.reintegrated_placement_id)[:8], cwd=written.folder)
+    run = run_senad_ap("history", str(summary.reintegrated_placement_id)[:8], cwd=written.folder)
 
     assert (run.code, _decisions(run.out)) == (0, [_decision(e) for e in reintegrated_events])
 
@@ -519,7 +466,7 @@ def test_history_json_names_who_decided_and_when_it_was_recorded(
 # ----------------------------------------------------------------------------- export
 @pytest.fixture(scope="module")
 def exported(written: Written) -> Run:
-    return _senad_ap("export", cwd=written.folder)
+    return run_senad_ap("export", cwd=written.folder)
 
 
 def test_export_exits_0_and_says_nothing_on_stderr(exported: Run) -> None:
@@ -549,7 +496,7 @@ def test_export_to_a_file_writes_the_same_lines(
 ) -> None:
     target = tmp_path / "trail.jsonl"
 
-    run = _senad_ap("export", "-o", str(target), cwd=written.folder)
+    run = run_senad_ap("export", "-o", str(target), cwd=written.folder)
 
     assert (run.code, run.out, target.read_text(encoding="utf-8")) == (0, "", exported.out)
 
@@ -577,7 +524,7 @@ class Rebuilt:
 def rebuilt(written: Written, tmp_path_factory: pytest.TempPathFactory) -> Rebuilt:
     db = _copy(written, tmp_path_factory.mktemp("rebuild"))
     before = _projection_rows(db)
-    run = _senad_ap("rebuild", cwd=db.parent)
+    run = run_senad_ap("rebuild", cwd=db.parent)
     return Rebuilt(db, before, run, _projection_rows(db))
 
 
@@ -876,11 +823,11 @@ def test_the_db_option_wins_over_the_store_variable(
 def test_the_store_variable_chooses_the_store_of_the_real_command(
     written: Written, tmp_path: Path
 ) -> None:
-    run = _senad_ap(
+    run = run_senad_ap(
         "providers",
         "--json",
         cwd=tmp_path,
-        environment=_environment(SENAD_AP_DB=str(written.db)),
+        environment=command_environment(SENAD_AP_DB=str(written.db)),
     )
 
     assert (run.code, len(_json(run)["providers"])) == (0, 6)
@@ -892,7 +839,7 @@ def test_the_installed_script_prints_what_python_m_prints(written: Written) -> N
         pytest.skip(f"the senad-ap script is not installed beside {sys.executable}")
     args = ("compliance", "--as-at", END_OF_TERM)
 
-    run = _senad_ap(*args, cwd=written.folder, command=(script,))
+    run = run_senad_ap(*args, cwd=written.folder, command=(script,))
 
     assert run == written.findings_at_end_of_term
 
@@ -901,14 +848,14 @@ def test_the_installed_script_prints_what_python_m_prints(written: Written) -> N
 def test_a_missing_store_exits_3_with_one_line_naming_the_path(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere.sqlite"
 
-    run = _senad_ap("--db", str(missing), "placements", cwd=tmp_path)
+    run = run_senad_ap("--db", str(missing), "placements", cwd=tmp_path)
     lines = run.err.splitlines()
 
     assert (run.code, run.out, len(lines), str(missing) in run.err) == (3, "", 1, True)
 
 
 def test_a_missing_store_is_not_created(tmp_path: Path) -> None:
-    _senad_ap("--db", str(tmp_path / "nowhere.sqlite"), "compliance", cwd=tmp_path)
+    run_senad_ap("--db", str(tmp_path / "nowhere.sqlite"), "compliance", cwd=tmp_path)
 
     assert list(tmp_path.iterdir()) == []
 
@@ -941,7 +888,7 @@ def test_every_reading_command_refuses_a_missing_store_and_creates_nothing(
 
 
 def test_the_default_store_is_the_file_in_the_current_folder(tmp_path: Path) -> None:
-    run = _senad_ap("placements", cwd=tmp_path)
+    run = run_senad_ap("placements", cwd=tmp_path)
 
     assert (run.code, STORE_FILE in run.err, list(tmp_path.iterdir())) == (3, True, [])
 
@@ -976,7 +923,7 @@ def test_attendance_of_an_unknown_placement_id_exits_4(written: Written) -> None
 
 
 def test_a_bad_date_exits_2_with_a_message_naming_the_format(written: Written) -> None:
-    run = _senad_ap("compliance", "--as-at", "2025-13-45", cwd=written.folder)
+    run = run_senad_ap("compliance", "--as-at", "2025-13-45", cwd=written.folder)
 
     assert (run.code, run.out, "'2025-13-45' is not a date; write it as YYYY-MM-DD" in run.err) == (
         2,

@@ -26,6 +26,7 @@ import pytest
 from senad_ap import AlternativeProvision, PlacementStatus
 from senad_ap.cli import main
 from senad_ap.testing import FixedClock
+from tests.integration.demo_school import DemoFolder
 from tests.integration.read_models.test_students_projection import (
     Personal,
     in_clear,
@@ -330,15 +331,17 @@ def test_forget_without_school_or_head_exits_2(db: Path, options: list[str]) -> 
 
 # ----------------------------------------------------------------------------- the demo
 @pytest.fixture(scope="module")
-def demo_retention(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
-    """``senad-ap demo``, then ``senad-ap retention --all`` on the same store."""
+def demo_retention(
+    demo_folder: DemoFolder, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Run]:
+    """``senad-ap demo`` (the session's, on a copy of its store and projections), then
+    ``senad-ap retention --all`` on that store."""
     with pytest.MonkeyPatch.context() as patch:
         for variable in list(os.environ):
             if variable.startswith("ALTERNATIVEPROVISION_") or variable in STORE_VARIABLES:
                 patch.delenv(variable)
-        path = tmp_path_factory.mktemp("demo") / "senad_ap.sqlite"
-        written = _main("--db", str(path), "demo")
-        assert written.code == 0, written.err
+        assert demo_folder.demo.code == 0, demo_folder.demo.err
+        path = demo_folder.copy(tmp_path_factory.mktemp("demo"))
         yield _main("--db", str(path), "retention", "--all")
 
 

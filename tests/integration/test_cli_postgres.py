@@ -30,6 +30,7 @@ def _run(*argv: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+@pytest.mark.slow
 def test_the_demo_then_compliance_and_export_work_on_postgres(
     url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

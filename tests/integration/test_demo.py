@@ -1,7 +1,8 @@
 """The demonstration record (``senad_ap.demo``): what it holds, written the same way every time.
 
-The demo is written once per module on an in-memory store (and once on a SQLite file); the
-tests read it.
+The demo is written once for the session on an in-memory store (``demo_in_memory``) and once
+on a SQLite file by ``senad-ap demo`` (``demo_folder``; see conftest.py); the tests read it,
+and a test that writes it again does so on a store of its own.
 """
 
 from __future__ import annotations
@@ -38,16 +39,13 @@ from senad_ap import (
 )
 from senad_ap.demo import DEMO_HEAD, DEMO_SCHOOL_ID, DemoSummary, demo_clock, write_demo
 from senad_ap.domain.compliance import open_on, placement_findings
+from tests.integration.demo_school import DemoFolder, InMemoryDemo
 
 END_OF_TERM = date(2025, 12, 19)
 
 
-@attrs.frozen
-class Written:
-    """A store with the demo on it, and what ``write_demo`` said it wrote."""
-
-    app: AlternativeProvision
-    summary: DemoSummary
+#: A store with the demo on it, and what ``write_demo`` said it wrote.
+Written = InMemoryDemo
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -68,21 +66,18 @@ def _write_in_memory() -> Written:
 
 
 @pytest.fixture(scope="module")
-def demo() -> Iterator[Written]:
-    written = _write_in_memory()
-    yield written
-    written.app.close()
+def demo(demo_in_memory: InMemoryDemo) -> Written:
+    """The session's in-memory demo (read only)."""
+    return demo_in_memory
 
 
-@pytest.fixture(scope="module")
-def sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DemoSummary]:
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    clock = demo_clock()
-    app = AlternativeProvision.sqlite(path, clock=clock)
-    try:
-        return path, write_demo(app, clock)
-    finally:
-        app.close()
+@pytest.fixture
+def sqlite_file(
+    demo_folder: DemoFolder, demo_in_memory: InMemoryDemo, tmp_path: Path
+) -> tuple[Path, DemoSummary]:
+    """A copy of the SQLite file ``senad-ap demo`` wrote (``write_demo``, then a seal), and
+    what ``write_demo`` said it wrote (the ids are the same in every store)."""
+    return demo_folder.copy(tmp_path), demo_in_memory.summary
 
 
 def _events(app: AlternativeProvision) -> list[Any]:
@@ -308,7 +303,7 @@ def test_demo_writes_a_sqlite_file_that_reopens(sqlite_file: tuple[Path, DemoSum
     try:
         ended = app.get_placement(summary.reintegrated_placement_id, reader=DEMO_HEAD)
         assert (app.recorder.max_notification_id(), ended.destination) == (
-            summary.events,
+            summary.events + 1,  # and the seal that senad-ap demo records after the demo
             Destination.SEN_SCHOOL,
         )
     finally:
@@ -323,7 +318,7 @@ def test_writing_the_demo_again_on_the_same_store_records_nothing(
     app = AlternativeProvision.sqlite(path, clock=clock)
     try:
         again = write_demo(app, clock)
-        assert (again.events, app.recorder.max_notification_id()) == (0, first.events)
+        assert (again.events, app.recorder.max_notification_id()) == (0, first.events + 1)
         assert attrs.evolve(again, events=first.events) == first
     finally:
         app.close()

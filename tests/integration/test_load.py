@@ -133,6 +133,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
     drop()
 
 
+@pytest.mark.slow
 def test_several_processes_record_a_term_with_no_mark_lost_or_duplicated(
     store: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -453,6 +453,7 @@ def test_every_option_has_values_aimed_at_it() -> None:
     assert unaimed == set()
 
 
+@pytest.mark.slow
 @settings(
     max_examples=400,
     deadline=None,

@@ -1104,6 +1104,7 @@ FUZZ = settings(
 )
 
 
+@pytest.mark.slow
 @FUZZ
 @given(st.lists(calls(), min_size=1, max_size=3))
 def test_junk_at_any_public_method_is_refused_with_a_project_error_and_writes_nothing(

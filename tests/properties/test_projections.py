@@ -7,11 +7,11 @@ crashing in the middle of a batch all end with the same rows; and the record as 
 date is what the application showed then.
 
 The properties of the projections' rows draw, for each example, where the projections under
-test live (``databases()``): SQLite, or PostgreSQL in a new schema. Drawing instead of running
-each property twice keeps the file's time near what SQLite alone took, and still gives each
-database about half of the examples. The reference rows they are compared with come from
-SQLite in memory, so on PostgreSQL they also check that both databases hold the same rows,
-with the same types.
+test live (``databases()``): SQLite, or PostgreSQL in a schema of their own. Drawing instead
+of running each property twice keeps the file's time near what SQLite alone took, and still
+gives each database about half of the examples. The reference rows they are compared with
+come from SQLite in memory, so on PostgreSQL they also check that both databases hold the
+same rows, with the same types.
 """
 
 from __future__ import annotations
@@ -50,7 +50,12 @@ from senad_ap.projections import (
 from senad_ap.projections.as_at import findings_as_at, placement_as_at
 from senad_ap.projections.base import Change, Cursor, Projection, World
 from senad_ap.projections.register import register_row
-from tests.postgres import postgres_available, postgres_schema, projections_database
+from tests.postgres import (
+    borrowed_schema,
+    postgres_available,
+    postgres_schema,
+    projections_database,
+)
 from tests.properties.histories import Run, Scenario, all_rows, end_of, run, scenarios
 
 # Each example draws up to three whole histories (most of its time) and feeds them to every
@@ -94,14 +99,16 @@ class Place:
 
 @contextmanager
 def new_place(database: str) -> Iterator[Place]:
-    """A new, empty place in ``database``: a SQLite file in a new folder, or a new PostgreSQL
-    schema; removed afterwards."""
+    """A new, empty place in ``database``: a SQLite file in a new folder, or a PostgreSQL
+    schema borrowed from the pool (``tests.postgres.SchemaPool``: the projections' tables
+    already made there, and empty, as new projections find them after a restart); removed or
+    given back afterwards."""
     if database == "postgres":
-        schema, drop = postgres_schema()
+        schema, give_back = borrowed_schema("projections")
         try:
             yield Place(schema=schema)
         finally:
-            drop()
+            give_back()
         return
     with tempfile.TemporaryDirectory() as folder:
         yield Place(path=Path(folder) / "projections.sqlite")

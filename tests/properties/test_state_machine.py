@@ -36,6 +36,7 @@ from typing import Any, Literal
 from uuid import UUID
 
 import attrs
+import pytest
 from hypothesis import event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -1314,10 +1315,10 @@ class PlacementRecordOnSQLite(PlacementRecordMachine):
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-TestPlacementRecord = PlacementRecordMachine.TestCase
+TestPlacementRecord = pytest.mark.slow(PlacementRecordMachine.TestCase)
 TestPlacementRecord.settings = settings(max_examples=200, stateful_step_count=40, deadline=None)
 
-TestPlacementRecordOnSQLite = PlacementRecordOnSQLite.TestCase
+TestPlacementRecordOnSQLite = pytest.mark.slow(PlacementRecordOnSQLite.TestCase)
 TestPlacementRecordOnSQLite.settings = settings(
     max_examples=25, stateful_step_count=40, deadline=None
 )

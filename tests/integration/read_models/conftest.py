@@ -25,7 +25,7 @@ from senad_ap.testing import FixedClock
 from tests.integration.conftest import Store, open_store
 from tests.integration.projection_scenes import START, noon
 from tests.integration.scenario import ready_provider
-from tests.postgres import projections_database
+from tests.postgres import Tables, projections_database
 
 #: (event store, projections' database) of each run, with its test id.
 CASES = {
@@ -69,7 +69,8 @@ def store(
     case: tuple[str, str], clock: FixedClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Store]:
     """The event store of this run (overrides the integration one, parametrised by ``case``)."""
-    with open_store(case[0], clock, tmp_path, monkeypatch) as opened:
+    tables: Tables = "events+projections" if case[1] == "postgres" else "events"
+    with open_store(case[0], clock, tmp_path, monkeypatch, tables) as opened:
         yield opened
 
 
