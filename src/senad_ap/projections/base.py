@@ -65,7 +65,7 @@ class Cursor:
         self.raw.execute(self._dialect(sql), tuple(params))
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        self.raw.executemany(self._dialect(sql), [tuple(row) for row in rows])
+        self.raw.executemany(self._dialect(sql), rows)
 
     def fetchall(self) -> list[Any]:
         return list(self.raw.fetchall())
