@@ -123,11 +123,12 @@ class StoreError(SenadApError):
 class RegisterRefusedError(SenadApError):
     """Some marks of a day's register were refused, so none of them was recorded.
 
-    ``refusals`` pairs the position of each refused mark in the register with its error.
+    ``refusals`` pairs the number of each refused mark in the register (counted from 1, as
+    the message counts them) with its error.
     """
 
     def __init__(self, refusals: tuple[tuple[int, SenadApError], ...]) -> None:
-        lines = "; ".join(f"mark {index + 1}: {error}" for index, error in refusals)
+        lines = "; ".join(f"mark {number}: {error}" for number, error in refusals)
         super().__init__(
             f"{len(refusals)} mark(s) of the register were refused and nothing was recorded: "
             f"{lines}"

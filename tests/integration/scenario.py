@@ -285,8 +285,8 @@ def write_between_load_and_save(
 ) -> None:
     """Make ``app`` run ``write`` once, after it has loaded ``placement_id`` to decide a command
     on it and before it saves the decision: two writers interleaved, as optimistic concurrency
-    must catch. Only the timing is arranged; the store, ``decide`` and ``_save`` are real."""
-    decide_with = app._related
+    must catch. Only the timing is arranged; the store, ``decide`` and the save are real."""
+    decide_with = app._pipeline.related
     fired = False
 
     def related(state: PlacementState | None, command: PlacementCommand) -> Related:
@@ -296,4 +296,4 @@ def write_between_load_and_save(
             write()
         return decide_with(state, command)
 
-    monkeypatch.setattr(app, "_related", related)
+    monkeypatch.setattr(app._pipeline, "related", related)

@@ -11,7 +11,7 @@ translates the store's ``IntegrityError``):
 - ``write_between_load_and_save`` makes the other writer write after the public command has
   loaded the record and before it decides and saves;
 - a decision is taken with ``decide_*`` on a state read before the other writer's change and
-  saved with ``app._save``, as the application's command methods do.
+  saved with ``app._records.save``, as the application's command methods do.
 """
 
 from __future__ import annotations
@@ -168,7 +168,7 @@ def test_two_instances_on_one_store_see_each_others_writes(store: Store) -> None
     )
 
 
-# A decision taken on a state read before another writer's change, saved by ``app._save``.
+# A decision taken on a state read before another writer's change, saved by ``app._records.save``.
 Stale = Callable[[AlternativeProvision, AlternativeProvision], tuple[tuple[Event, ...], Any]]
 
 
@@ -183,7 +183,8 @@ def _stale_placement(app: AlternativeProvision, other: AlternativeProvision) -> 
         session=Session.AM,
         code=AttendanceCode.PRESENT_AM,
     )
-    events = decide_placement(stale, command, app._context(), app._related(stale, command))
+    pipeline = app._pipeline
+    events = decide_placement(stale, command, pipeline.context(), pipeline.related(stale, command))
     state = stale
     for event in events:
         state = evolve_placement(state, event)
@@ -209,7 +210,7 @@ def _stale_provider(app: AlternativeProvision, other: AlternativeProvision) -> A
         urn="130456",
         evidence_reference="GIAS recheck",
     )
-    return decide_provider(stale, command, app._context(), None), stale
+    return decide_provider(stale, command, app._pipeline.context(), None), stale
 
 
 def _stale_school(app: AlternativeProvision, other: AlternativeProvision) -> Any:
@@ -217,7 +218,7 @@ def _stale_school(app: AlternativeProvision, other: AlternativeProvision) -> Any
     stale = app.get_school(HEAD.school_id)
     other.appoint_delegate("senco-712E", actor=HEAD, on=OPENED_ON)
     command = AppointDelegate(actor=HEAD, effective_on=TODAY, delegate_id=DELEGATE.id)
-    return decide_school(stale, command, app._context()), stale
+    return decide_school(stale, command, app._pipeline.context()), stale
 
 
 STALE: list[Any] = [
@@ -235,7 +236,7 @@ def test_decision_on_a_stale_state_raises_concurrent_change_error(
     events, state = stale_decision(app, other)
 
     with pytest.raises(ConcurrentChangeError):
-        app._save(events, [state])
+        app._records.save(events, [state])
 
 
 @pytest.mark.parametrize("stale_decision", STALE)
@@ -245,6 +246,6 @@ def test_decision_on_a_stale_state_writes_nothing(store: Store, stale_decision: 
     before = stored_notifications(app)
 
     with pytest.raises(ConcurrentChangeError):
-        app._save(events, [state])
+        app._records.save(events, [state])
 
     assert stored_notifications(app) == before

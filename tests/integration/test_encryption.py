@@ -12,7 +12,7 @@ from uuid import UUID
 import pytest
 
 from senad_ap import AlternativeProvision, Session, StoreError
-from senad_ap.application import app as app_module
+from senad_ap.application import records as records_module
 from senad_ap.projections import Projections, register
 from tests.integration.scenario import (
     NOW,
@@ -152,7 +152,7 @@ def test_a_key_of_the_wrong_size_is_a_store_error(tmp_path: Path) -> None:
 def test_snapshots_are_encrypted_too(
     store: Store, key: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(app_module, "SNAPSHOT_INTERVAL", 1)
+    monkeypatch.setattr(records_module, "SNAPSHOT_INTERVAL", 1)
     open_store, raw = store
     placement_id = _write(open_store(cipher_key=key))
     reader = open_store(cipher_key=key)

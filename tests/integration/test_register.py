@@ -83,7 +83,7 @@ def test_register_records_each_code_given_as_a_letter_or_a_code(
 
     states = app.record_register(marks, on=TODAY, actor=STAFF)
 
-    recorded = [states[m.placement_id].mark(TODAY, m.session) for m in marks]
+    recorded = [states[m.placement_id].mark(TODAY, Session(m.session)) for m in marks]
     assert [getattr(mark, "code", None) for mark in recorded] == [
         AttendanceCode.ILLNESS,
         AttendanceCode.PRESENT_PM,
@@ -159,8 +159,8 @@ def test_register_with_one_bad_mark_is_refused_listing_it(
     with pytest.raises(RegisterRefusedError) as refused:
         app.record_register(marks, on=TODAY, actor=STAFF)
 
-    listed = [(index, getattr(error, "rule_id", None)) for index, error in refused.value.refusals]
-    assert listed == [(37, "STAT-1")]
+    listed = [(number, getattr(error, "rule_id", None)) for number, error in refused.value.refusals]
+    assert listed == [(38, "STAT-1")]
 
 
 def test_register_with_one_bad_mark_writes_nothing(
@@ -188,12 +188,12 @@ def test_register_refusal_lists_every_bad_mark_with_its_error(
     with pytest.raises(RegisterRefusedError) as refused:
         app.record_register(marks, on=TODAY, actor=STAFF)
 
-    listed = [(index, type(error)) for index, error in refused.value.refusals]
+    listed = [(number, type(error)) for number, error in refused.value.refusals]
     assert listed == [
-        (1, AlreadyRecordedError),
-        (6, NotFoundError),
-        (7, PolicyViolationError),
-        (8, InvalidInputError),
+        (2, AlreadyRecordedError),
+        (7, NotFoundError),
+        (8, PolicyViolationError),
+        (9, InvalidInputError),
     ]
 
 
@@ -243,7 +243,7 @@ def test_register_without_a_key_retried_is_refused_as_already_recorded(
     with pytest.raises(RegisterRefusedError) as refused:
         app.record_register(marks, on=TODAY, actor=STAFF)
 
-    assert [index for index, _ in refused.value.refusals] == [0, 1, 2, 3]
+    assert [number for number, _ in refused.value.refusals] == [1, 2, 3, 4]
 
 
 def test_register_that_is_not_a_list_raises_invalid_input(app: AlternativeProvision) -> None:

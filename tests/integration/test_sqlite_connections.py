@@ -1,5 +1,5 @@
 """SQLite connections keep a statement cache: eventsourcing 9.5 opens them with
-``cached_statements=True``, a cache of one statement (see ``senad_ap.sqlite_connections``)."""
+``cached_statements=True``, a cache of one statement (see ``senad_ap.application.stores``)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from senad_ap import AlternativeProvision
+from senad_ap.application.stores import STATEMENT_CACHE, CachingSQLiteConnectionPool
 from senad_ap.projections import Projections
-from senad_ap.sqlite_connections import STATEMENT_CACHE, CachingSQLiteConnectionPool
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import senad_ap.application.app
+import senad_ap.application.records
 from senad_ap import PlacementState
 from senad_ap.domain.base import Event
 from senad_ap.domain.compliance import placement_findings
@@ -332,7 +332,7 @@ def test_rows_caught_up_in_pieces_from_a_store_with_snapshots_are_the_rows_witho
 ) -> None:
     # Each catch-up starts with an empty cache, so it loads the records it resumes from the
     # application (state_at_version), which starts from the latest snapshot at or before.
-    with mock.patch.object(senad_ap.application.app, "SNAPSHOT_INTERVAL", interval):
+    with mock.patch.object(senad_ap.application.records, "SNAPSHOT_INTERVAL", interval):
         snapshotted = run(scenario)
     with projections_in(database, snapshotted) as read_models:
         while read_models.catch_up(stop_after=piece):

@@ -16,20 +16,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
+from typing import Any, TypeVar
 from uuid import UUID
 
 import attrs
 from eventsourcing.utils import get_topic
 
 from senad_ap.application.codec import converter
+from senad_ap.application.records import Records, store_errors
 from senad_ap.domain.base import Event
-from senad_ap.domain.seal import LogSealed
-from senad_ap.errors import StoreError
-
-if TYPE_CHECKING:
-    from senad_ap.application.app import AlternativeProvision
+from senad_ap.domain.seal import SEAL_RECORD_ID, LogSealed, SealState, evolve_seal
+from senad_ap.domain.values import Actor, PolicyParameters
+from senad_ap.errors import InvalidInputError, StoreError
 
 __all__ = [
     "Problem",
@@ -38,7 +38,10 @@ __all__ = [
     "canonical",
     "chain_hash",
     "chained",
+    "check_kept",
     "next_head",
+    "record_seal",
+    "seals_of",
     "verify",
 ]
 
@@ -118,33 +121,33 @@ class Verification:
         return not self.problems
 
 
-def _log(app: AlternativeProvision, *, batch: int = 1000) -> Iterator[tuple[int, Event | None]]:
+def _log(records: Records, *, batch: int = 1000) -> Iterator[tuple[int, Event | None]]:
     start: int | None = None
     while True:
-        notifications = app.recorder.select_notifications(
+        notifications = records.recorder.select_notifications(
             start=start, limit=batch, inclusive_of_start=False
         )
         if not notifications:
             return
         for notification in notifications:
             try:
-                event = app.mapper.to_domain_event(notification)
+                event = records.mapper.to_domain_event(notification)
             except StoreError:
                 event = None
             yield notification.id, event if isinstance(event, Event) else None
         start = notifications[-1].id
 
 
-def seals_of(app: AlternativeProvision) -> list[SealRecord]:
+def seals_of(records: Records) -> list[SealRecord]:
     """Every seal recorded in the store, oldest first."""
     topic = get_topic(LogSealed)
-    notifications = app.recorder.select_notifications(
+    notifications = records.recorder.select_notifications(
         start=None, limit=10**9, topics=[topic], inclusive_of_start=False
     )
     found = []
     for notification in notifications:
         try:
-            event = app.mapper.to_domain_event(notification)
+            event = records.mapper.to_domain_event(notification)
         except StoreError:
             continue
         if isinstance(event, LogSealed):
@@ -152,27 +155,27 @@ def seals_of(app: AlternativeProvision) -> list[SealRecord]:
     return found
 
 
-def verify(app: AlternativeProvision, *, kept: Sequence[SealRecord] = ()) -> Verification:
+def verify(records: Records, *, kept: Sequence[SealRecord] = ()) -> Verification:
     """Walk the whole store and report what no longer matches its hashes and seals.
 
     ``kept``: seals an inspector exported earlier (``senad-ap seals``); the log must still
     match them too, so rewriting the store's own seals does not hide a change.
     """
-    recorded = seals_of(app)
+    recorded = seals_of(records)
     wanted = {seal.last_position for seal in (*recorded, *kept)}
     heads: dict[int, tuple[str, int]] = {}
-    records: dict[UUID, tuple[int, str | None]] = {}
+    chains: dict[UUID, tuple[int, str | None]] = {}
     problems: list[Problem] = []
     head, count, last_sealed = "", 0, 0
     decisions: dict[int, int] = {}  # events other than seals, up to each wanted position
     plain = 0
-    for position, event in _log(app):
+    for position, event in _log(records):
         if event is None:
             problems.append(Problem(position, "unreadable", f"The event at position "
                                     f"{position} cannot be read.", None, None))  # fmt: skip
             continue
         record, version = event.originator_id, event.originator_version
-        seen_version, seen_hash = records.get(record, (0, None))
+        seen_version, seen_hash = chains.get(record, (0, None))
         if version != seen_version + 1:
             kind = "removed or reordered" if version > seen_version + 1 else "inserted or reordered"
             problems.append(Problem(
@@ -193,7 +196,7 @@ def verify(app: AlternativeProvision, *, kept: Sequence[SealRecord] = ()) -> Ver
                 "event before it in its record was.",
                 record, version,
             ))  # fmt: skip
-        records[record] = (version, event.chain_hash)
+        chains[record] = (version, event.chain_hash)
         head = next_head(head, event)
         count += 1
         if isinstance(event, LogSealed):
@@ -214,3 +217,65 @@ def verify(app: AlternativeProvision, *, kept: Sequence[SealRecord] = ()) -> Ver
     unsealed = plain - decisions.get(last_sealed, 0)
     problems.sort(key=lambda p: (p.position, p.kind))
     return Verification(count, len(recorded), tuple(problems), max(unsealed, 0))
+
+
+def record_seal(
+    records: Records, *, actor: Actor, clock: Callable[[], datetime], policy: PolicyParameters
+) -> SealRecord | None:
+    """Record a seal (``LogSealed``): the head of the log chain over every event so far.
+
+    ``None`` when no decision was recorded since the last seal (only seals: nothing new).
+    """
+    if not isinstance(actor, Actor):
+        raise InvalidInputError("The actor must be an Actor.", field="actor")
+    state = records.load(SEAL_RECORD_ID, SealState)
+    head = "" if state is None else state.head
+    count = 0 if state is None else state.events
+    last = 0 if state is None else state.last_position
+    decisions = 0
+    with store_errors():
+        while True:
+            notifications = records.recorder.select_notifications(
+                start=last, limit=1000, inclusive_of_start=False
+            )
+            if not notifications:
+                break
+            for notification in notifications:
+                event: Any = records.mapper.to_domain_event(notification)
+                head = next_head(head, event)
+                count += 1
+                decisions += not isinstance(event, LogSealed)
+            last = notifications[-1].id
+    if state is not None and not decisions:
+        return None  # only seals since the last one: nothing new to seal
+    now = clock()
+    sealed = LogSealed(
+        originator_id=SEAL_RECORD_ID,
+        originator_version=1 if state is None else state.version + 1,
+        timestamp=now, actor=actor, effective_on=now.date(),
+        policy_version=policy.version, head=head, last_position=last, events=count,
+    )  # fmt: skip
+    (event,) = chained([sealed], None if state is None else state.chain_hash)
+    records.save([event], [evolve_seal(state, event)])
+    return SealRecord(last, count, head)
+
+
+def check_kept(kept: Any) -> Sequence[SealRecord]:
+    """``kept`` if it is a list of whole seals, else ``InvalidInputError``."""
+    if not isinstance(kept, list | tuple) or not all(_whole_seal(k) for k in kept):
+        raise InvalidInputError(
+            "kept must be a list of SealRecord (a position and a count from 0, and a head).",
+            field="kept",
+        )
+    return kept
+
+
+def _whole_seal(seal: object) -> bool:
+    return (
+        isinstance(seal, SealRecord)
+        and all(
+            isinstance(n, int) and not isinstance(n, bool) and n >= 0
+            for n in (seal.last_position, seal.events)
+        )
+        and isinstance(seal.head, str)
+    )

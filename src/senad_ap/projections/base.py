@@ -24,9 +24,9 @@ import attrs
 from eventsourcing.persistence import Tracking
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 
+from senad_ap.application.stores import use_statement_cache
 from senad_ap.domain.base import Event
 from senad_ap.domain.records import RecordState, evolve_record
-from senad_ap.sqlite_connections import use_statement_cache
 
 if TYPE_CHECKING:
     from senad_ap.application import AlternativeProvision

@@ -1,0 +1,444 @@
+"""One command, from the facade to the store: the steps every decision goes through.
+
+``AlternativeProvision``'s command methods build a command (``Pipeline.command``) and hand it
+to ``Pipeline.run``. For a placement (``run_placement``) the steps are, in order:
+
+1. **load** the placement's current state (``Records.load``: cache, snapshot, events);
+2. **seal** the command's personal values with the student's own key
+   (``application.personal``), so the fingerprint, events, hashes and snapshots hold only
+   sealed values;
+3. **replay**: a retried command (same idempotency key, same content) records nothing more
+   and returns the state its first run produced; the same key for another command is refused;
+4. **expected version**: a caller that loaded the record at an earlier version (a screen
+   opened an hour ago) is refused with ``ConcurrentChangeError`` when it has moved on;
+5. **decide**: the pure domain (``domain.placement.decide_placement``) returns the events or
+   refuses with the rule id;
+6. **chain**: each event gets its hash, chaining it to the one before it in its record
+   (``application.integrity``);
+7. **fold** the events into the new state (``domain.placement.evolve_placement``), and, for
+   an opening, the student's record in the same transaction;
+8. **roll** (STAT-4): a change to who is taught full-time at an unregistered setting is
+   recorded on the provider too (``domain.full_time_roll``);
+9. **keep the key** of a student met for the first time;
+10. **save** every event in one transaction (``Records.save``), remember the new states and
+    snapshot those due; the state returned has its personal values revealed.
+
+Providers and schools take steps 1, 3, 4, 5, 6, 7 and 10. A day's register
+(``Pipeline.register``) runs steps 1 and 3 to 7 per mark and saves all marks at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date, datetime
+from typing import Any, TypeVar
+from uuid import UUID, uuid4, uuid5
+
+import attrs
+
+from senad_ap.application.integrity import chained
+from senad_ap.application.personal import PersonalData
+from senad_ap.application.records import Records, fold, hash_of, store_errors
+from senad_ap.application.stores import check_text
+from senad_ap.domain.attendance_codes import AttendanceCode, Session
+from senad_ap.domain.authority import Authority
+from senad_ap.domain.base import Command, Event, fingerprint
+from senad_ap.domain.full_time_roll import full_time_roll_changes
+from senad_ap.domain.placement import (
+    AUTHORITY,
+    OpenPlacement,
+    PlacementCommand,
+    PlacementState,
+    RecordAttendance,
+    Related,
+    decide_placement,
+    evolve_placement,
+    providers_needed,
+)
+from senad_ap.domain.provider import (
+    ProviderCommand,
+    ProviderState,
+    decide_provider,
+    evolve_provider,
+)
+from senad_ap.domain.school import (
+    SchoolCommand,
+    SchoolState,
+    decide_school,
+    evolve_school,
+    school_aggregate_id,
+)
+from senad_ap.domain.student import (
+    StudentState,
+    decide_student_on_opening,
+    evolve_student,
+    student_record_id,
+)
+from senad_ap.domain.values import Actor, Context, PolicyParameters, Role
+from senad_ap.errors import (
+    ConcurrentChangeError,
+    IdempotencyConflictError,
+    InvalidInputError,
+    PolicyViolationError,
+    RegisterRefusedError,
+    SenadApError,
+)
+
+__all__ = ["Pipeline", "RegisterMark"]
+
+S = TypeVar("S")
+#: Record ids made from an idempotency key: a retried "create" lands on the same record.
+_KEYS = UUID("0b8f5a57-3c1e-4b77-9d0e-6c2f4f6a3e90")
+
+
+@attrs.frozen
+class RegisterMark:
+    """One mark of a day's register (see ``AlternativeProvision.record_register``).
+
+    ``expected_version``: the placement's version when the register was loaded; the mark is
+    refused (``ConcurrentChangeError``) if the placement has moved on since.
+    """
+
+    placement_id: UUID
+    session: Session | str
+    code: AttendanceCode | str
+    idempotency_key: str | None = None
+    expected_version: int | None = None
+
+
+class Pipeline:
+    """Runs commands against one store's records (see the module's docstring)."""
+
+    def __init__(
+        self,
+        records: Records,
+        personal: PersonalData,
+        clock: Callable[[], datetime],
+        policy: PolicyParameters,
+    ) -> None:
+        self.records = records
+        self.personal = personal
+        self.clock = clock
+        self.policy = policy
+
+    def context(self) -> Context:
+        """When the decision is recorded, and under which policy."""
+        return Context(recorded_at=self.clock(), policy=self.policy)
+
+    def today(self) -> date:
+        return self.clock().date()
+
+    # ----------------------------------------------------------------- building a command
+    def command(self, command_class: type[Any], *, on: date | None, **fields: Any) -> Any:
+        """The command, taking effect ``on`` (today when not given); bad values are refused
+        by the command's own validators (``InvalidInputError`` naming the field)."""
+        try:
+            return command_class(
+                effective_on=self.today() if on is None else on, on_defaulted=on is None, **fields
+            )
+        except TypeError as error:
+            raise InvalidInputError(f"Missing or unexpected value: {error}") from None
+
+    def new_id(self, kind: str, actor: Actor, key: str | None) -> UUID:
+        """A new record's id: random, or, with an idempotency key, the same on every retry."""
+        if key is None:
+            return uuid4()
+        check_text(key, "idempotency_key", "idempotency key")
+        school = actor.school_id if isinstance(actor, Actor) else ""
+        return uuid5(_KEYS, f"{kind}\x1f{school}\x1f{key}")
+
+    # ----------------------------------------------------------------- running one
+    def run(
+        self, command: Command, expected_version: int | None = None
+    ) -> PlacementState | ProviderState | SchoolState:
+        """Run any command object (what the public strategies in ``senad_ap.testing`` make)."""
+        if isinstance(command, PlacementCommand):
+            return self.run_placement(command, expected_version)
+        if isinstance(command, ProviderCommand):
+            return self.run_provider(command, expected_version)
+        if isinstance(command, SchoolCommand):
+            return self.run_school(command, expected_version)
+        raise InvalidInputError(f"Not a command: {type(command).__name__}.", field="command")
+
+    def run_placement(
+        self, command: PlacementCommand, expected_version: int | None = None
+    ) -> PlacementState:
+        """A placement decision, steps 1 to 10 of the module's docstring."""
+        # 1. load
+        state = self.records.load(command.placement_id, PlacementState)
+        # 2. seal personal values with the student's key, before anything else sees them
+        student_id = _student_of(state, command)
+        sealed, new_key = self._sealed(command, student_id)
+        # 3. replay a retried command
+        replayed = self.replayed_version(state, sealed)
+        if replayed is not None:
+            return self.revealed(
+                self.records.at_version(sealed.placement_id, replayed, PlacementState)
+            )
+        # 4. refuse a decision taken on an out-of-date view of the record
+        check_expected_version(state, expected_version, "placement", command.placement_id)
+        # 5. decide (pure), 6. chain, 7. fold
+        context = self.context()
+        related = self.related(state, sealed)
+        student_events: Sequence[Event] = ()
+        students: list[StudentState] = []
+        with self._revealing_errors():
+            events = chained(decide_placement(state, sealed, context, related), hash_of(state))
+            if isinstance(sealed, OpenPlacement) and student_id is not None:
+                # The student's record lists the placement, in the same transaction.
+                student = self.records.load(student_id, StudentState)
+                student_events = chained(
+                    decide_student_on_opening(student, sealed, context), hash_of(student)
+                )
+                students.append(fold(student, student_events, evolve_student))
+        new_state = fold(state, events, evolve_placement)
+        # 8. STAT-4: a change to who is taught full-time at an unregistered setting is recorded
+        # on the provider too, atomically with the placement's decision.
+        roll = [
+            chained([e], related.providers[e.originator_id].chain_hash)[0]
+            for e in full_time_roll_changes(state, new_state, related.providers, sealed, context)
+        ]
+        providers = [fold(related.providers[e.originator_id], [e], evolve_provider) for e in roll]
+        # 9. keep the key of a student met for the first time
+        if new_key is not None and student_id is not None:
+            with store_errors():
+                kept = self.personal.keep(student_id, new_key, context.recorded_at)
+            if kept != new_key:  # pragma: no cover - another writer kept this student's key first
+                return self.run_placement(command, expected_version)
+        # 10. save, all or nothing
+        self.records.save([*events, *student_events, *roll], [new_state, *providers, *students])
+        return self.revealed(new_state)
+
+    def run_provider(
+        self, command: ProviderCommand, expected_version: int | None = None
+    ) -> ProviderState:
+        """A provider decision: load, replay, expected version, decide, chain, fold, save."""
+        provider_id: UUID = command.provider_id  # type: ignore[attr-defined]
+        state = self.records.load(provider_id, ProviderState)
+        replayed = self.replayed_version(state, command)
+        if replayed is not None:
+            return self.records.at_version(provider_id, replayed, ProviderState)
+        check_expected_version(state, expected_version, "provider", provider_id)
+        school = self.school_for(command.actor, Authority.HEAD_OR_DELEGATE)
+        events = chained(decide_provider(state, command, self.context(), school), hash_of(state))
+        new_state = fold(state, events, evolve_provider)
+        self.records.save(events, [new_state])
+        return new_state
+
+    def run_school(
+        self, command: SchoolCommand, expected_version: int | None = None
+    ) -> SchoolState:
+        """A school decision: load, replay, expected version, decide, chain, fold, save."""
+        check_text(command.actor.school_id, "school_id", "school id")
+        school_id = school_aggregate_id(command.actor.school_id)
+        state = self.records.load(school_id, SchoolState)
+        replayed = self.replayed_version(state, command)
+        if replayed is not None:
+            return self.records.at_version(school_id, replayed, SchoolState)
+        check_expected_version(state, expected_version, "school", command.actor.school_id)
+        events = chained(decide_school(state, command, self.context()), hash_of(state))
+        new_state = fold(state, events, evolve_school)
+        self.records.save(events, [new_state])
+        return new_state
+
+    # ----------------------------------------------------------------- a day's register
+    def register(
+        self, marks: Sequence[RegisterMark], *, on: date, actor: Actor,
+        idempotency_key: str | None,
+    ) -> dict[UUID, PlacementState]:  # fmt: skip
+        """A day's marks across many placements, all or none (``RegisterRefusedError``)."""
+        if not isinstance(marks, Sequence) or isinstance(marks, str):
+            raise InvalidInputError("The register must be a list of marks.", field="marks")
+        if idempotency_key is not None:
+            check_text(idempotency_key, "idempotency_key", "idempotency key")
+        context = self.context()
+        states: dict[UUID, PlacementState] = {}
+        before: dict[UUID, PlacementState] = {}
+        pending: list[Event] = []
+        refusals: list[tuple[int, SenadApError]] = []
+        # 1. load: the cached placements still current, checked with one query
+        current = self.records.current_from_cache(
+            [m.placement_id for m in marks if isinstance(m, RegisterMark)]
+        )
+        for index, mark in enumerate(marks):
+            number = index + 1
+            try:
+                if not isinstance(mark, RegisterMark):
+                    raise InvalidInputError(f"Mark {number} is not a RegisterMark.", field="marks")
+                session = session_of(mark.session)
+                if not isinstance(mark.placement_id, UUID):
+                    raise InvalidInputError(
+                        f"Mark {number} needs a placement id (a UUID).", field="marks"
+                    )
+                key = mark.idempotency_key
+                if key is None and idempotency_key is not None:
+                    key = f"{idempotency_key}:{mark.placement_id}:{session.value}"
+                command = RecordAttendance(
+                    actor=actor, effective_on=on, idempotency_key=key,
+                    placement_id=mark.placement_id, session=session, code=code_of(mark.code),
+                )  # fmt: skip
+                state = (
+                    states.get(mark.placement_id)
+                    or current.get(mark.placement_id)
+                    or self.records.placement(mark.placement_id)
+                )
+                # 3. replay
+                if self.replayed_version(state, command) is not None:
+                    states[mark.placement_id] = state
+                    continue
+                # 4. expected version: the placement as it was before this register's marks
+                loaded = before.setdefault(mark.placement_id, state)
+                check_expected_version(
+                    loaded, mark.expected_version, "placement", mark.placement_id
+                )
+                # 5. decide, 6. chain, 7. fold
+                related = self.related(state, command)
+                events = chained(decide_placement(state, command, context, related),
+                                 state.chain_hash)  # fmt: skip
+                states[mark.placement_id] = fold(state, events, evolve_placement)
+                pending.extend(events)
+            except SenadApError as error:
+                refusals.append((number, error))
+        if refusals:
+            raise RegisterRefusedError(tuple(refusals))
+        # 10. save, all or nothing
+        self.records.save(pending, states.values())
+        with store_errors():
+            revealed = self.personal.reveal_personal(states.values())
+        return dict(zip(states, revealed, strict=True))
+
+    # ----------------------------------------------------------------- the steps' parts
+    def _sealed(
+        self, command: PlacementCommand, student_id: UUID | None
+    ) -> tuple[PlacementCommand, bytes | None]:
+        """The command with its personal values sealed, and the key made for it (if new)."""
+        if student_id is None or not PersonalData.needs_key(command):
+            return command, None
+        with store_errors():
+            key = self.personal.key_of(student_id)
+        new_key = None
+        if key is None:
+            key = new_key = PersonalData.new_key()
+        return self.personal.seal(command, student_id, key), new_key
+
+    def replayed_version(self, state: Any, command: Command) -> int | None:
+        """The version the first use of this command's idempotency key produced, if any."""
+        key = command.idempotency_key
+        if key is None or state is None:
+            return None
+        record = state.idempotency.get(key)
+        if record is None:
+            return None
+        if record.fingerprint != fingerprint(command):
+            raise IdempotencyConflictError(
+                f"The idempotency key {key!r} was already used for a different command on "
+                f"record {state.id}; use a new key for a new decision.",
+                field="idempotency_key",
+            )
+        return int(record.version)
+
+    def related(self, state: PlacementState | None, command: PlacementCommand) -> Related:
+        """What a placement decision needs from other records: its providers, and the
+        school's record when the actor's authority may be a delegation."""
+        providers = {}
+        for provider_id in providers_needed(state, command):
+            provider = self.records.load(provider_id, ProviderState)
+            if provider is not None:
+                providers[provider_id] = provider
+        needed = AUTHORITY[type(command)][0]
+        return Related(providers=providers, school=self.school_for(command.actor, needed))
+
+    def school_for(self, actor: Actor, needed: Authority) -> SchoolState | None:
+        # Only a delegate's authority needs the school's record; skip the read otherwise.
+        if needed is Authority.HEAD_OR_DELEGATE and actor.role is Role.SCHOOL_STAFF:
+            check_text(actor.school_id, "school_id", "school id")
+            return self.records.load(school_aggregate_id(actor.school_id), SchoolState)
+        return None
+
+    def revealed(self, state: S) -> S:
+        """``state`` with its sealed personal values revealed (or ``[erased]``)."""
+        with store_errors():
+            return self.personal.reveal_personal([state])[0]
+
+    @contextlib.contextmanager
+    def _revealing_errors(self) -> Iterator[None]:
+        """A refusal that quotes a sealed value (an unknown criterion) shows the text."""
+        try:
+            yield
+        except SenadApError as error:
+            if error.args and isinstance(error.args[0], str):
+                with store_errors():
+                    message = self.personal.reveal_text(error.args[0])
+                error.args = (message, *error.args[1:])
+                error.message = message
+                reason = getattr(error, "reason", None)
+                if isinstance(reason, str):
+                    with store_errors():
+                        error.reason = self.personal.reveal_text(reason)  # type: ignore[attr-defined]
+            raise
+
+
+def check_expected_version(
+    state: Any, expected_version: int | None, kind: str, record_id: object
+) -> None:
+    """Refuse a decision taken on a view of the record older than its current version.
+
+    ``expected_version`` is the record's version when the caller loaded it (0 for a record
+    not yet begun); ``None`` skips the check.
+    """
+    if expected_version is None:
+        return
+    if isinstance(expected_version, bool) or not isinstance(expected_version, int):
+        raise InvalidInputError(
+            "The expected version must be a whole number (0 for a new record).",
+            field="expected_version",
+        )
+    version = 0 if state is None else int(state.version)
+    if version != expected_version:
+        raise ConcurrentChangeError(
+            f"The {kind} {record_id} is at version {version}, not {expected_version} as "
+            "expected: it changed after it was loaded, so nothing was recorded. Load it "
+            "again, check the change, and decide again."
+        )
+
+
+def session_of(value: Session | str) -> Session:
+    """A register session from the enum or its text (``"AM"``, ``"PM"``)."""
+    if isinstance(value, Session):
+        return value
+    try:
+        return Session(value)
+    except ValueError:
+        raise InvalidInputError(
+            f"A session is 'AM' or 'PM', not {value!r}.", field="session"
+        ) from None
+
+
+def code_of(value: AttendanceCode | str) -> AttendanceCode:
+    """An attendance code from the enum or its text (``"/"``, ``"I"``, ``"Y1"`` …)."""
+    if isinstance(value, AttendanceCode):
+        return value
+    if not isinstance(value, str):
+        raise InvalidInputError(
+            f"An attendance code is text such as '/' or 'I', not {type(value).__name__}.",
+            field="code",
+        )
+    try:
+        return AttendanceCode(value)
+    except ValueError:
+        # STAT-1: only the national codes in force since 19 August 2024.
+        raise PolicyViolationError(
+            "STAT-1",
+            f"{value!r} is not one of the national attendance codes in force since 19 August 2024.",
+        ) from None
+
+
+def _student_of(state: PlacementState | None, command: PlacementCommand) -> UUID | None:
+    """The record id of the student a placement command is about (``None``: no such
+    placement, which ``decide`` refuses)."""
+    if state is not None:
+        return student_record_id(state.school_id, state.student_reference)
+    if isinstance(command, OpenPlacement):
+        return student_record_id(command.actor.school_id, command.student_reference)
+    return None

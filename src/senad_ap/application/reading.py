@@ -1,0 +1,173 @@
+"""Reading the record: the current state, the history and the record as at a past version or
+date, each checked against who is reading (``domain.authority.check_may_read``) and with its
+sealed personal values revealed (or ``[erased]``) on the way out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time
+from typing import TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+
+from senad_ap.application.personal import PersonalData
+from senad_ap.application.records import Records, fold, store_errors
+from senad_ap.application.stores import check_text
+from senad_ap.domain.authority import check_may_read
+from senad_ap.domain.placement import PlacementEvent, PlacementState, evolve_placement
+from senad_ap.domain.provider import ProviderEvent, ProviderState
+from senad_ap.domain.school import SchoolState, school_aggregate_id
+from senad_ap.domain.student import StudentState, student_record_id
+from senad_ap.domain.values import Actor, Role
+from senad_ap.errors import InvalidInputError, NotFoundError
+
+__all__ = ["Reading"]
+
+T = TypeVar("T")
+
+
+class Reading:
+    """The read side of one store's records, for the facade's read methods."""
+
+    def __init__(
+        self, records: Records, personal: PersonalData, clock: Callable[[], datetime]
+    ) -> None:
+        self.records = records
+        self.personal = personal
+        self.clock = clock
+
+    # ----------------------------------------------------------------- placements
+    def placement(self, placement_id: UUID, reader: Actor) -> PlacementState:
+        """The placement now, if ``reader`` may read it (personal values revealed)."""
+        state = self.records.placement(placement_id)
+        self.check_may_read(reader, state)
+        return self.revealed(state)
+
+    def placement_history(self, placement_id: UUID, reader: Actor) -> tuple[PlacementEvent, ...]:
+        """Every event of the placement, oldest first, if ``reader`` may read it."""
+        self.placement(placement_id, reader)
+        with store_errors():
+            events: list[PlacementEvent] = list(self.records.events.get(placement_id))  # type: ignore[arg-type]
+            return tuple(self.personal.reveal_personal(events))
+
+    def placement_as_at(
+        self, placement_id: UUID, reader: Actor, version: int | None,
+        known_on: date | datetime | None,
+    ) -> PlacementState:  # fmt: skip
+        """The placement at ``version``, or with only what was recorded by ``known_on``."""
+        current = self.placement(placement_id, reader)
+        if (version is None) == (known_on is None):
+            raise InvalidInputError("Give either a version or a date (known_on), not both.")
+        if version is not None:
+            if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+                raise InvalidInputError("The version must be a whole number from 1.")
+            if version > current.version:
+                raise InvalidInputError(
+                    f"The placement {placement_id} has {current.version} versions; there is "
+                    f"no version {version}.",
+                    field="version",
+                )
+            with store_errors():
+                try:
+                    state = self.records.at_version(placement_id, version, PlacementState)
+                except AggregateNotFoundError:  # pragma: no cover - checked above
+                    state = None
+            if not isinstance(state, PlacementState):  # pragma: no cover - checked above
+                raise NotFoundError(
+                    f"No placement {placement_id} is on the record.", kind="placement",
+                    id=placement_id,
+                )  # fmt: skip
+            return self.revealed(state)
+        cutoff = _end_of(known_on)
+        with store_errors():
+            events = [e for e in self.records.events.get(placement_id) if e.timestamp <= cutoff]  # type: ignore[attr-defined]
+        if not events:
+            raise NotFoundError(
+                f"The placement {placement_id} was not yet on the record on {known_on}.",
+                kind="placement",
+                id=placement_id,
+            )
+        return self.revealed(fold(None, events, evolve_placement))
+
+    def check_may_read(self, reader: Actor, state: PlacementState) -> None:
+        """Staff read their own school's placements, provider staff those at their provider,
+        inspectors what a Head Teacher granted them (``NotAuthorisedError`` otherwise)."""
+        if not isinstance(reader, Actor):
+            raise InvalidInputError("The reader must be an Actor.", field="reader")
+        school = self.school(state.school_id) if reader.role is Role.INSPECTOR else None
+        check_may_read(
+            reader,
+            school_id=state.school_id,
+            school=school,
+            provider_ids=state.provider_ids,
+            today=self.clock().date(),
+            placement_id=state.id,
+        )
+
+    # ----------------------------------------------------------------- other records
+    def provider(self, provider_id: UUID) -> ProviderState:
+        """A provider's record (providers are shared by the schools of the group)."""
+        state = self.records.load(provider_id, ProviderState)
+        if state is None:
+            raise NotFoundError(
+                f"No provider {provider_id} is registered.", kind="provider", id=provider_id
+            )
+        return state
+
+    def provider_history(self, provider_id: UUID) -> tuple[ProviderEvent, ...]:
+        self.provider(provider_id)
+        with store_errors():
+            return tuple(self.records.events.get(provider_id))  # type: ignore[arg-type]
+
+    def school(self, school_id: str) -> SchoolState | None:
+        """The school's delegations, inspector grants and terms (``None``: none recorded)."""
+        check_text(school_id, "school_id", "school id")
+        return self.records.load(school_aggregate_id(school_id), SchoolState)
+
+    def student(self, student_reference: str, reader: Actor, school_id: str | None) -> StudentState:
+        """The student's record, if ``reader`` may read the school's records."""
+        if not isinstance(reader, Actor):
+            raise InvalidInputError("The reader must be an Actor.", field="reader")
+        school = reader.school_id if school_id is None else school_id
+        check_text(school, "school_id", "school id")
+        check_text(student_reference, "student_reference", "student reference")
+        state = self.records.load(student_record_id(school, student_reference), StudentState)
+        if state is None:
+            raise NotFoundError(
+                f"No student {student_reference!r} is on the record of school {school}.",
+                kind="student",
+                id=student_reference,
+            )
+        check_may_read(
+            reader,
+            school_id=state.school_id,
+            school=self.school(state.school_id) if reader.role is Role.INSPECTOR else None,
+            provider_ids=frozenset(),
+            today=self.clock().date(),
+        )
+        return self.revealed(state)
+
+    # ----------------------------------------------------------------- personal values
+    def revealed(self, state: T) -> T:
+        """``state`` with its sealed personal values revealed (or ``[erased]``)."""
+        with store_errors():
+            return self.personal.reveal_personal([state])[0]
+
+    def reveal(self, value: T) -> T:
+        """Any value read from the store, with every sealed value in it revealed."""
+        with store_errors():
+            try:
+                return self.personal.reveal(value)
+            except RecursionError:
+                raise InvalidInputError(
+                    "The value is nested too deeply, or holds itself.", field="value"
+                ) from None
+
+
+def _end_of(day: date | datetime | None) -> datetime:
+    if isinstance(day, datetime):
+        return day if day.tzinfo is not None else day.replace(tzinfo=UTC)
+    if isinstance(day, date):
+        return datetime.combine(day, time.max, tzinfo=UTC)
+    raise InvalidInputError("known_on must be a date or a date and time.", field="known_on")
