@@ -10,16 +10,18 @@ school days (PLAN-2, PT-2), the services involved (QUAL-4), contact and challeng
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import ClassVar
+from typing import ClassVar, cast
 from uuid import UUID
 
 import attrs
 
 from senad_ap.domain.validation import (
     checked,
+    enum_items,
+    enum_text,
     hours,
     items_of,
     non_empty_text,
@@ -129,12 +131,67 @@ class Effectiveness(enum.Enum):
     NOT_EFFECTIVE = "not effective"
 
 
+# Enumerated values may be given as the member or as its text (``"AM"``, ``"parents"``):
+# named converters, so that type checkers see the text accepted too.
+
+
+_DESTINATION_TEXT = enum_text(Destination)
+
+
+def _as_optional_destination(value: Destination | str | None) -> Destination | None:
+    return cast(Destination | None, _DESTINATION_TEXT(value))
+
+
+_OBJECTIVE_AREA_TEXT = enum_text(ObjectiveArea)
+
+
+def _as_objective_area(value: ObjectiveArea | str) -> ObjectiveArea:
+    return cast(ObjectiveArea, _OBJECTIVE_AREA_TEXT(value))
+
+
+_PROGRESS_RATING_TEXT = enum_text(ProgressRating)
+
+
+def _as_progress_rating(value: ProgressRating | str) -> ProgressRating:
+    return cast(ProgressRating, _PROGRESS_RATING_TEXT(value))
+
+
+_SETTING_TEXT = enum_text(Setting)
+
+
+def _as_setting(value: Setting | str) -> Setting:
+    return cast(Setting, _SETTING_TEXT(value))
+
+
+_WEEKDAY_TEXT = enum_text(Weekday)
+
+
+def _as_weekday(value: Weekday | str) -> Weekday:
+    return cast(Weekday, _WEEKDAY_TEXT(value))
+
+
+_SERVICE_ITEMS = enum_items(Service)
+
+
+def _as_service_items(value: Sequence[Service | str]) -> tuple[Service, ...]:
+    return cast(tuple[Service, ...], _SERVICE_ITEMS(value))
+
+
+_WEEKDAY_ITEMS = enum_items(Weekday)
+
+
+def _as_weekday_items(value: Sequence[Weekday | str]) -> tuple[Weekday, ...]:
+    return cast(tuple[Weekday, ...], _WEEKDAY_ITEMS(value))
+
+
 @attrs.frozen
 class Objective:
     """One objective: what, from which baseline, by when (PLAN-3)."""
 
     reference: str = attrs.field(validator=non_empty_text("objective reference", 40))
-    area: ObjectiveArea = attrs.field(validator=checked("objective area", ObjectiveArea))
+    area: ObjectiveArea = attrs.field(
+        converter=_as_objective_area, validator=checked("objective area", ObjectiveArea)
+    )
     description: str = attrs.field(validator=non_empty_text("objective description"))
     baseline: str = attrs.field(validator=non_empty_text("objective baseline"))
     target_date: date = attrs.field(validator=checked("objective target date", date))
@@ -148,8 +205,8 @@ class Objective:
 class WeeklyHours:
     """Hours on one weekday in one setting; an outside provider is named by its id."""
 
-    day: Weekday = attrs.field(validator=checked("day", Weekday))
-    setting: Setting = attrs.field(validator=checked("setting", Setting))
+    day: Weekday = attrs.field(converter=_as_weekday, validator=checked("day", Weekday))
+    setting: Setting = attrs.field(converter=_as_setting, validator=checked("setting", Setting))
     hours: Decimal = attrs.field(validator=hours("weekly hours"))
     provider_id: UUID | None = attrs.field(default=None, validator=optional("provider id", UUID))
 
@@ -166,7 +223,9 @@ class ObjectiveProgress:
     """Progress against one objective, at a review (QUAL-1)."""
 
     reference: str = attrs.field(validator=non_empty_text("objective reference", 40))
-    rating: ProgressRating = attrs.field(validator=checked("progress rating", ProgressRating))
+    rating: ProgressRating = attrs.field(
+        converter=_as_progress_rating, validator=checked("progress rating", ProgressRating)
+    )
     note: str | None = attrs.field(default=None, validator=optional_text("progress note"))
     personal: ClassVar[tuple[str, ...]] = ("note",)
 
@@ -203,13 +262,19 @@ class Plan:
         ]
     )
     intended_destination: Destination | None = attrs.field(
-        default=None, validator=optional("intended destination", Destination)
+        default=None,
+        converter=_as_optional_destination,
+        validator=optional("intended destination", Destination),
     )
     school_days: tuple[Weekday, ...] = attrs.field(
-        default=SCHOOL_WEEK, validator=items_of("school days", Weekday, min_items=1, max_items=7)
+        default=SCHOOL_WEEK,
+        converter=_as_weekday_items,
+        validator=items_of("school days", Weekday, min_items=1, max_items=7),
     )
     services_involved: tuple[Service, ...] = attrs.field(
-        default=(), validator=items_of("services involved", Service, max_items=20)
+        default=(),
+        converter=_as_service_items,
+        validator=items_of("services involved", Service, max_items=20),
     )
     contact_arrangements: str | None = attrs.field(
         default=None, validator=optional_text("contact arrangements")

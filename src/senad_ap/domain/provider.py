@@ -11,6 +11,7 @@ import enum
 import re
 from collections.abc import Mapping
 from datetime import date, timedelta
+from typing import cast
 from uuid import UUID
 
 import attrs
@@ -25,7 +26,7 @@ from senad_ap.domain.base import (
     check_effective_on,
 )
 from senad_ap.domain.school import SchoolState
-from senad_ap.domain.validation import checked, items_of, non_empty_text, optional_text
+from senad_ap.domain.validation import checked, enum_text, items_of, non_empty_text, optional_text
 from senad_ap.domain.values import Context, mapping_field
 from senad_ap.errors import InvalidInputError, NotFoundError, PolicyViolationError
 
@@ -181,11 +182,31 @@ class ProviderCommand(Command):
     pass
 
 
+# Enumerated values may be given as the member or as its text (``"AM"``, ``"parents"``):
+# named converters, so that type checkers see the text accepted too.
+
+
+_PROVIDER_KIND_TEXT = enum_text(ProviderKind)
+
+
+def _as_provider_kind(value: ProviderKind | str) -> ProviderKind:
+    return cast(ProviderKind, _PROVIDER_KIND_TEXT(value))
+
+
+_RISK_OUTCOME_TEXT = enum_text(RiskOutcome)
+
+
+def _as_risk_outcome(value: RiskOutcome | str) -> RiskOutcome:
+    return cast(RiskOutcome, _RISK_OUTCOME_TEXT(value))
+
+
 @attrs.frozen(kw_only=True)
 class RegisterProvider(ProviderCommand):
     provider_id: UUID = attrs.field(validator=checked("provider id", UUID))
     name: str = attrs.field(validator=non_empty_text("provider name", 200))
-    kind: ProviderKind = attrs.field(validator=checked("provider kind", ProviderKind))
+    kind: ProviderKind = attrs.field(
+        converter=_as_provider_kind, validator=checked("provider kind", ProviderKind)
+    )
     delivers_accredited_education: bool = attrs.field(
         validator=checked("delivers accredited education", bool)
     )
@@ -211,7 +232,9 @@ class ConfirmProviderRegistration(ProviderCommand):
 @attrs.frozen(kw_only=True)
 class AssessProviderRisk(ProviderCommand):
     provider_id: UUID = attrs.field(validator=checked("provider id", UUID))
-    outcome: RiskOutcome = attrs.field(validator=checked("risk assessment outcome", RiskOutcome))
+    outcome: RiskOutcome = attrs.field(
+        converter=_as_risk_outcome, validator=checked("risk assessment outcome", RiskOutcome)
+    )
     safeguarding_policies_seen: bool = attrs.field(
         validator=checked("safeguarding policies seen", bool)
     )

@@ -7,6 +7,7 @@ they run on every command.
 
 from __future__ import annotations
 
+import enum
 import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
@@ -45,11 +46,55 @@ def check_type(
         expected if isinstance(expected, tuple) else (expected,)
     )
     wrong_datetime = isinstance(value, datetime) and expected is date
+    if (
+        isinstance(value, str)
+        and isinstance(expected, type)
+        and issubclass(expected, enum.Enum)
+        and not isinstance(value, expected)
+    ):
+        raise InvalidInputError(
+            f"The {label} must be {_one_of(expected)}, not {value!r}.", field=field or label
+        )
     if not isinstance(value, expected) or wrong_bool or wrong_datetime:
         raise InvalidInputError(
             f"The {label} must be {_kind(expected)}, not {type(value).__name__}.",
             field=field or label,
         )
+
+
+def _one_of(kind: type[enum.Enum]) -> str:
+    values = [repr(member.value) for member in kind]
+    if len(values) > 12:
+        return f"one of the {len(values)} values of {kind.__name__}"
+    return "one of " + ", ".join(values)
+
+
+def enum_text(kind: type[enum.Enum]) -> Callable[[Any], Any]:
+    """An attrs converter: the member of ``kind`` whose value (or name) is the text given, so
+    that a caller may write ``"AM"`` for ``Session.AM`` or ``"parents"`` for
+    ``ConsentParty.PARENTS``; anything else is left for the field's validator to refuse."""
+    by_text: dict[str, enum.Enum] = {member.name: member for member in kind}
+    by_text.update({str(member.value): member for member in kind})
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, str) and not isinstance(value, kind):
+            return by_text.get(value, value)
+        return value
+
+    return convert
+
+
+def enum_items(kind: type[enum.Enum]) -> Callable[[Any], Any]:
+    """An attrs converter: a list or tuple of members of ``kind`` or their texts, as a tuple of
+    members (other items are left for the validator to refuse)."""
+    one = enum_text(kind)
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return tuple(one(item) for item in value)
+        return value
+
+    return convert
 
 
 def check_text(value: object, label: str, max_length: int, field: str | None = None) -> str:

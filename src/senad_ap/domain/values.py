@@ -11,12 +11,12 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 import attrs
 
-from senad_ap.domain.validation import checked, non_empty_text, optional
+from senad_ap.domain.validation import checked, enum_text, non_empty_text, optional
 from senad_ap.errors import InvalidInputError
 
 __all__ = [
@@ -46,6 +46,17 @@ class Role(enum.Enum):
     INSPECTOR = "inspector"
 
 
+# Enumerated values may be given as the member or as its text (``"AM"``, ``"parents"``):
+# named converters, so that type checkers see the text accepted too.
+
+
+_ROLE_TEXT = enum_text(Role)
+
+
+def _as_role(value: Role | str) -> Role:
+    return cast(Role, _ROLE_TEXT(value))
+
+
 @attrs.frozen
 class Actor:
     """Who takes a decision or reads the record.
@@ -55,7 +66,7 @@ class Actor:
     """
 
     id: str = attrs.field(validator=non_empty_text("actor id", 200))
-    role: Role = attrs.field(validator=checked("actor role", Role))
+    role: Role = attrs.field(converter=_as_role, validator=checked("actor role", Role))
     school_id: str = attrs.field(validator=non_empty_text("school id", 200))
     provider_id: UUID | None = attrs.field(
         default=None, validator=optional("provider id of the actor", UUID)

@@ -7,7 +7,9 @@ Commands check their own input (types, empty text, ranges) when they are made, a
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
+from typing import cast
 from uuid import UUID
 
 import attrs
@@ -18,6 +20,8 @@ from senad_ap.domain.placement.events import ConsentParty, InformationParty, Inf
 from senad_ap.domain.plan import Effectiveness, NeedArea, ObjectiveProgress, Plan, Reason, Setting
 from senad_ap.domain.validation import (
     checked,
+    enum_items,
+    enum_text,
     items_of,
     non_empty_text,
     optional,
@@ -70,13 +74,89 @@ class PlacementCommand(Command):
     placement_id: UUID = attrs.field(validator=checked("placement id", UUID))
 
 
+# Enumerated values may be given as the member or as its text (``"AM"``, ``"parents"``):
+# named converters, so that type checkers see the text accepted too.
+
+
+_ATTENDANCE_CODE_TEXT = enum_text(AttendanceCode)
+
+
+def _as_attendance_code(value: AttendanceCode | str) -> AttendanceCode:
+    return cast(AttendanceCode, _ATTENDANCE_CODE_TEXT(value))
+
+
+_CONSENT_PARTY_TEXT = enum_text(ConsentParty)
+
+
+def _as_consent_party(value: ConsentParty | str) -> ConsentParty:
+    return cast(ConsentParty, _CONSENT_PARTY_TEXT(value))
+
+
+_DESTINATION_TEXT = enum_text(Destination)
+
+
+def _as_destination(value: Destination | str) -> Destination:
+    return cast(Destination, _DESTINATION_TEXT(value))
+
+
+_EFFECTIVENESS_TEXT = enum_text(Effectiveness)
+
+
+def _as_effectiveness(value: Effectiveness | str) -> Effectiveness:
+    return cast(Effectiveness, _EFFECTIVENESS_TEXT(value))
+
+
+_INFORMATION_PARTY_TEXT = enum_text(InformationParty)
+
+
+def _as_information_party(value: InformationParty | str) -> InformationParty:
+    return cast(InformationParty, _INFORMATION_PARTY_TEXT(value))
+
+
+_REASON_TEXT = enum_text(Reason)
+
+
+def _as_reason(value: Reason | str) -> Reason:
+    return cast(Reason, _REASON_TEXT(value))
+
+
+_SESSION_TEXT = enum_text(Session)
+
+
+def _as_session(value: Session | str) -> Session:
+    return cast(Session, _SESSION_TEXT(value))
+
+
+_SETTING_TEXT = enum_text(Setting)
+
+
+def _as_setting(value: Setting | str) -> Setting:
+    return cast(Setting, _SETTING_TEXT(value))
+
+
+_INFORMATION_SCOPE_ITEMS = enum_items(InformationScope)
+
+
+def _as_information_scope_items(
+    value: Sequence[InformationScope | str],
+) -> tuple[InformationScope, ...]:
+    return cast(tuple[InformationScope, ...], _INFORMATION_SCOPE_ITEMS(value))
+
+
+_NEED_AREA_ITEMS = enum_items(NeedArea)
+
+
+def _as_need_area_items(value: Sequence[NeedArea | str]) -> tuple[NeedArea, ...]:
+    return cast(tuple[NeedArea, ...], _NEED_AREA_ITEMS(value))
+
+
 @attrs.frozen(kw_only=True)
 class OpenPlacement(PlacementCommand):
     """``effective_on`` is the day the need for AP was identified."""
 
     student_reference: str = attrs.field(validator=check_student_reference)
-    reason: Reason = attrs.field(validator=checked("reason", Reason))
-    setting: Setting = attrs.field(validator=checked("setting", Setting))
+    reason: Reason = attrs.field(converter=_as_reason, validator=checked("reason", Reason))
+    setting: Setting = attrs.field(converter=_as_setting, validator=checked("setting", Setting))
     location: str = attrs.field(validator=non_empty_text("location", 300))
     residential: bool = attrs.field(validator=checked("residential", bool))
     looked_after: bool = attrs.field(default=False, validator=checked("looked after", bool))
@@ -125,7 +205,8 @@ class OpenPlacement(PlacementCommand):
 @attrs.frozen(kw_only=True)
 class AssessNeeds(PlacementCommand):
     areas: tuple[NeedArea, ...] = attrs.field(
-        validator=items_of("areas of need", NeedArea, min_items=1, max_items=4)
+        converter=_as_need_area_items,
+        validator=items_of("areas of need", NeedArea, min_items=1, max_items=4),
     )
     summary: str = attrs.field(validator=non_empty_text("summary of needs", 4000))
     barriers: tuple[str, ...] = attrs.field(
@@ -149,7 +230,9 @@ class RevisePlan(PlacementCommand):
 
 @attrs.frozen(kw_only=True)
 class GiveConsent(PlacementCommand):
-    party: ConsentParty = attrs.field(validator=checked("consenting party", ConsentParty))
+    party: ConsentParty = attrs.field(
+        converter=_as_consent_party, validator=checked("consenting party", ConsentParty)
+    )
     given_by: str = attrs.field(validator=non_empty_text("who gave consent", 200))
     evidence_reference: str = attrs.field(validator=non_empty_text("evidence reference", 200))
     personal = ("given_by",)
@@ -157,16 +240,21 @@ class GiveConsent(PlacementCommand):
 
 @attrs.frozen(kw_only=True)
 class WithdrawConsent(PlacementCommand):
-    party: ConsentParty = attrs.field(validator=checked("consenting party", ConsentParty))
+    party: ConsentParty = attrs.field(
+        converter=_as_consent_party, validator=checked("consenting party", ConsentParty)
+    )
     reason: str = attrs.field(validator=non_empty_text("reason for withdrawal"))
     personal = ("reason",)
 
 
 @attrs.frozen(kw_only=True)
 class ShareInformation(PlacementCommand):
-    party: InformationParty = attrs.field(validator=checked("party", InformationParty))
+    party: InformationParty = attrs.field(
+        converter=_as_information_party, validator=checked("party", InformationParty)
+    )
     scope: tuple[InformationScope, ...] = attrs.field(
-        validator=items_of("scope of the information", InformationScope, min_items=1)
+        converter=_as_information_scope_items,
+        validator=items_of("scope of the information", InformationScope, min_items=1),
     )
     note: str | None = attrs.field(default=None, validator=optional_text("note"))
     personal = ("note",)
@@ -195,16 +283,20 @@ class StartPlacement(PlacementCommand):
 class RecordAttendance(PlacementCommand):
     """``effective_on`` is the day of the session."""
 
-    session: Session = attrs.field(validator=checked("session", Session))
-    code: AttendanceCode = attrs.field(validator=checked("attendance code", AttendanceCode))
+    session: Session = attrs.field(converter=_as_session, validator=checked("session", Session))
+    code: AttendanceCode = attrs.field(
+        converter=_as_attendance_code, validator=checked("attendance code", AttendanceCode)
+    )
 
 
 @attrs.frozen(kw_only=True)
 class CorrectAttendance(PlacementCommand):
     """``effective_on`` is the day of the session whose mark is amended (STAT-2)."""
 
-    session: Session = attrs.field(validator=checked("session", Session))
-    code: AttendanceCode = attrs.field(validator=checked("attendance code", AttendanceCode))
+    session: Session = attrs.field(converter=_as_session, validator=checked("session", Session))
+    code: AttendanceCode = attrs.field(
+        converter=_as_attendance_code, validator=checked("attendance code", AttendanceCode)
+    )
     reason: str = attrs.field(validator=non_empty_text("reason for the correction"))
     personal = ("reason",)
 
@@ -214,7 +306,9 @@ class ReviewProgress(PlacementCommand):
     progress: tuple[ObjectiveProgress, ...] = attrs.field(
         validator=items_of("progress per objective", ObjectiveProgress, min_items=1)
     )
-    effectiveness: Effectiveness = attrs.field(validator=checked("effectiveness", Effectiveness))
+    effectiveness: Effectiveness = attrs.field(
+        converter=_as_effectiveness, validator=checked("effectiveness", Effectiveness)
+    )
     next_review_on: date = attrs.field(validator=checked("next review date", date))
     with_provider: bool = attrs.field(default=False, validator=checked("with provider", bool))
     note: str | None = attrs.field(default=None, validator=optional_text("note"))
@@ -255,6 +349,8 @@ class AgreeReintegrationSupport(PlacementCommand):
 
 @attrs.frozen(kw_only=True)
 class EndPlacement(PlacementCommand):
-    destination: Destination = attrs.field(validator=checked("destination", Destination))
+    destination: Destination = attrs.field(
+        converter=_as_destination, validator=checked("destination", Destination)
+    )
     note: str | None = attrs.field(default=None, validator=optional_text("note"))
     personal = ("note",)
