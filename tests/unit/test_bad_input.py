@@ -105,10 +105,10 @@ def test_yes_or_no_where_a_whole_number_is_expected_is_refused() -> None:
     assert refused.value.field == "review_interval_weeks"
 
 
-def test_text_where_an_attendance_code_is_expected_is_refused() -> None:
-    # The application turns "I" into a code; the domain takes only codes.
+def test_text_that_is_no_attendance_code_is_refused() -> None:
+    # A code's own text ("I") is accepted; other text is not.
     with pytest.raises(InvalidInputError):
-        attrs.evolve(record_command(), code="I")  # type: ignore[arg-type]
+        attrs.evolve(record_command(), code="H")
 
 
 def test_text_where_a_placement_id_is_expected_is_refused() -> None:
