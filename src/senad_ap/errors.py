@@ -1,12 +1,30 @@
-"""The project's errors: one root, a few branches, each with structured attributes.
+"""The project's errors: one root, and one branch for each thing a caller must tell apart.
 
-Every refusal the library makes is one of these. A refused command records nothing.
-Messages are written for a Head Teacher, not for a programmer; the attributes are for
-the program that embeds the library.
+Every refusal the library makes is one of these, and a refused command records nothing.
+Messages are written for a Head Teacher, not for a programmer, and name the record they are
+about; the attributes are for the program that embeds the library.
+
+- ``PolicyViolationError``: a rule of the policy refuses it (show ``rule_id`` and ``reason``);
+- ``NotAuthorisedError``: this person may not take this decision or read this record;
+- ``InvalidInputError``: a value is missing, of the wrong kind or out of range (``field``);
+- ``AlreadyRecordedError``: the fact, or the idempotency key, is already on the record
+  (record a correction, or use a new key: ``IdempotencyConflictError``);
+- ``LifecycleError``: not at this point of the record's life cycle (attendance before the
+  start, a decision after the end or after an erasure);
+- ``NotFoundError``: no such record (``kind``, ``id``);
+- ``ConcurrentChangeError``: someone else changed the record since it was loaded (load it
+  again and decide again);
+- ``StoreError``: the store could not be opened or used (tell the operator);
+- ``RegisterRefusedError``: some marks of a day's register were refused and none was
+  recorded (``refusals``: each mark's number, from 1, and its error).
+
+Every error has ``rule_id``: the id of the rule behind it (``"PLAN-2"``, ``"STAT-7"`` …, from the
+rule catalogue), or ``None`` when no rule is (a mistyped date, a missing record).
 """
 
 from __future__ import annotations
 
+import re
 from uuid import UUID
 
 __all__ = [
@@ -23,28 +41,40 @@ __all__ = [
     "StoreError",
 ]
 
+#: A message that begins with a rule id ("STAT-7: ...") names the rule behind it.
+_LEADING_RULE = re.compile(r"^([A-Z]{2,8}-\d+): ")
+
 
 class SenadApError(Exception):
-    """Root of every error this library raises on purpose."""
+    """Root of every error this library raises on purpose.
 
-    def __init__(self, message: str) -> None:
+    ``rule_id``: the rule behind the error, or ``None``. Given explicitly, or read from a
+    message that begins with one (``"STAT-7: ..."``).
+    """
+
+    def __init__(self, message: str, *, rule_id: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        if rule_id is None:
+            leading = _LEADING_RULE.match(message) if isinstance(message, str) else None
+            rule_id = leading.group(1) if leading else None
+        self.rule_id = rule_id
 
     def __str__(self) -> str:
         return self.message
 
 
 class PolicyViolationError(SenadApError):
-    """The command would break a guard rule of the policy (see RULES.md).
+    """The command would break a guard rule of the policy (see the rule catalogue).
 
     ``rule_id`` names the rule (for example ``"PLAN-2"``), so a school system can show
     it and an inspector can look up the sentence of the policy behind it.
     """
 
+    rule_id: str
+
     def __init__(self, rule_id: str, message: str, placement_id: UUID | None = None) -> None:
-        super().__init__(f"{rule_id}: {message}")
-        self.rule_id = rule_id
+        super().__init__(f"{rule_id}: {message}", rule_id=rule_id)
         self.reason = message
         self.placement_id = placement_id
 
@@ -60,9 +90,8 @@ class NotAuthorisedError(SenadApError):
         rule_id: str | None = None,
         placement_id: UUID | None = None,
     ) -> None:
-        super().__init__(f"{rule_id}: {message}" if rule_id else message)
+        super().__init__(f"{rule_id}: {message}" if rule_id else message, rule_id=rule_id)
         self.actor_id = actor_id
-        self.rule_id = rule_id
         self.reason = message
         self.placement_id = placement_id
 
@@ -73,24 +102,33 @@ class InvalidInputError(SenadApError, ValueError):
     ``field`` names the offending field where there is one.
     """
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(
+        self, message: str, *, field: str | None = None, rule_id: str | None = None
+    ) -> None:
+        super().__init__(message, rule_id=rule_id)
         self.field = field
 
 
-class AlreadyRecordedError(InvalidInputError):
+class AlreadyRecordedError(SenadApError):
     """The fact is already on the record (for example a second mark for one session).
 
     To change a recorded fact, record a correction: the original stays on the record.
+    ``field`` names what is already recorded, where one field does.
     """
 
+    def __init__(
+        self, message: str, *, field: str | None = None, rule_id: str | None = None
+    ) -> None:
+        super().__init__(message, rule_id=rule_id)
+        self.field = field
 
-class IdempotencyConflictError(InvalidInputError):
-    """An idempotency key was used again for a different command."""
+
+class IdempotencyConflictError(AlreadyRecordedError):
+    """An idempotency key already on the record was used again for a different command."""
 
 
 class NotFoundError(SenadApError, LookupError):
-    """No placement, provider or school with that id is on the record."""
+    """No placement, provider, school, student or record with that id is on the record."""
 
     def __init__(self, message: str, *, kind: str, id: UUID | str) -> None:
         super().__init__(message)
@@ -99,20 +137,23 @@ class NotFoundError(SenadApError, LookupError):
 
 
 class LifecycleError(SenadApError):
-    """The command does not fit where the placement is in its life cycle.
+    """The command does not fit where the record is in its life cycle.
 
-    For example: attendance before the placement started, or any decision after it ended.
+    For example: attendance before the placement started, any decision after it ended, or
+    after the student's personal data was erased (``rule_id`` ``"STAT-7"``).
     """
 
-    def __init__(self, message: str, *, placement_id: UUID | None = None) -> None:
-        super().__init__(message)
+    def __init__(
+        self, message: str, *, placement_id: UUID | None = None, rule_id: str | None = None
+    ) -> None:
+        super().__init__(message, rule_id=rule_id)
         self.placement_id = placement_id
 
 
 class ConcurrentChangeError(SenadApError):
-    """Someone else changed the same record at the same moment; nothing was written.
+    """Someone else changed the same record since it was loaded; nothing was written.
 
-    Load the record again and retry the command (an idempotency key makes that safe).
+    Load the record again and decide again (an idempotency key makes a retry safe).
     """
 
 
