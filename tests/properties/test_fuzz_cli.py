@@ -55,7 +55,7 @@ from tests.properties.test_fuzz_public_api import (
 #: and 5, only from ``verify``, when the store no longer matches its hashes and seals.
 EXIT_CODES = {0, 1, 2, 3, 4}
 EXIT_NOT_FOUND = 4
-#: What main writes when a system error got past every check (cli.py ``main``).
+#: What main writes when a system error got past every check (cli/command.py ``main``).
 LAST_LINE_OF_DEFENCE = "could not complete the command"
 EXIT_TAMPERED = 5
 #: Variables that would point the command (or eventsourcing under it) at another store.

@@ -1,0 +1,326 @@
+"""The commands that read the record: ``placements``, ``history``, ``compliance``,
+``attendance``, ``providers`` and ``export``; each as at today or as at a past date."""
+
+from __future__ import annotations
+
+import argparse
+import textwrap
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+import attrs
+
+from senad_ap.cli.output import _cell, _heading, _json, _output, _plain, _table
+from senad_ap.cli.session import EXIT_NOT_FOUND, _as_at, _ExitError, _placement_id, _Session
+from senad_ap.projections import attendance, audit, compliance, providers, register
+from senad_ap.projections.as_at import (
+    AsAt,
+    Sense,
+    findings_as_at,
+    fold_as_at,
+    placement_as_at,
+    register_as_at,
+)
+from senad_ap.projections.runner import Projections
+
+
+def _placements(session: _Session, args: argparse.Namespace) -> None:
+    as_at = _as_at(args)
+    status = None if args.status is None else _status_text(args.status)
+    if as_at is None:
+        rows = register.placements(
+            session.projections().store, school_id=args.school, status=status
+        )
+    else:
+        rows = [
+            r
+            for r in register_as_at(session.projections(), as_at, school_id=args.school)
+            if status is None or r.status == status
+        ]
+    if args.json:
+        _json(session.out, {"as_at": None if as_at is None else str(as_at), "placements": rows})
+        return
+    _heading(session.out, f"Placement register{'' if as_at is None else ', ' + str(as_at)}")
+    _table(
+        session.out,
+        [
+            "placement",
+            "student",
+            "status",
+            "setting",
+            "location",
+            "started",
+            "ended",
+            "hours/week",
+            "next review",
+            "attendance",
+        ],
+        [
+            (
+                r.placement_id,
+                r.student_reference,
+                r.status,
+                r.setting,
+                r.location,
+                r.started_on,
+                r.ended_on,
+                r.weekly_hours,
+                r.next_review_due,
+                None if r.attendance_rate is None else f"{r.attendance_rate}%",
+            )
+            for r in rows
+        ],
+    )
+    session.out.write(f"{len(rows)} placements\n")
+
+
+def _status_text(name: str) -> str:
+    from senad_ap.domain.placement import PlacementStatus
+
+    return PlacementStatus[name.upper()].value
+
+
+def _history(session: _Session, args: argparse.Namespace) -> None:
+    placement_id = _placement_id(session, args.placement)
+    as_at = _as_at(args)
+    store = session.projections().store
+    entries = audit.entries(store, placement_id=placement_id)
+    if as_at is not None:
+        entries = [e for e in entries if _entry_included(e, as_at)]
+    shown = [e for e in entries if not (args.no_attendance and e.event_type in _MARKS)]
+    if args.json:
+        _json(
+            session.out,
+            {
+                "placement_id": str(placement_id),
+                "as_at": None if as_at is None else str(as_at),
+                "decisions": [e.to_json() for e in shown],
+            },
+        )
+        return
+    title = f"History of placement {placement_id}"
+    _heading(session.out, title + ("" if as_at is None else f", {as_at}"))
+    for e in shown:
+        late = "  LATE ENTRY" if e.late_entry else ""
+        session.out.write(
+            f"{e.record_version:>4}  recorded {_cell(e.recorded_at)}  took effect "
+            f"{_cell(e.effective_on)}  by {e.actor_id} ({e.actor_role}){late}\n"
+        )
+        for line in textwrap.wrap(e.description, width=92):
+            session.out.write(f"      {line}\n")
+        rules = ", ".join(e.evidence_for) or "-"
+        session.out.write(f"      evidence for: {rules}; policy {e.policy_version}\n")
+    late_count = sum(e.late_entry for e in entries)
+    hidden = len(entries) - len(shown)
+    session.out.write(
+        f"\n{len(entries)} decisions, {late_count} recorded after the day they took effect"
+        + (f"; {hidden} attendance marks not shown" if hidden else "")
+        + "\n"
+    )
+
+
+_MARKS = ("AttendanceRecorded",)
+
+
+def _entry_included(entry: audit.AuditEntry, as_at: AsAt) -> bool:
+    if as_at.sense is Sense.KNOWN_ON:
+        return entry.recorded_at <= as_at.end
+    return entry.effective_on <= as_at.on
+
+
+def _compliance(session: _Session, args: argparse.Namespace) -> None:
+    as_at = _as_at(args)
+    projections = session.projections()
+    on = args.on or datetime.now(UTC).date()
+    if as_at is None:
+        rows = compliance.open_findings(projections.store, on=on, school_id=args.school)
+        title = f"Open compliance findings on {on.isoformat()}"
+    elif as_at.sense is Sense.KNOWN_ON:
+        rows = compliance.findings_known_on(
+            projections.store, known_on=as_at.on, school_id=args.school
+        )
+        title = f"Compliance findings open {as_at}"
+    else:
+        rows = findings_as_at(projections, as_at, school_id=args.school)
+        title = f"Compliance findings open {as_at}"
+    if args.json:
+        _json(session.out, {"title": title, "findings": rows})
+        return
+    _heading(session.out, title)
+    _table(
+        session.out,
+        ["rule", "also", "student", "placement", "since", "finding"],
+        [
+            (
+                r.rule_id,
+                ", ".join(r.related_rules),
+                r.student_reference,
+                r.placement_id,
+                r.since,
+                r.detail,
+            )
+            for r in rows
+        ],
+    )
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row.rule_id] = counts.get(row.rule_id, 0) + 1
+    summary = ", ".join(f"{rule} {n}" for rule, n in sorted(counts.items()))
+    session.out.write(f"{len(rows)} open findings{': ' + summary if summary else ''}\n")
+
+
+def _attendance(session: _Session, args: argparse.Namespace) -> None:
+    placement_id = _placement_id(session, args.placement)
+    as_at = _as_at(args)
+    projections = session.projections()
+    if as_at is None:
+        weeks = attendance.by_week(projections.store, placement_id)
+        terms = attendance.by_term(projections.store, placement_id)
+        whole = attendance.total(projections.store, placement_id)
+    else:
+        found = placement_as_at(projections.app, placement_id, as_at)
+        if found is None:
+            raise _ExitError(f"The placement was not on the record {as_at}.", EXIT_NOT_FOUND)
+        marks = [m for m in found.state.marks.values() if m.day <= as_at.on]
+        school = _school_terms(projections, found.state.school_id, as_at)
+        weeks = attendance.periods_from_marks(placement_id, marks, weekly=True)
+        terms = attendance.periods_from_marks(placement_id, marks, weekly=False, terms=school)
+        whole = _whole(placement_id, weeks)
+        if whole is not None:
+            days = [m.day for m in marks]
+            whole = attrs.evolve(whole, starts_on=min(days), ends_on=max(days))
+    if args.json:
+        _json(
+            session.out,
+            {
+                "placement_id": str(placement_id),
+                "as_at": None if as_at is None else str(as_at),
+                "weeks": [_period_json(p) for p in weeks],
+                "terms": [_period_json(p) for p in terms],
+                "whole_placement": None if whole is None else _period_json(whole),
+            },
+        )
+        return
+    _heading(
+        session.out,
+        f"Attendance of placement {placement_id}" + ("" if as_at is None else f", {as_at}"),
+    )
+    headers = [
+        "period",
+        "from",
+        "to",
+        "recorded",
+        "possible",
+        "present",
+        "authorised",
+        "unauthorised",
+        "not possible",
+        "attendance",
+    ]
+    sections = (("Whole placement", [] if whole is None else [whole]), ("By term", terms),
+                ("By week", weeks))  # fmt: skip
+    for label, periods in sections:
+        session.out.write(f"\n{label}\n")
+        _table(
+            session.out,
+            headers,
+            [
+                (
+                    p.period,
+                    p.starts_on,
+                    p.ends_on,
+                    p.sessions_recorded,
+                    p.possible,
+                    p.present,
+                    p.authorised_absence,
+                    p.unauthorised_absence,
+                    p.not_possible,
+                    None if p.rate is None else f"{p.rate}%",
+                )
+                for p in periods
+            ],
+        )
+
+
+def _whole(
+    placement_id: UUID, weeks: Sequence[attendance.AttendancePeriod]
+) -> attendance.AttendancePeriod | None:
+    if not weeks:
+        return None
+    return attendance.AttendancePeriod(
+        placement_id=placement_id,
+        period="whole placement",
+        starts_on=weeks[0].starts_on,
+        ends_on=weeks[-1].ends_on,
+        sessions_recorded=sum(w.sessions_recorded for w in weeks),
+        possible=sum(w.possible for w in weeks),
+        present=sum(w.present for w in weeks),
+        authorised_absence=sum(w.authorised_absence for w in weeks),
+        unauthorised_absence=sum(w.unauthorised_absence for w in weeks),
+        not_possible=sum(w.not_possible for w in weeks),
+    )
+
+
+def _school_terms(projections: Projections, school_id: str, as_at: AsAt) -> list[Any]:
+    from senad_ap.domain.school import SchoolState, school_aggregate_id
+
+    school = fold_as_at(projections.app.events_of(school_aggregate_id(school_id)), as_at)
+    return list(school.terms) if isinstance(school, SchoolState) else []
+
+
+def _period_json(period: attendance.AttendancePeriod) -> dict[str, Any]:
+    data: dict[str, Any] = _plain(period)
+    data["rate"] = None if period.rate is None else str(period.rate)
+    return data
+
+
+def _providers(session: _Session, args: argparse.Namespace) -> None:
+    rows = providers.providers(session.projections().store)
+    if args.json:
+        _json(session.out, {"providers": rows})
+        return
+    _heading(session.out, "Providers")
+    today = datetime.now(UTC).date()
+    _table(
+        session.out,
+        [
+            "provider",
+            "name",
+            "kind",
+            "URN",
+            "checked",
+            "risk assessed",
+            "valid until",
+            "current",
+            "placements now",
+            "full-time pupils",
+        ],
+        [
+            (
+                p.provider_id,
+                p.name,
+                p.kind,
+                p.urn,
+                p.registration_checked_on,
+                p.risk_assessed_on,
+                p.risk_valid_until,
+                p.risk_assessment_current_on(today),
+                p.placements_now,
+                p.full_time_pupils,
+            )
+            for p in rows
+        ],
+    )
+
+
+def _export(session: _Session, args: argparse.Namespace) -> None:
+    store = session.projections().store
+    count = 0
+    with _output(args.output, session.out) as out:
+        for line in audit.export_lines(store):
+            out.write(line + "\n")
+            count += 1
+    if args.output:
+        session.err.write(f"Exported {count} decisions to {args.output}\n")

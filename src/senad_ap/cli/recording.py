@@ -1,0 +1,67 @@
+"""The commands that write: ``demo`` (an example school into the store) and ``rebuild`` (every
+projection again from the log)."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from senad_ap.cli.session import (
+    EXIT_REFUSED,
+    OPERATOR,
+    _ExitError,
+    _is_postgres,
+    _operator,
+    _Session,
+)
+from senad_ap.projections import projections_for
+
+
+def _demo(session: _Session, args: argparse.Namespace) -> None:
+    from senad_ap.demo import demo_clock, write_demo
+
+    existed = _is_postgres(session.db) or Path(session.db).is_file()
+    clock = demo_clock()
+    app = session.app(create=True, clock=clock)
+    if existed and app.last_position() > 0 and not args.force:
+        raise _ExitError(
+            f"The store at {session.db} already holds {app.last_position()} events; the demo "
+            "writes only into an empty store. Use --force to add it anyway, or --db to "
+            "choose another file.",
+            EXIT_REFUSED,
+        )
+    started = time.perf_counter()
+    summary = write_demo(app, clock)
+    sealed = app.seal(actor=_operator(OPERATOR))
+    seconds = time.perf_counter() - started
+    events = summary.events + (sealed is not None)
+    session.out.write(
+        f"Wrote the demo into {session.db}: {summary.placements} placements at "
+        f"{summary.providers} providers, {events} events (the last a seal), in {seconds:.1f} s.\n"
+        "Its term ended on 2025-12-19. Try: senad-ap compliance --as-at 2025-12-19; "
+        f"senad-ap history {str(summary.reintegrated_placement_id)[:8]}\n"
+    )
+
+
+def _rebuild(session: _Session, args: argparse.Namespace) -> None:
+    projections = projections_for(session.app(), session.projections_path)
+    session._projections = projections
+    started = time.perf_counter()
+
+    def progress(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        session.err.write(
+            f"\rRebuilding [{'#' * filled}{'.' * (width - filled)}] {done}/{total} events"
+        )
+        session.err.flush()
+
+    count = projections.rebuild(progress=progress)
+    seconds = time.perf_counter() - started
+    session.err.write("\n")
+    names = ", ".join(p.name for p in projections.all)
+    session.out.write(
+        f"Rebuilt {len(projections.all)} projections ({names}) from {count} events "
+        f"in {seconds:.1f} s.\n"
+    )

@@ -1,0 +1,133 @@
+"""The store a command works on (SQLite or PostgreSQL) and its projections; the exit codes
+and the error that carries one; the placement and the date that a command's arguments name;
+the actor a command records."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import TextIO
+from urllib.parse import parse_qs, unquote, urlsplit
+from uuid import UUID
+
+import attrs
+
+from senad_ap.application import AlternativeProvision
+from senad_ap.domain.values import Actor, Role
+from senad_ap.projections import projections_for
+from senad_ap.projections.as_at import AsAt, Sense
+from senad_ap.projections.runner import Projections
+
+ENVIRONMENT_VARIABLE = "SENAD_AP_DB"
+EXIT_REFUSED, EXIT_USAGE, EXIT_NO_STORE, EXIT_NOT_FOUND, EXIT_TAMPERED = 1, 2, 3, 4, 5
+#: Who the command records as the author of a seal, unless told (``--by``).
+OPERATOR = "senad-ap"
+
+
+class _ExitError(Exception):
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@attrs.define
+class _Session:
+    db: str
+    projections_path: str | None
+    out: TextIO
+    err: TextIO
+    _app: AlternativeProvision | None = None
+    _projections: Projections | None = None
+
+    def app(
+        self, *, create: bool = False, clock: Callable[[], datetime] | None = None
+    ) -> AlternativeProvision:
+        if self._app is None and _is_postgres(self.db):
+            self._app = _open_postgres(self.db, clock)
+        if self._app is None:
+            if not create and not Path(self.db).is_file():
+                raise _ExitError(
+                    f"There is no store at {self.db}. Run `senad-ap demo` to make an example, "
+                    f"or point --db (or ${ENVIRONMENT_VARIABLE}) at a store.",
+                    EXIT_NO_STORE,
+                )
+            self._app = AlternativeProvision.sqlite(self.db, clock=clock)
+        return self._app
+
+    def projections(self) -> Projections:
+        if self._projections is None:
+            self._projections = projections_for(self.app(), self.projections_path)
+            self._projections.catch_up()
+        return self._projections
+
+    def close(self) -> None:
+        if self._projections is not None:
+            self._projections.close()
+        if self._app is not None:
+            self._app.close()
+
+
+def _is_postgres(db: str) -> bool:
+    return db.startswith(("postgresql://", "postgres://"))
+
+
+def _open_postgres(url: str, clock: Callable[[], datetime] | None) -> AlternativeProvision:
+    """``postgresql://user[:password]@host[:port]/dbname[?schema=NAME]``; without a password
+    in the URL, ``PGPASSWORD`` gives it (so it need not appear in a command line)."""
+    parts = urlsplit(url)
+    schema = parse_qs(parts.query).get("schema", [None])[-1]
+    dbname = parts.path.lstrip("/")
+    if not dbname or not parts.username:
+        raise _ExitError(
+            "A PostgreSQL store is written postgresql://USER@HOST:PORT/DATABASE.", EXIT_USAGE
+        )
+    try:
+        port = parts.port or 5432
+    except ValueError:
+        raise _ExitError(f"The port in {url!r} is not a number.", EXIT_USAGE) from None
+    return AlternativeProvision.postgres(
+        unquote(dbname), user=unquote(parts.username),
+        password=None if parts.password is None else unquote(parts.password),
+        host=parts.hostname or "localhost", port=port, schema=schema, clock=clock,
+    )  # fmt: skip
+
+
+def _placement_id(session: _Session, text: str) -> UUID:
+    store = session.projections().store
+    try:
+        placement_id = UUID(text)
+    except ValueError:
+        pass
+    else:
+        known = store.rows(
+            "SELECT 1 FROM register_placements WHERE placement_id = ?", (str(placement_id),)
+        )
+        if not known:
+            raise _ExitError(f"No placement {text!r} is on the record.", EXIT_NOT_FOUND)
+        return placement_id
+    rows = store.rows(
+        "SELECT placement_id, student_reference FROM register_placements "
+        "WHERE student_reference = ? OR (length(?) BETWEEN 8 AND 36 "
+        "AND substr(placement_id, 1, length(?)) = ?) ORDER BY opened_on",
+        (text, text, text, text.lower()),
+    )
+    if not rows:
+        raise _ExitError(f"No placement {text!r} is on the record.", EXIT_NOT_FOUND)
+    if len(rows) > 1:
+        ids = ", ".join(row["placement_id"] for row in rows)
+        raise _ExitError(f"{text!r} matches several placements; give one of: {ids}", EXIT_USAGE)
+    return UUID(rows[0]["placement_id"])
+
+
+def _as_at(args: argparse.Namespace) -> AsAt | None:
+    if getattr(args, "as_known_on", None) is not None:
+        return AsAt(Sense.KNOWN_ON, args.as_known_on)
+    if getattr(args, "as_at", None) is not None:
+        return AsAt(Sense.IN_EFFECT_ON, args.as_at)
+    return None
+
+
+def _operator(name: str) -> Actor:
+    return Actor(id=name, role=Role.SCHOOL_STAFF, school_id="(all schools)")

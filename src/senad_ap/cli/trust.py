@@ -1,0 +1,66 @@
+"""The commands that prove the record was not rewritten: ``seal``, ``seals`` and ``verify``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from senad_ap.application.integrity import SealRecord
+from senad_ap.cli.output import _output
+from senad_ap.cli.session import EXIT_TAMPERED, EXIT_USAGE, _ExitError, _operator, _Session
+
+
+def _seal(session: _Session, args: argparse.Namespace) -> None:
+    sealed = session.app().seal(actor=_operator(args.by))
+    if sealed is None:
+        session.out.write("Nothing was recorded since the last seal; no new seal.\n")
+        return
+    session.out.write(
+        f"Sealed {sealed.events} events up to position {sealed.last_position}: head {sealed.head}\n"
+    )
+
+
+def _seals(session: _Session, args: argparse.Namespace) -> None:
+    found = session.app().seals()
+    with _output(args.output, session.out) as out:
+        for seal in found:
+            out.write(seal.to_json() + "\n")
+    if args.output:
+        session.err.write(f"Exported {len(found)} seals to {args.output}\n")
+
+
+def _verify(session: _Session, args: argparse.Namespace) -> None:
+    kept = _kept_seals(args.seals) if args.seals else []
+    result = session.app().verify(kept=kept)
+    if result.ok:
+        session.out.write(
+            f"Verified {result.events} events against their hashes and {result.seals} seals"
+            f"{f' and {len(kept)} kept seals' if kept else ''}: nothing was altered, removed, "
+            f"inserted or reordered. {result.unsealed} events since the last seal.\n"
+        )
+        return
+    first = result.problems[0]
+    session.out.write(f"FIRST PROBLEM: {first.message}\n")
+    for problem in result.problems[1:]:
+        session.out.write(f"also: {problem.message}\n")
+    raise _ExitError(
+        f"The store does not match its hashes and seals: {len(result.problems)} problems, "
+        f"the first at position {first.position} ({first.kind}).",
+        EXIT_TAMPERED,
+    )
+
+
+def _kept_seals(path: str) -> list[SealRecord]:
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        raise _ExitError(f"Could not read {path}: {error.strerror}", EXIT_USAGE) from None
+    except UnicodeDecodeError:
+        raise _ExitError(f"{path} is not a text file of seals.", EXIT_USAGE) from None
+    try:
+        return [SealRecord.from_json(line) for line in lines if line.strip()]
+    except (ValueError, KeyError, TypeError):
+        raise _ExitError(
+            f"{path} is not a file of seals (one JSON object a line, from `senad-ap seals`).",
+            EXIT_USAGE,
+        ) from None
