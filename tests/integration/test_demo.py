@@ -20,6 +20,7 @@ import attrs
 import pytest
 
 import senad_ap.demo
+import senad_ap.demo.clock
 from senad_ap import (
     AlternativeProvision,
     AttendanceCorrected,
@@ -325,7 +326,7 @@ def test_writing_the_demo_again_on_the_same_store_records_nothing(
 
 
 def test_the_clock_examples_run() -> None:
-    result = doctest.testmod(senad_ap.demo)
+    result = doctest.testmod(senad_ap.demo.clock)
 
     assert (result.attempted > 0, result.failed) == (True, 0)
 

@@ -1,0 +1,98 @@
+"""Deciding on attendance: register marks and their corrections (STAT-1, STAT-2, INFO-2)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from senad_ap.domain.base import EventMaker
+from senad_ap.domain.placement.commands import CorrectAttendance, RecordAttendance
+from senad_ap.domain.placement.events import (
+    AttendanceCorrected,
+    AttendanceRecorded,
+    PlacementEvent,
+)
+from senad_ap.domain.placement.guards import _check_started
+from senad_ap.domain.placement.state import PlacementState
+from senad_ap.domain.values import Context, Weekday
+from senad_ap.errors import AlreadyRecordedError, InvalidInputError, PolicyViolationError
+
+__all__ = ["correct_attendance", "record_attendance"]
+
+
+def record_attendance(
+    state: PlacementState, command: RecordAttendance, context: Context, make: EventMaker
+) -> tuple[PlacementEvent, ...]:
+    _check_mark(state, command.effective_on, command, context)
+    if state.mark(command.effective_on, command.session) is not None:
+        raise AlreadyRecordedError(
+            f"The {command.session.value} session of {command.effective_on.isoformat()}"
+            " is already marked; record a correction instead (STAT-2).",
+            field="session",
+        )
+    return (make(AttendanceRecorded, session=command.session, code=command.code),)
+
+
+def correct_attendance(
+    state: PlacementState, command: CorrectAttendance, context: Context, make: EventMaker
+) -> tuple[PlacementEvent, ...]:
+    _check_mark(state, command.effective_on, command, context)
+    mark = state.mark(command.effective_on, command.session)
+    if mark is None:
+        raise InvalidInputError(
+            f"No mark for the {command.session.value} session of "
+            f"{command.effective_on.isoformat()} to correct; record it instead.",
+            field="session",
+        )
+    if mark.code is command.code:
+        raise AlreadyRecordedError(
+            f"The mark is already {command.code.value}; there is nothing to correct.",
+            field="code",
+        )
+    return (
+        make(
+            AttendanceCorrected,
+            session=command.session,
+            original_code=mark.code,
+            corrected_code=command.code,
+            reason=command.reason,
+            corrects_version=mark.version,
+        ),
+    )
+
+
+def _check_mark(
+    state: PlacementState,
+    day: date,
+    command: RecordAttendance | CorrectAttendance,
+    context: Context,
+) -> None:
+    _check_started(state, day, "record attendance")
+    if day > context.today:
+        raise InvalidInputError(
+            f"Attendance cannot be recorded for a day that has not happened ({day.isoformat()}).",
+            field="effective_on",
+        )
+    if state.plan is not None and Weekday.of(day) not in state.plan.school_days:
+        raise InvalidInputError(
+            f"{day.isoformat()} is a {Weekday.of(day).value}, not a school day in the plan.",
+            field="effective_on",
+        )
+    # STAT-1: '/' is the morning mark and '\' the afternoon one.
+    only = command.code.meaning.only_session
+    if only is not None and only is not command.session:
+        raise PolicyViolationError(
+            "STAT-1",
+            f"Code {command.code.value} means '{command.code.meaning.meaning}'; it cannot mark "
+            f"the {command.session.value} session.",
+            state.id,
+        )
+    # INFO-2: withdrawn consent suspends an outside placement.
+    missing = state.consents_missing_on(day)
+    if missing and command.code.means_attending_the_placement:
+        parties = " and ".join(party.value for party in missing)
+        raise PolicyViolationError(
+            "INFO-2",
+            f"On {day.isoformat()} the consent of {parties} to this outside placement had been "
+            "withdrawn, so the student cannot be recorded as attending it.",
+            state.id,
+        )

@@ -1,0 +1,146 @@
+"""Guards that more than one placement decision makes, each citing its rule id, and the other
+records they read (``Related``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from uuid import UUID
+
+import attrs
+
+from senad_ap.domain.placement.events import ConsentParty
+from senad_ap.domain.placement.state import PlacementState
+from senad_ap.domain.plan import Plan, Setting
+from senad_ap.domain.provider import ProviderKind, ProviderState
+from senad_ap.domain.school import SchoolState
+from senad_ap.domain.values import Context
+from senad_ap.errors import InvalidInputError, LifecycleError, NotFoundError, PolicyViolationError
+
+__all__ = ["Related"]
+
+
+@attrs.frozen
+class Related:
+    """Other records a decision depends on, loaded by the application before it decides."""
+
+    providers: Mapping[UUID, ProviderState] = attrs.field(factory=dict)
+    school: SchoolState | None = None
+
+
+def _check_childrens_home(setting: Setting, residential: bool) -> None:
+    # LOC-3: the allied children's home cannot be used for non-residential students.
+    if setting is Setting.ALLIED_CHILDRENS_HOME and not residential:
+        raise PolicyViolationError(
+            "LOC-3",
+            "The allied children's home cannot be used for a student who is not residential.",
+        )
+
+
+def _provider(related: Related, provider_id: UUID) -> ProviderState:
+    provider = related.providers.get(provider_id)
+    if provider is None:
+        raise NotFoundError(
+            "No provider with this id is registered.", kind="provider", id=provider_id
+        )
+    return provider
+
+
+def _check_full_time(state: PlacementState, plan: Plan, context: Context) -> None:
+    # PLAN-2: full-time provision in total, unless a medical condition makes it inappropriate.
+    threshold = context.policy.full_time_hours
+    if plan.weekly_hours < threshold and state.medical_exemption is None:
+        raise PolicyViolationError(
+            "PLAN-2",
+            f"The plan gives {plan.weekly_hours} hours a week across all settings; every "
+            f"student must have full-time provision ({threshold} hours) unless a medical "
+            "condition makes that inappropriate, and no medical exemption is on the record.",
+            state.id,
+        )
+
+
+def _check_unregistered_full_time(
+    state: PlacementState,
+    plan: Plan,
+    providers: Mapping[UUID, ProviderState],
+    context: Context,
+) -> None:
+    # STAT-4: an unregistered setting may not give full-time education to a pupil with an EHC
+    # plan or who is looked after (Education Act 1996 s.463).
+    if state.ehcp_reference is None and not state.looked_after:
+        return
+    for provider_id, provider in providers.items():
+        if provider.kind is not ProviderKind.UNREGISTERED:
+            continue
+        if plan.hours_at(provider_id) >= context.policy.full_time_hours:
+            who = "has an EHC plan" if state.ehcp_reference is not None else "is looked after"
+            raise PolicyViolationError(
+                "STAT-4",
+                f"{provider.name} is not a registered school, so it cannot be the full-time "
+                f"setting of a student who {who}; running such a setting unregistered is an "
+                "offence.",
+                state.id,
+            )
+
+
+def _check_settings(state: PlacementState, on: date, related: Related) -> None:
+    """The evidence every outside setting of a running placement needs (COMM-3, COMM-4, INFO-2)."""
+    providers = {pid: _provider(related, pid) for pid in state.provider_ids}
+    for provider in providers.values():
+        if not provider.kind.is_outside:
+            continue
+        # COMM-3: accredited education only at a setting confirmed registered with the DfE.
+        if provider.delivers_accredited_education and not (
+            provider.kind.can_be_registered and provider.registration_confirmed
+        ):
+            raise PolicyViolationError(
+                "COMM-3",
+                f"{provider.name} delivers accredited education, but the record does not "
+                "confirm it is registered with the DfE (as an FE college, a school or a "
+                "registered independent provider).",
+                state.id,
+            )
+        # COMM-4: risk assessed as safe, with safeguarding policies, and still current.
+        assessment = provider.risk_assessment
+        if assessment is None or not assessment.shows_safe_on(on):
+            raise PolicyViolationError(
+                "COMM-4",
+                f"{provider.name} has no current risk assessment on the record that shows it "
+                "is safe, with safeguarding policies seen and staff checks confirmed in "
+                f"writing, on {on.isoformat()}.",
+                state.id,
+            )
+    # INFO-2: outside parties only with the placing authority's consent and parents' agreement.
+    if state.is_outside:
+        missing = [p.value for p in ConsentParty if not state.consent_given(p)]
+        if missing:
+            raise PolicyViolationError(
+                "INFO-2",
+                "An outside provider can only be used with the consent of the placing "
+                f"authority and the agreement of parents; not on the record: "
+                f"{' and '.join(missing)}.",
+                state.id,
+            )
+
+
+def _check_started(state: PlacementState, on: date, action: str) -> None:
+    if state.started_on is None:
+        raise LifecycleError(
+            f"The placement has not started, so you cannot {action} yet.", placement_id=state.id
+        )
+    if on < state.started_on:
+        raise InvalidInputError(
+            f"{on.isoformat()} is before the placement started ({state.started_on.isoformat()}).",
+            field="effective_on",
+        )
+
+
+def _check_has_happened(day: date, context: Context, what: str) -> None:
+    # An assessment or review is evidence that something took place (COMM-5, COMM-8, PLAN-1):
+    # one dated ahead would close a compliance gap before the work was done.
+    if day > context.today:
+        raise InvalidInputError(
+            f"{what} cannot be dated after today ({day.isoformat()}): record it once it has "
+            "taken place.",
+            field="effective_on",
+        )
