@@ -380,6 +380,18 @@ def test_a_decision_on_an_erased_placement_is_refused_and_writes_nothing(
     assert notification_count(app) == count
 
 
+@pytest.mark.parametrize("decision", sorted(DECISIONS))
+def test_a_decision_on_an_erased_placement_is_refused_naming_stat_7(
+    app: AlternativeProvision, clock: Clock, decision: str
+) -> None:
+    placement_id = forgotten(app, clock)
+
+    with pytest.raises(LifecycleError) as refused:
+        DECISIONS[decision](app, placement_id)
+
+    assert refused.value.rule_id == "STAT-7"
+
+
 @pytest.mark.parametrize(
     ("name", "born_on"), [(NAME, BORN_ON), (None, None)], ids=["with details", "without details"]
 )
@@ -389,10 +401,11 @@ def test_no_placement_can_be_opened_for_a_forgotten_student(
     forgotten(app, clock)
     count = notification_count(app)
 
-    with pytest.raises(LifecycleError):
+    with pytest.raises(LifecycleError) as refused:
         open_for_alice(app, student_name=name, date_of_birth=born_on)
 
     assert notification_count(app) == count
+    assert refused.value.rule_id == "STAT-7"
 
 
 def test_the_store_still_verifies_after_an_erasure(app: AlternativeProvision, clock: Clock) -> None:

@@ -260,7 +260,7 @@ class AlternativeProvision(PlacementDecisions, Application[UUID]):
 
     # ----------------------------------------------------------------- provider decisions
     def register_provider(
-        self, *, name: str, kind: ProviderKind, delivers_accredited_education: bool,
+        self, *, name: str, kind: ProviderKind | str, delivers_accredited_education: bool,
         sites: Sequence[str] = (), staffing: str | None = None, actor: Actor,
         on: date | None = None, idempotency_key: str | None = None,
         expected_version: int | None = None,
@@ -292,7 +292,7 @@ class AlternativeProvision(PlacementDecisions, Application[UUID]):
         )  # fmt: skip
 
     def assess_provider_risk(
-        self, provider_id: UUID, *, outcome: RiskOutcome, safeguarding_policies_seen: bool,
+        self, provider_id: UUID, *, outcome: RiskOutcome | str, safeguarding_policies_seen: bool,
         staff_checks_confirmed_in_writing: bool, valid_until: date, actor: Actor,
         on: date | None = None, idempotency_key: str | None = None,
         expected_version: int | None = None,

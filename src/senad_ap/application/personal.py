@@ -239,7 +239,8 @@ class PersonalData:
         if wrapped is None:
             raise LifecycleError(
                 "STAT-7: this student's personal data was erased at the end of retention; "
-                "nothing more can be recorded about them."
+                "nothing more can be recorded about them.",
+                rule_id="STAT-7",
             )
         return self._wrapper.unwrap(wrapped)
 

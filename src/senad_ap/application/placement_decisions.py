@@ -56,7 +56,8 @@ class PlacementDecisions:
         return self._pipeline.run_placement(command, expected_version)
 
     def open_placement(
-        self, *, student_reference: str, reason: Reason, setting: Setting, location: str,
+        self, *, student_reference: str, reason: Reason | str, setting: Setting | str,
+        location: str,
         residential: bool, looked_after: bool = False, ehcp_reference: str | None = None,
         on_roll: bool = True, provider_id: UUID | None = None, reason_detail: str | None = None,
         location_rationale: str | None = None, student_name: str | None = None,
@@ -84,7 +85,7 @@ class PlacementDecisions:
         )  # fmt: skip
 
     def assess_needs(
-        self, placement_id: UUID, *, areas: Sequence[NeedArea], summary: str,
+        self, placement_id: UUID, *, areas: Sequence[NeedArea | str], summary: str,
         barriers: Sequence[str] = (), actor: Actor, on: date | None = None,
         idempotency_key: str | None = None, expected_version: int | None = None,
     ) -> PlacementState:  # fmt: skip
@@ -127,7 +128,7 @@ class PlacementDecisions:
         )  # fmt: skip
 
     def give_consent(
-        self, placement_id: UUID, *, party: ConsentParty, given_by: str,
+        self, placement_id: UUID, *, party: ConsentParty | str, given_by: str,
         evidence_reference: str, actor: Actor, on: date | None = None,
         idempotency_key: str | None = None, expected_version: int | None = None,
     ) -> PlacementState:  # fmt: skip
@@ -140,7 +141,7 @@ class PlacementDecisions:
         )  # fmt: skip
 
     def withdraw_consent(
-        self, placement_id: UUID, *, party: ConsentParty, reason: str, actor: Actor,
+        self, placement_id: UUID, *, party: ConsentParty | str, reason: str, actor: Actor,
         on: date | None = None, idempotency_key: str | None = None,
         expected_version: int | None = None,
     ) -> PlacementState:  # fmt: skip
@@ -153,7 +154,8 @@ class PlacementDecisions:
         )  # fmt: skip
 
     def share_information(
-        self, placement_id: UUID, *, party: InformationParty, scope: Sequence[InformationScope],
+        self, placement_id: UUID, *, party: InformationParty | str,
+        scope: Sequence[InformationScope | str],
         note: str | None = None, actor: Actor, on: date | None = None,
         idempotency_key: str | None = None, expected_version: int | None = None,
     ) -> PlacementState:  # fmt: skip
@@ -228,7 +230,7 @@ class PlacementDecisions:
 
     def review_progress(
         self, placement_id: UUID, *, progress: Sequence[ObjectiveProgress],
-        effectiveness: Effectiveness, next_review_on: date, with_provider: bool = False,
+        effectiveness: Effectiveness | str, next_review_on: date, with_provider: bool = False,
         note: str | None = None, actor: Actor, on: date | None = None,
         idempotency_key: str | None = None, expected_version: int | None = None,
     ) -> PlacementState:  # fmt: skip
@@ -281,7 +283,7 @@ class PlacementDecisions:
         )  # fmt: skip
 
     def end_placement(
-        self, placement_id: UUID, *, destination: Destination, note: str | None = None,
+        self, placement_id: UUID, *, destination: Destination | str, note: str | None = None,
         actor: Actor, on: date | None = None, idempotency_key: str | None = None,
         expected_version: int | None = None,
     ) -> PlacementState:  # fmt: skip

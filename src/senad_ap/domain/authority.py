@@ -97,7 +97,8 @@ def check_may_read(
     else:
         return
     raise NotAuthorisedError(
-        f"{actor.id} ({actor.role.value}) may not read this placement: {reason}.",
+        f"{actor.id} ({actor.role.value}) may not read "
+        f"{'this record' if placement_id is None else f'placement {placement_id}'}: {reason}.",
         actor_id=actor.id,
         placement_id=placement_id,
     )

@@ -287,7 +287,7 @@ def decide_provider(
         )
     if state is None:
         raise NotFoundError(
-            "No provider with this id is registered.",
+            f"No provider {getattr(command, 'provider_id', '')} is registered.",
             kind="provider",
             id=getattr(command, "provider_id", ""),
         )

@@ -182,7 +182,8 @@ def decide_student_on_opening(
     if student is not None and student.forgotten_on is not None:
         raise LifecycleError(
             f"STAT-7: the personal data of student {command.student_reference} was erased on "
-            f"{student.forgotten_on.isoformat()}; no new placement can be opened for them."
+            f"{student.forgotten_on.isoformat()}; no new placement can be opened for them.",
+            rule_id="STAT-7",
         )
     record_id = student_record_id(actor.school_id, command.student_reference)
     make = EventMaker(record_id, 0 if student is None else student.version, command, context)

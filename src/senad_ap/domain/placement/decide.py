@@ -117,11 +117,11 @@ def decide_placement(
     """New events for ``command``, or a refusal (an exception); never both."""
     if isinstance(command, OpenPlacement):
         if state is not None:
-            raise AlreadyRecordedError("A placement with this id is already open.")
+            raise AlreadyRecordedError(f"A placement {command.placement_id} is already open.")
         return _open(command, context, related)
     if state is None:
         raise NotFoundError(
-            "No placement with this id is on the record.",
+            f"No placement {command.placement_id} is on the record.",
             kind="placement",
             id=command.placement_id,
         )
@@ -139,12 +139,14 @@ def decide_placement(
     if state.erased_on is not None:
         raise LifecycleError(
             f"STAT-7: the student's personal data was erased on {state.erased_on.isoformat()} "
-            "at the end of retention; the record is closed.",
+            f"at the end of retention; the record of placement {state.id} is closed.",
             placement_id=state.id,
+            rule_id="STAT-7",
         )
     if state.ended_on is not None:
         raise LifecycleError(
-            f"The placement ended on {state.ended_on.isoformat()}; nothing more can be recorded.",
+            f"The placement {state.id} ended on {state.ended_on.isoformat()}; nothing more can "
+            "be recorded.",
             placement_id=state.id,
         )
     check_effective_on(command.effective_on, context, not_before=state.opened_on)

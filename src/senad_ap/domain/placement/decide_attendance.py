@@ -26,8 +26,9 @@ def record_attendance(
     if state.mark(command.effective_on, command.session) is not None:
         raise AlreadyRecordedError(
             f"The {command.session.value} session of {command.effective_on.isoformat()}"
-            " is already marked; record a correction instead (STAT-2).",
+            f" is already marked on placement {state.id}; record a correction instead (STAT-2).",
             field="session",
+            rule_id="STAT-2",
         )
     return (make(AttendanceRecorded, session=command.session, code=command.code),)
 
@@ -45,8 +46,10 @@ def correct_attendance(
         )
     if mark.code is command.code:
         raise AlreadyRecordedError(
-            f"The mark is already {command.code.value}; there is nothing to correct.",
+            f"The mark is already {command.code.value} on placement {state.id}; there is "
+            "nothing to correct.",
             field="code",
+            rule_id="STAT-2",
         )
     return (
         make(

@@ -58,7 +58,10 @@ def revise_plan(
     state: PlacementState, command: RevisePlan, context: Context, related: Related, make: EventMaker
 ) -> tuple[PlacementEvent, ...]:
     if state.plan is None:
-        raise LifecycleError("There is no plan to revise yet: agree one first.")
+        raise LifecycleError(
+            f"Placement {state.id} has no plan to revise yet: agree one first.",
+            placement_id=state.id,
+        )
     outside = _check_plan(state, command.plan, command.effective_on, context, related)
     if state.started_on is not None:
         # A running placement moved to new settings needs their evidence too.
@@ -79,7 +82,10 @@ def agree_plan(
     state: PlacementState, command: AgreePlan, context: Context, related: Related, make: EventMaker
 ) -> tuple[PlacementEvent, ...]:
     if state.plan is not None:
-        raise LifecycleError("A plan is already agreed: revise it, giving the reason.")
+        raise LifecycleError(
+            f"A plan is already agreed for placement {state.id}: revise it, giving the reason.",
+            placement_id=state.id,
+        )
     outside = _check_plan(state, command.plan, command.effective_on, context, related)
     return (
         make(

@@ -39,7 +39,9 @@ def review_progress(
     _check_started(state, command.effective_on, "record a progress review")
     _check_has_happened(command.effective_on, context, "A progress review")
     if state.plan is None:  # pragma: no cover - a started placement has a plan
-        raise LifecycleError("There is no plan to review progress against.")
+        raise LifecycleError(
+            f"Placement {state.id} has no plan to review progress against.", placement_id=state.id
+        )
     unknown = {p.reference for p in command.progress} - set(state.plan.references())
     if unknown:
         raise InvalidInputError(

@@ -48,7 +48,11 @@ def withdraw_consent(
     state: PlacementState, command: WithdrawConsent, make: EventMaker
 ) -> tuple[PlacementEvent, ...]:
     if not state.consent_given(command.party):
-        raise LifecycleError(f"No consent from {command.party.value} is on the record to withdraw.")
+        raise LifecycleError(
+            f"No consent from {command.party.value} is on the record of placement {state.id} "
+            "to withdraw.",
+            placement_id=state.id,
+        )
     return (make(ConsentWithdrawn, party=command.party, reason=command.reason),)
 
 
@@ -70,7 +74,7 @@ def start_placement(
 def _check_start(state: PlacementState, on: date, context: Context, related: Related) -> None:
     if state.started_on is not None:
         raise LifecycleError(
-            f"The placement already started on {state.started_on.isoformat()}.",
+            f"The placement {state.id} already started on {state.started_on.isoformat()}.",
             placement_id=state.id,
         )
     if state.plan is None:

@@ -41,7 +41,7 @@ def _provider(related: Related, provider_id: UUID) -> ProviderState:
     provider = related.providers.get(provider_id)
     if provider is None:
         raise NotFoundError(
-            "No provider with this id is registered.", kind="provider", id=provider_id
+            f"No provider {provider_id} is registered.", kind="provider", id=provider_id
         )
     return provider
 
@@ -126,7 +126,8 @@ def _check_settings(state: PlacementState, on: date, related: Related) -> None:
 def _check_started(state: PlacementState, on: date, action: str) -> None:
     if state.started_on is None:
         raise LifecycleError(
-            f"The placement has not started, so you cannot {action} yet.", placement_id=state.id
+            f"The placement {state.id} has not started, so you cannot {action} yet.",
+            placement_id=state.id,
         )
     if on < state.started_on:
         raise InvalidInputError(
