@@ -401,7 +401,7 @@ REFUSALS: list[object] = [
         id="attendance-for-tomorrow",
     ),
     pytest.param(
-        Refusal(_marked, _mark("L"), AlreadyRecordedError),
+        Refusal(_marked, _mark("L"), AlreadyRecordedError, "STAT-2"),
         id="second-mark-for-a-session",
     ),
     pytest.param(
