@@ -377,6 +377,51 @@ def test_importing_hypothesis_loads_no_strategies_of_senad_ap() -> None:
     assert (result.stdout.strip(), result.stderr) == ("['senad_ap.testing']", "")
 
 
+def test_without_hypothesis_importing_senad_ap_testing_says_which_extra_to_install() -> None:
+    code = (
+        "import sys\n"
+        "sys.modules['hypothesis'] = None  # as if it were not installed\n"
+        "import senad_ap\n"
+        "try:\n"
+        "    import senad_ap.testing\n"
+        "except ImportError as error:\n"
+        "    print(type(error).__name__, error, sep=': ')\n"
+    )
+
+    result = run_fresh(code)
+
+    assert (result.stdout.strip(), result.stderr) == (
+        "ImportError: senad_ap.testing needs Hypothesis: pip install 'senad-ap[testing]'",
+        "",
+    )
+
+
+def test_without_hypothesis_the_entry_point_fails_only_with_that_message() -> None:
+    # Hypothesis never loads it then (it is Hypothesis's own plugin); a tool listing the
+    # plugins of the environment would see why it cannot be loaded.
+    code = (
+        "import sys\n"
+        "sys.modules['hypothesis'] = None\n"
+        "from importlib.metadata import entry_points\n"
+        "(entry,) = [e for e in entry_points(group='hypothesis') if e.module.startswith('senad')]\n"
+        "print(entry.value)\n"
+        "try:\n"
+        "    entry.load()\n"
+        "except ImportError as error:\n"
+        "    print(error)\n"
+    )
+
+    result = run_fresh(code)
+
+    assert (result.stdout.splitlines(), result.stderr) == (
+        [
+            "senad_ap.testing:_hypothesis_setup_hook",
+            "senad_ap.testing needs Hypothesis: pip install 'senad-ap[testing]'",
+        ],
+        "",
+    )
+
+
 # --------------------------------------------------------------------------- docs
 def test_the_examples_in_the_testing_package_docs_run() -> None:
     with warnings.catch_warnings():

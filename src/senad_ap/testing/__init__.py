@@ -5,9 +5,10 @@ is drawn for, meets PLAN-2; an attendance mark never pairs ``/`` with the aftern
 history (``valid_histories``) runs through ``AlternativeProvision.execute`` without a refusal.
 To test refusals, start from these and break one thing.
 
-Hypothesis is a test dependency, not a runtime one: ``import senad_ap`` never imports this
-package. When Hypothesis is installed, its plugin entry point (declared in ``pyproject.toml``)
-calls ``_hypothesis_setup_hook``, so ``st.from_type(Plan)``, ``st.from_type(Objective)``,
+Hypothesis is a test dependency, not a runtime one: install the ``testing`` extra
+(``pip install 'senad-ap[testing]'``); ``import senad_ap`` never imports this package. When
+Hypothesis is installed, its plugin entry point (declared in ``pyproject.toml``) calls
+``_hypothesis_setup_hook``, so ``st.from_type(Plan)``, ``st.from_type(Objective)``,
 ``st.from_type(WeeklyHours)``, ``st.from_type(Actor)``, ``st.from_type(ObjectiveProgress)`` and
 ``st.from_type(AttendanceCode)`` give valid values with no import from this package.
 
@@ -86,6 +87,13 @@ def _strategy_for_type(value_type: type[_T]) -> SearchStrategy[_T]:
     }
     return made_by[value_type]()  # type: ignore[return-value]
 
+
+try:
+    importlib.import_module("hypothesis")
+except ImportError as missing:
+    raise ImportError(
+        "senad_ap.testing needs Hypothesis: pip install 'senad-ap[testing]'", name="hypothesis"
+    ) from missing
 
 if TYPE_CHECKING:
     from senad_ap.testing.clock import HISTORY_NOW, FixedClock, clock_at
