@@ -3,7 +3,8 @@
 Everything here makes *valid* values: a plan passes its own checks and, agreed on the day it
 is drawn for, meets PLAN-2; an attendance mark never pairs ``/`` with the afternoon; a whole
 history (``valid_histories``) runs through ``AlternativeProvision.execute`` without a refusal.
-To test refusals, start from these and break one thing.
+To test refusals, start from these and break one thing. ``docs/testing.md`` shows how to
+state a policy rule as a property over them.
 
 Hypothesis is a test dependency, not a runtime one: install the ``testing`` extra
 (``pip install 'senad-ap[testing]'``); ``import senad_ap`` never imports this package. When
