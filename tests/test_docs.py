@@ -7,6 +7,7 @@ import subprocess
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
+from types import ModuleType
 from uuid import UUID
 
 import pytest
@@ -93,6 +94,41 @@ def test_guard_list_matches_the_rule_catalogue() -> None:
     rows = re.findall(r"^\| ([A-Z]+-\d+) \| ([^|]+) \|", RULES.read_text(encoding="utf-8"), re.M)
     guards = {rule for rule, force in rows if force.strip() in {"must", "cannot", "will only"}}
     assert guards == set(GUARDS)
+
+
+TESTING = (ROOT / "docs" / "testing.md").read_text(encoding="utf-8")
+
+
+def _python_blocks(text: str) -> list[tuple[int, str]]:
+    """Each ```python block of ``text``: the line its code starts on, and the code."""
+    return [
+        (text.count("\n", 0, block.start(1)) + 1, block.group(1))
+        for block in re.finditer(r"^```python\n(.*?)^```", text, re.S | re.M)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "code"),
+    [pytest.param(*block, id=f"line {block[0]}") for block in _python_blocks(TESTING)],
+)
+def test_testing_doc_examples_run_and_pass(
+    line: int, code: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Run as a module of its own (dataclasses look their module up), padded so that a
+    # failure's traceback gives the line in docs/testing.md; then its tests are called.
+    module = ModuleType("docs_testing")
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    exec(compile("\n" * (line - 1) + code, "docs/testing.md", "exec"), vars(module))  # noqa: S102
+    tests = [test for name, test in vars(module).items() if name.startswith("test_")]
+    for test in tests:
+        test()
+    assert tests != []
+
+
+def test_testing_doc_shows_every_public_strategy() -> None:
+    import senad_ap.testing
+
+    assert [name for name in senad_ap.testing.__all__ if f"`{name}" not in TESTING] == []
 
 
 INSPECTION = (ROOT / "docs" / "inspection.md").read_text(encoding="utf-8")

@@ -7,11 +7,14 @@ made an invalid plan or a history the record refuses would fail their tests, not
 from __future__ import annotations
 
 import doctest
+import importlib
+import pkgutil
 import subprocess
 import sys
 import warnings
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from types import ModuleType
 from typing import Any
 from uuid import UUID
 
@@ -75,6 +78,14 @@ VALUE_TYPES = [Plan, Objective, WeeklyHours, Actor, ObjectiveProgress, Attendanc
 
 def placement_commands(history: list[Command]) -> list[PlacementCommand]:
     return [command for command in history if isinstance(command, PlacementCommand)]
+
+
+def strategy_modules() -> list[ModuleType]:
+    """The modules of the ``senad_ap.testing`` package, each imported."""
+    return [
+        importlib.import_module(f"senad_ap.testing.{info.name}")
+        for info in pkgutil.iter_modules(senad_ap.testing.__path__)
+    ]
 
 
 def run_fresh(code: str) -> subprocess.CompletedProcess[str]:
@@ -326,8 +337,10 @@ def test_importing_senad_ap_does_not_import_hypothesis() -> None:
     [
         "from hypothesis import strategies as st",
         "import senad_ap.testing; from hypothesis import strategies as st",
+        "import os; os.environ['HYPOTHESIS_NO_PLUGINS'] = '1'\n"
+        "import senad_ap.testing; from hypothesis import strategies as st",
     ],
-    ids=["hypothesis first", "senad_ap.testing first"],
+    ids=["hypothesis first", "senad_ap.testing first", "hypothesis plugins off"],
 )
 def test_from_type_gives_a_valid_plan_in_a_fresh_process(imports: str) -> None:
     code = (
@@ -344,14 +357,89 @@ def test_from_type_gives_a_valid_plan_in_a_fresh_process(imports: str) -> None:
     assert (result.stdout.strip(), result.returncode) == ("Plan", 0), result.stderr
 
 
+def test_the_testing_package_exports_exactly_the_public_names_of_its_modules() -> None:
+    names = [name for module in strategy_modules() for name in module.__all__]
+
+    assert sorted(names) == sorted(senad_ap.testing.__all__)
+    assert len(set(names)) == len(names)
+    assert [n for n in senad_ap.testing.__all__ if not hasattr(senad_ap.testing, n)] == []
+
+
+def test_importing_hypothesis_loads_no_strategies_of_senad_ap() -> None:
+    # Hypothesis loads the entry point in every process it is imported in, used or not.
+    code = (
+        "import sys, hypothesis\n"
+        "print(sorted(m for m in sys.modules if m.startswith('senad_ap.testing')))\n"
+    )
+
+    result = run_fresh(code)
+
+    assert (result.stdout.strip(), result.stderr) == ("['senad_ap.testing']", "")
+
+
+def test_without_hypothesis_importing_senad_ap_testing_says_which_extra_to_install() -> None:
+    code = (
+        "import sys\n"
+        "sys.modules['hypothesis'] = None  # as if it were not installed\n"
+        "import senad_ap\n"
+        "try:\n"
+        "    import senad_ap.testing\n"
+        "except ImportError as error:\n"
+        "    print(type(error).__name__, error, sep=': ')\n"
+    )
+
+    result = run_fresh(code)
+
+    assert (result.stdout.strip(), result.stderr) == (
+        "ImportError: senad_ap.testing needs Hypothesis: pip install 'senad-ap[testing]'",
+        "",
+    )
+
+
+def test_without_hypothesis_the_entry_point_fails_only_with_that_message() -> None:
+    # Hypothesis never loads it then (it is Hypothesis's own plugin); a tool listing the
+    # plugins of the environment would see why it cannot be loaded.
+    code = (
+        "import sys\n"
+        "sys.modules['hypothesis'] = None\n"
+        "from importlib.metadata import entry_points\n"
+        "(entry,) = [e for e in entry_points(group='hypothesis') if e.module.startswith('senad')]\n"
+        "print(entry.value)\n"
+        "try:\n"
+        "    entry.load()\n"
+        "except ImportError as error:\n"
+        "    print(error)\n"
+    )
+
+    result = run_fresh(code)
+
+    assert (result.stdout.splitlines(), result.stderr) == (
+        [
+            "senad_ap.testing:_hypothesis_setup_hook",
+            "senad_ap.testing needs Hypothesis: pip install 'senad-ap[testing]'",
+        ],
+        "",
+    )
+
+
 # --------------------------------------------------------------------------- docs
-def test_the_examples_in_the_testing_module_docs_run() -> None:
+def test_the_examples_in_the_testing_package_docs_run() -> None:
     with warnings.catch_warnings():
         # The docs show ``.example()``, which Hypothesis means for interactive use.
         warnings.simplefilter("ignore", NonInteractiveExampleWarning)
-        results = doctest.testmod(senad_ap.testing, optionflags=doctest.ELLIPSIS)
+        results = {
+            module.__name__.removeprefix("senad_ap."): doctest.testmod(
+                module, optionflags=doctest.ELLIPSIS
+            )
+            for module in [senad_ap.testing, *strategy_modules()]
+        }
 
-    assert (results.failed, results.attempted > 0) == (0, True)
+    failed = {name: result.failed for name, result in results.items() if result.failed}
+    with_examples = {name for name, result in results.items() if result.attempted}
+    assert (failed, with_examples) == (
+        {},
+        {"testing", "testing.clock", "testing.plan", "testing.values"},
+    )
 
 
 @given(history=valid_histories(term=True))
