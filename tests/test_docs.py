@@ -26,6 +26,8 @@ def test_readme_embedding_example_runs(capsys: pytest.CaptureFixture[str]) -> No
     exec(compile(code, "README.md", "exec"), {})  # noqa: S102 - the README's own example
     printed = capsys.readouterr().out
     assert "refused: NEED-2" in printed
+    assert "is at version 2, not 1 as expected" in printed
+    assert "3 ConsentGiven senco-1" not in printed
     assert "PlacementOpened senco-1 section 7, version 6" in printed
 
 
