@@ -169,9 +169,9 @@ class RegisterRefusedError(SenadApError):
     """
 
     def __init__(self, refusals: tuple[tuple[int, SenadApError], ...]) -> None:
-        lines = "; ".join(f"mark {number}: {error}" for number, error in refusals)
+        lines = "; ".join(f"mark {number}: {str(error).rstrip('.')}" for number, error in refusals)
         super().__init__(
             f"{len(refusals)} mark(s) of the register were refused and nothing was recorded: "
-            f"{lines}"
+            f"{lines}."
         )
         self.refusals = refusals

@@ -166,3 +166,12 @@ def test_register_marks_for_one_placement_share_the_version_the_register_loaded(
     )  # fmt: skip
 
     assert states[scene.placement.id].version == loaded + 2
+
+
+def test_an_expected_version_ahead_of_the_record_is_refused_as_never_recorded(
+    app: AlternativeProvision,
+) -> None:
+    scene = open_outside_placement(app)
+
+    with pytest.raises(ConcurrentChangeError, match="never had version 9"):
+        app.start_placement(scene.placement.id, actor=HEAD, expected_version=9)

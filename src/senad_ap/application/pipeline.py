@@ -395,6 +395,11 @@ def check_expected_version(
             field="expected_version",
         )
     version = 0 if state is None else int(state.version)
+    if version < expected_version:
+        raise ConcurrentChangeError(
+            f"The {kind} {record_id} is at version {version}: it never had version "
+            f"{expected_version}, so nothing was recorded. Load it again and decide again."
+        )
     if version != expected_version:
         raise ConcurrentChangeError(
             f"The {kind} {record_id} is at version {version}, not {expected_version} as "
