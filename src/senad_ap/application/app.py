@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import Application
+from eventsourcing.application import Application, Repository
 from eventsourcing.domain import EventSourcingError
 from eventsourcing.persistence import InfrastructureFactory, Mapper, Transcoder
 from eventsourcing.sqlite import SQLiteDatastore
@@ -47,7 +47,7 @@ from senad_ap.application.personal import PersonalData
 from senad_ap.application.pipeline import Pipeline, RegisterMark
 from senad_ap.application.placement_decisions import PlacementDecisions
 from senad_ap.application.reading import Reading
-from senad_ap.application.records import AnyState, Records, store_errors
+from senad_ap.application.records import AnyState, CheckedRepository, Records, store_errors
 from senad_ap.application.stores import DEFAULT_SQLITE_FILE
 from senad_ap.domain.base import Command, Event
 from senad_ap.domain.placement import PlacementEvent, PlacementState
@@ -139,6 +139,10 @@ class AlternativeProvision(PlacementDecisions, Application[UUID]):
         """eventsourcing's environment, corrected (see ``stores.environment``)."""
         return Environment(name, stores.environment(super().construct_env(name, env), name,
                                                     self._explicit))  # fmt: skip
+
+    def construct_repository(self) -> Repository[UUID]:
+        """eventsourcing's repository, checking each snapshot before it starts from it."""
+        return CheckedRepository.checking(super().construct_repository())
 
     def construct_mapper(self) -> Mapper[UUID]:
         return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=TypedMapper)

@@ -25,8 +25,9 @@ import attrs
 from eventsourcing.utils import get_topic
 
 from senad_ap.application.codec import converter
-from senad_ap.application.records import Records, store_errors
+from senad_ap.application.records import SNAPSHOT_INTERVAL, Records, store_errors
 from senad_ap.domain.base import Event
+from senad_ap.domain.records import evolve_record
 from senad_ap.domain.seal import SEAL_RECORD_ID, LogSealed, SealState, evolve_seal
 from senad_ap.domain.values import Actor, PolicyParameters
 from senad_ap.errors import InvalidInputError, StoreError
@@ -168,6 +169,7 @@ def verify(records: Records, *, kept: Sequence[SealRecord] = ()) -> Verification
     problems: list[Problem] = []
     head, count, last_sealed = "", 0, 0
     decisions: dict[int, int] = {}  # events other than seals, up to each wanted position
+    positions: dict[tuple[UUID, int], int] = {}  # where the events snapshots are taken at lie
     plain = 0
     for position, event in _log(records):
         if event is None:
@@ -197,6 +199,8 @@ def verify(records: Records, *, kept: Sequence[SealRecord] = ()) -> Verification
                 record, version,
             ))  # fmt: skip
         chains[record] = (version, event.chain_hash)
+        if version % SNAPSHOT_INTERVAL == 0:
+            positions[record, version] = position
         head = next_head(head, event)
         count += 1
         if isinstance(event, LogSealed):
@@ -214,6 +218,7 @@ def verify(records: Records, *, kept: Sequence[SealRecord] = ()) -> Verification
                 f"taken of it ({seal.events} events, head {seal.head[:16]}…): an event at or "
                 "before that position was altered, removed, inserted or reordered.",
             ))  # fmt: skip
+    problems.extend(_snapshot_problems(records, chains, positions))
     unsealed = plain - decisions.get(last_sealed, 0)
     problems.sort(key=lambda p: (p.position, p.kind))
     return Verification(count, len(recorded), tuple(problems), max(unsealed, 0))
@@ -279,3 +284,52 @@ def _whole_seal(seal: object) -> bool:
         )
         and isinstance(seal.head, str)
     )
+
+
+def _snapshot_problems(
+    records: Records,
+    chains: dict[UUID, tuple[int, str | None]],
+    positions: dict[tuple[UUID, int], int],
+) -> Iterator[Problem]:
+    """Every snapshot recomputed from its record's events: one that differs (altered,
+    forged, or taken at a version the record never reached) is a problem. Reads check a
+    snapshot's id, version and chain hash and fall back to the events; only this recomputing
+    catches a snapshot whose content was changed and whose hash was copied."""
+    if records.snapshots is None:
+        return
+    for record_id, (last_version, _) in chains.items():
+        try:
+            snapshots: list[Any] = list(records.snapshots.get(record_id))
+        except StoreError as error:
+            yield Problem(0, "snapshot", f"A snapshot of record {record_id} cannot be read: "
+                          f"{error}", record_id, None)  # fmt: skip
+            continue
+        if not snapshots:
+            continue
+        states: dict[int, Any] = {}
+        wanted = {snapshot.originator_version for snapshot in snapshots}
+        state: Any = None
+        try:
+            events: Iterator[Any] = iter(records.events.get(record_id, lte=max(wanted)))
+            for event in events:
+                state = evolve_record(state, event)
+                if event.originator_version in wanted:
+                    states[event.originator_version] = state
+        except StoreError:
+            continue  # an unreadable event: reported by the walk of the log already
+        for snapshot in snapshots:
+            version = snapshot.originator_version
+            position = positions.get((record_id, version), 0)
+            if version > last_version or version not in states:
+                message = (
+                    f"The snapshot of record {record_id} is at version {version}, which the "
+                    f"record never reached (its last is {last_version})."
+                )
+            elif snapshot.state != states[version]:
+                message = (
+                    f"The snapshot of record {record_id} at version {version} does not match "
+                    "the record's events: it was altered or forged."
+                )
+            else:
+                continue
+            yield Problem(position, "snapshot", message, record_id, version)

@@ -12,13 +12,15 @@ of the store ``StoreError``.
 from __future__ import annotations
 
 import contextlib
+import logging
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
+from itertools import chain
 from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, Repository
 from eventsourcing.persistence import IntegrityError, PersistenceError
 
 from senad_ap.application.codec import Snapshot
@@ -37,7 +39,16 @@ from senad_ap.errors import (
     StoreError,
 )
 
-__all__ = ["SNAPSHOT_INTERVAL", "AnyState", "Records", "fold", "hash_of", "store_errors"]
+__all__ = [
+    "SNAPSHOT_INTERVAL",
+    "AnyState",
+    "CheckedRepository",
+    "Records",
+    "fold",
+    "hash_of",
+    "snapshot_problem",
+    "store_errors",
+]
 
 #: A snapshot is taken each time a record's version passes a multiple of this.
 SNAPSHOT_INTERVAL = 100
@@ -71,6 +82,89 @@ def _project_any(state: Any, events: Iterable[Any]) -> Any:
     for event in events:
         state = event.state if isinstance(event, Snapshot) else evolve_record(state, event)
     return state
+
+
+#: Where a snapshot that does not match the events is reported (and then not used).
+log = logging.getLogger("senad_ap.store")
+
+
+def snapshot_problem(snapshot: Any, record_id: UUID, at_event: Any) -> str | None:
+    """Why ``snapshot`` (the latest of ``record_id``) cannot be trusted, or ``None``.
+
+    A snapshot is trusted only when it is of its own record at its own version, and carries
+    the chain hash of the stored event at that version (``at_event``): a snapshot copied
+    from another record (two blobs swapped), one for a version that was never recorded, or
+    one beside events it was not taken from is refused. (A snapshot whose content was
+    changed but whose hash was copied is caught by ``verify``, which recomputes every
+    snapshot from the events.)
+    """
+    state = snapshot.state
+    where = f"the snapshot of record {record_id} at version {snapshot.originator_version}"
+    if getattr(state, "id", None) != record_id:
+        return f"{where} holds another record ({getattr(state, 'id', None)})"
+    if getattr(state, "version", None) != snapshot.originator_version:
+        return f"{where} holds version {getattr(state, 'version', None)}"
+    if at_event is None or at_event.originator_version != snapshot.originator_version:
+        return f"{where} has no event at its version"
+    if at_event.chain_hash != getattr(state, "chain_hash", None):
+        return f"{where} does not carry the chain hash of the event at its version"
+    return None
+
+
+class CheckedRepository(Repository[UUID]):
+    """eventsourcing's repository, which starts from a snapshot only after checking it
+    against the stored event at the snapshot's version (read in the same query as the events
+    after it: one row more, no round trip more). A snapshot that does not match is reported
+    (``log``, and ``untrusted``) and the record is replayed from its events instead."""
+
+    #: (record id, snapshot version, why) for each snapshot found untrustworthy, newest last.
+    untrusted: list[tuple[UUID, int, str]]
+
+    def _reconstruct_aggregate(
+        self, aggregate_id: UUID, version: int | None, projector_func: Any
+    ) -> Any:
+        snapshots = (
+            list(
+                self.snapshot_store.get(originator_id=aggregate_id, desc=True, limit=1, lte=version)
+            )
+            if self.snapshot_store is not None
+            else []
+        )
+        if snapshots:
+            snapshot = snapshots[0]
+            events = list(
+                self.event_store.get(
+                    originator_id=aggregate_id, gt=snapshot.originator_version - 1, lte=version
+                )
+            )
+            problem = snapshot_problem(snapshot, aggregate_id, events[0] if events else None)
+            if problem is None:
+                aggregate = projector_func(None, chain([snapshot], events[1:]))
+            else:
+                self._report(aggregate_id, snapshot.originator_version, problem)
+                aggregate = projector_func(
+                    None, self.event_store.get(originator_id=aggregate_id, lte=version)
+                )
+        else:
+            aggregate = projector_func(
+                None, self.event_store.get(originator_id=aggregate_id, lte=version)
+            )
+        if aggregate is None:
+            msg = f"Aggregate {aggregate_id!r} version {version!r} not found."
+            raise AggregateNotFoundError(msg)
+        return aggregate
+
+    @classmethod
+    def checking(cls, repository: Repository[UUID]) -> CheckedRepository:
+        """``repository`` (as eventsourcing's application made it), checking its snapshots."""
+        repository.__class__ = cls
+        checked: CheckedRepository = repository  # type: ignore[assignment]
+        checked.untrusted = []
+        return checked
+
+    def _report(self, record_id: UUID, version: int, problem: str) -> None:
+        self.untrusted.append((record_id, version, problem))
+        log.warning("%s: the record was read from its events instead.", problem)
 
 
 #: How each kind of record is folded from a snapshot and events (eventsourcing's projector).
