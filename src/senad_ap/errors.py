@@ -15,6 +15,7 @@ about; the attributes are for the program that embeds the library.
 - ``ConcurrentChangeError``: someone else changed the record since it was loaded (load it
   again and decide again);
 - ``StoreError``: the store could not be opened or used (tell the operator);
+  ``CipherKeyError``, one of them: the store is encrypted and its key was not given;
 - ``RegisterRefusedError``: some marks of a day's register were refused and none was
   recorded (``refusals``: each mark's number, from 1, and its error).
 
@@ -29,6 +30,7 @@ from uuid import UUID
 
 __all__ = [
     "AlreadyRecordedError",
+    "CipherKeyError",
     "ConcurrentChangeError",
     "IdempotencyConflictError",
     "InvalidInputError",
@@ -159,6 +161,11 @@ class ConcurrentChangeError(SenadApError):
 
 class StoreError(SenadApError):
     """The store could not be opened or used (missing file, bad setting, locked database)."""
+
+
+class CipherKeyError(StoreError):
+    """The store is encrypted and no key was given, or the key given is not its key: nothing
+    in it can be read. Give the store's key (``cipher_key=`` or ``CIPHER_KEY``)."""
 
 
 class RegisterRefusedError(SenadApError):

@@ -110,7 +110,7 @@ def test_without_the_key_reading_is_a_clear_store_error(store: Store, key: str) 
     open_store, _ = store
     placement_id = _write(open_store(cipher_key=key))
 
-    with pytest.raises(StoreError, match="encrypted and no key was given, or the key"):
+    with pytest.raises(StoreError, match="the store is encrypted \\(give its key"):
         open_store().state_at_version(placement_id, 1)
 
 

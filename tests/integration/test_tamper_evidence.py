@@ -17,6 +17,7 @@ import pytest
 from senad_ap import Actor, AlternativeProvision, PlacementOpened, Role, Session
 from senad_ap.application.integrity import SealRecord, chained
 from senad_ap.cli import main
+from senad_ap.errors import CipherKeyError
 from tests.integration.scenario import NOW, STAFF, Clock, start_outside_placement
 from tests.postgres import postgres_schema
 
@@ -259,3 +260,82 @@ def test_senad_ap_verify_checks_the_seals_an_inspector_kept(tmp_path: Path) -> N
     code, out, _ = _cli("--db", str(database.path), "verify", "--seals", str(kept))
 
     assert (code, "no longer matches the seal" in out) == (5, True)
+
+
+# ------------------------------------------------------------------ issue 14: honest reports
+def test_events_removed_from_the_end_past_a_kept_seal_are_named_as_truncation(
+    database: Database,
+) -> None:
+    _write(database.open())
+    kept = database.open().seals()
+    for position, *_ in database.rows()[-3:]:
+        database.delete(position)
+
+    result = database.open().verify(kept=kept)
+
+    assert "truncated" in [p.kind for p in result.problems]
+
+
+def test_verify_says_since_when_decisions_are_not_covered_by_a_seal(
+    database: Database,
+) -> None:
+    app = database.open()
+    _write(app)
+    app.appoint_delegate("deputy-1", actor=_head())
+
+    result = database.open().verify()
+
+    assert (result.unsealed, result.unsealed_since) == (1, NOW)
+
+
+def test_verify_of_an_encrypted_store_without_its_key_asks_for_the_key(
+    database: Database,
+) -> None:
+    _write(database.open(cipher_key=AlternativeProvision.create_cipher_key()))
+
+    with pytest.raises(CipherKeyError, match="Give the store's key"):
+        database.open().verify()
+
+
+def test_verify_with_another_key_asks_for_the_right_key(database: Database) -> None:
+    _write(database.open(cipher_key=AlternativeProvision.create_cipher_key()))
+
+    with pytest.raises(CipherKeyError):
+        database.open(cipher_key=AlternativeProvision.create_cipher_key()).verify()
+
+
+def test_a_changed_row_of_a_plain_store_is_not_blamed_on_a_missing_key(
+    database: Database,
+) -> None:
+    _write(database.open())
+    position, _, _, state = _opened_row(database)
+    database.set_state(position, state[:-5])
+
+    result = database.open().verify()
+
+    assert [(p.kind, "altered outside the library" in p.message) for p in result.problems][:1] == [
+        ("unreadable", True)
+    ]
+
+
+def test_senad_ap_verify_without_the_key_exits_6_saying_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = Database("sqlite", path=tmp_path / "ap.sqlite")
+    _write(database.open(cipher_key=AlternativeProvision.create_cipher_key()))
+    monkeypatch.delenv("CIPHER_KEY", raising=False)
+
+    code, _, err = _cli("--db", str(database.path), "verify")
+
+    assert (code, "CIPHER_KEY" in err) == (6, True)
+
+
+def test_senad_ap_verify_says_what_no_seal_covers_yet(tmp_path: Path) -> None:
+    database = Database("sqlite", path=tmp_path / "ap.sqlite")
+    app = database.open()
+    _write(app)
+    app.appoint_delegate("deputy-1", actor=_head())
+
+    code, out, _ = _cli("--db", str(database.path), "verify")
+
+    assert (code, "1 decision is not yet covered by a seal" in out) == (0, True)

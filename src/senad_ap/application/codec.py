@@ -27,7 +27,7 @@ from eventsourcing.utils import get_topic, resolve_topic
 from senad_ap.domain.attendance_codes import AttendanceCode, Session
 from senad_ap.domain.placement.state import AttendanceMark, shared_day
 from senad_ap.domain.plan import Objective, ObjectiveProgress, Plan
-from senad_ap.errors import StoreError
+from senad_ap.errors import CipherKeyError, StoreError
 
 __all__ = ["JSONBytes", "Snapshot", "TypedMapper", "converter"]
 
@@ -151,20 +151,31 @@ class TypedMapper(Mapper[UUID]):
             f"({stored_event.topic})"
         )
         state = stored_event.state
-        try:
-            if self.cipher:
+        if self.cipher:
+            try:
                 state = self.cipher.decrypt(state)
+            except Exception:
+                # AES-GCM authenticates: another key and altered bytes look the same here.
+                raise CipherKeyError(
+                    f"The stored {where} cannot be decrypted with the key given: the key "
+                    "(CIPHER_KEY) is not the one it was written with, the store is not "
+                    "encrypted, or its bytes were altered."
+                ) from None
+        elif not self.compressor and bytes(state[:1]) != b"{":
+            # Without a key, every event this library writes is JSON, which starts with "{".
+            raise CipherKeyError(
+                f"The stored {where} is not plain JSON: the store is encrypted (give its key, "
+                "CIPHER_KEY), or the row was altered."
+            )
+        try:
             if self.compressor:
                 state = self.compressor.decompress(state)
             data: dict[str, Any] = self.transcoder.decode(state)
         except Exception as error:
-            # Never garbage: an encrypted store read without its key, or with another key,
-            # or a plain store read with a key, fails here and says so.
-            keys = (
-                "the store is encrypted and no key was given, or the key (CIPHER_KEY) is not "
-                "the one it was written with"
-            )
-            raise StoreError(f"The stored {where} cannot be read: {keys} ({error}).") from None
+            raise StoreError(
+                f"The stored {where} cannot be read: it is not the JSON this library writes "
+                f"({type(error).__name__}); the row was altered outside the library."
+            ) from None
         try:
             return self._structure(cls, stored_event, data)
         except Exception as error:

@@ -30,7 +30,7 @@ from senad_ap.domain.base import Event
 from senad_ap.domain.records import evolve_record
 from senad_ap.domain.seal import SEAL_RECORD_ID, LogSealed, SealState, evolve_seal
 from senad_ap.domain.values import Actor, PolicyParameters
-from senad_ap.errors import InvalidInputError, StoreError
+from senad_ap.errors import CipherKeyError, InvalidInputError, StoreError
 
 __all__ = [
     "Problem",
@@ -112,18 +112,27 @@ class Problem:
 
 @attrs.frozen
 class Verification:
+    """What ``verify`` found: ``events`` checked, ``seals`` recorded, the ``problems``, and
+    how many decisions are not yet covered by a seal (``unsealed``), the first of them
+    recorded at ``unsealed_since``. Events after the last seal can be removed from the end of
+    the log without a trace that the store alone can show: seal often, and keep the seals."""
+
     events: int
     seals: int
     problems: tuple[Problem, ...]
     unsealed: int
+    unsealed_since: datetime | None = None
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def _log(records: Records, *, batch: int = 1000) -> Iterator[tuple[int, Event | None]]:
-    start: int | None = None
+def _log(
+    records: Records, *, batch: int = 1000, start: int | None = None
+) -> Iterator[tuple[int, Event | StoreError]]:
+    """Every event of the log after ``start``, in order, with its position (or why it cannot
+    be read)."""
     while True:
         notifications = records.recorder.select_notifications(
             start=start, limit=batch, inclusive_of_start=False
@@ -133,9 +142,13 @@ def _log(records: Records, *, batch: int = 1000) -> Iterator[tuple[int, Event | 
         for notification in notifications:
             try:
                 event = records.mapper.to_domain_event(notification)
-            except StoreError:
-                event = None
-            yield notification.id, event if isinstance(event, Event) else None
+            except StoreError as error:
+                yield notification.id, error
+                continue
+            if isinstance(event, Event):
+                yield notification.id, event
+            else:  # pragma: no cover - only the library's events are in its log
+                yield notification.id, StoreError("not an event of this library")
         start = notifications[-1].id
 
 
@@ -171,10 +184,14 @@ def verify(records: Records, *, kept: Sequence[SealRecord] = ()) -> Verification
     decisions: dict[int, int] = {}  # events other than seals, up to each wanted position
     positions: dict[tuple[UUID, int], int] = {}  # where the events snapshots are taken at lie
     plain = 0
+    locked = 0  # events that cannot be decrypted (or, with no key, are not plain JSON)
+    last_seen = 0
     for position, event in _log(records):
-        if event is None:
+        last_seen = position
+        if isinstance(event, StoreError):
+            locked += isinstance(event, CipherKeyError)
             problems.append(Problem(position, "unreadable", f"The event at position "
-                                    f"{position} cannot be read.", None, None))  # fmt: skip
+                                    f"{position} cannot be read: {event}", None, None))  # fmt: skip
             continue
         record, version = event.originator_id, event.originator_version
         seen_version, seen_hash = chains.get(record, (0, None))
@@ -211,17 +228,39 @@ def verify(records: Records, *, kept: Sequence[SealRecord] = ()) -> Verification
             heads[position] = (head, count)
             decisions[position] = plain
     for seal in (*recorded, *kept):
-        if heads.get(seal.last_position) != (seal.head, seal.events):
+        if seal.last_position > last_seen:
+            problems.append(Problem(
+                last_seen, "truncated",
+                f"The log ends at position {last_seen}, but a seal covers it up to position "
+                f"{seal.last_position} ({seal.events} events): events were removed from its "
+                "end.",
+            ))  # fmt: skip
+        elif heads.get(seal.last_position) != (seal.head, seal.events):
             problems.append(Problem(
                 seal.last_position, "seal mismatch",
                 f"The log up to position {seal.last_position} no longer matches the seal "
                 f"taken of it ({seal.events} events, head {seal.head[:16]}…): an event at or "
                 "before that position was altered, removed, inserted or reordered.",
             ))  # fmt: skip
+    if locked and locked == len(problems) and not chains:
+        # Not one event could be read, each for want of its key: not tampering, a locked store.
+        raise CipherKeyError(
+            f"None of the {locked} events can be read: the store is encrypted and its key was "
+            "not given, or another key was. Give the store's key (CIPHER_KEY) to verify it."
+        )
     problems.extend(_snapshot_problems(records, chains, positions))
-    unsealed = plain - decisions.get(last_sealed, 0)
+    unsealed = max(plain - decisions.get(last_sealed, 0), 0)
     problems.sort(key=lambda p: (p.position, p.kind))
-    return Verification(count, len(recorded), tuple(problems), max(unsealed, 0))
+    since = _first_decision_after(records, last_sealed) if unsealed else None
+    return Verification(count, len(recorded), tuple(problems), unsealed, since)
+
+
+def _first_decision_after(records: Records, position: int) -> datetime | None:
+    """When the first decision (an event other than a seal) after ``position`` was recorded."""
+    for _, event in _log(records, start=position):
+        if isinstance(event, Event) and not isinstance(event, LogSealed):
+            return event.timestamp
+    return None
 
 
 def record_seal(

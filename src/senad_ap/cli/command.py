@@ -28,6 +28,7 @@ from senad_ap.cli.personal_data import _forget, _retention
 from senad_ap.cli.recording import _demo, _rebuild
 from senad_ap.cli.session import (
     ENVIRONMENT_VARIABLE,
+    EXIT_KEY_NEEDED,
     EXIT_NOT_FOUND,
     EXIT_REFUSED,
     EXIT_USAGE,
@@ -37,7 +38,7 @@ from senad_ap.cli.session import (
     _Session,
 )
 from senad_ap.cli.trust import _seal, _seals, _verify
-from senad_ap.errors import NotFoundError, SenadApError
+from senad_ap.errors import CipherKeyError, NotFoundError, SenadApError
 from senad_ap.projections.runner import default_projections_path
 
 
@@ -205,6 +206,9 @@ def main(
     except NotFoundError as error:
         err.write(f"senad-ap: {error}\n")
         return EXIT_NOT_FOUND
+    except CipherKeyError as error:
+        err.write(f"senad-ap: {error}\n")
+        return EXIT_KEY_NEEDED
     except SenadApError as error:
         err.write(f"senad-ap: {error}\n")
         return EXIT_REFUSED

@@ -22,6 +22,8 @@ from senad_ap.projections.runner import Projections
 
 ENVIRONMENT_VARIABLE = "SENAD_AP_DB"
 EXIT_REFUSED, EXIT_USAGE, EXIT_NO_STORE, EXIT_NOT_FOUND, EXIT_TAMPERED = 1, 2, 3, 4, 5
+#: The store is encrypted and its key was not given (or another key was).
+EXIT_KEY_NEEDED = 6
 #: Who the command records as the author of a seal, unless told (``--by``).
 OPERATOR = "senad-ap"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from datetime import datetime
 from pathlib import Path
 
 from senad_ap.application.integrity import SealRecord
@@ -36,7 +37,7 @@ def _verify(session: _Session, args: argparse.Namespace) -> None:
         session.out.write(
             f"Verified {result.events} events against their hashes and {result.seals} seals"
             f"{f' and {len(kept)} kept seals' if kept else ''}: nothing was altered, removed, "
-            f"inserted or reordered. {result.unsealed} events since the last seal.\n"
+            f"inserted or reordered. {_unsealed(result.unsealed, result.unsealed_since)}\n"
         )
         return
     first = result.problems[0]
@@ -64,3 +65,15 @@ def _kept_seals(path: str) -> list[SealRecord]:
             f"{path} is not a file of seals (one JSON object a line, from `senad-ap seals`).",
             EXIT_USAGE,
         ) from None
+
+
+def _unsealed(count: int, since: datetime | None) -> str:
+    """How many decisions no seal covers yet: those could be removed from the end of the log
+    without a trace the store alone shows (a seal kept outside it would show it)."""
+    if not count or since is None:
+        return "Every decision is covered by a seal."
+    decisions = "1 decision is" if count == 1 else f"{count} decisions are"
+    return (
+        f"{decisions} not yet covered by a seal (since {since:%Y-%m-%d %H:%M} UTC): "
+        "run `senad-ap seal` and keep the seals (`senad-ap seals`)."
+    )
