@@ -17,7 +17,7 @@ import pytest
 from senad_ap import Actor, AlternativeProvision, PlacementOpened, Role, Session
 from senad_ap.application.integrity import SealRecord, chained
 from senad_ap.cli import main
-from senad_ap.errors import CipherKeyError
+from senad_ap.errors import CipherKeyError, InvalidInputError
 from tests.integration.scenario import NOW, STAFF, Clock, start_outside_placement
 from tests.postgres import postgres_schema
 
@@ -339,3 +339,126 @@ def test_senad_ap_verify_says_what_no_seal_covers_yet(tmp_path: Path) -> None:
     code, out, _ = _cli("--db", str(database.path), "verify")
 
     assert (code, "1 decision is not yet covered by a seal" in out) == (0, True)
+
+
+# ------------------------------------------------------------------ issue 14: signed seals
+def _rehash_all(database: Database, app: AlternativeProvision) -> None:
+    """What an attacker with write access and the library can do: change the opening, rehash
+    every record's chain and recompute every seal, all with the library's own functions."""
+    from senad_ap.application.integrity import next_head
+    from senad_ap.domain.seal import LogSealed
+
+    position, _, _, state = _opened_row(database)
+    database.set_state(position, state.replace(b"Riverside FE College", b"A garden shed"))
+    events: list[Any] = [
+        app.mapper.to_domain_event(n) for n in app.recorder.select_notifications(1, 10**6)
+    ]
+    previous: dict[UUID, str | None] = {}
+    head, count = "", 0
+    for notification, event in zip(
+        app.recorder.select_notifications(1, 10**6), events, strict=True
+    ):
+        if isinstance(event, LogSealed):
+            event = attrs.evolve(event, head=head, events=count)
+        (event,) = chained([event], previous.get(event.originator_id))
+        previous[event.originator_id] = event.chain_hash
+        stored = app.mapper.to_stored_event(event)
+        database.set_state(notification.id, stored.state)
+        head, count = next_head(head, event), count + 1
+
+
+def test_a_store_rewritten_with_its_seals_recomputed_passes_without_a_public_key(
+    database: Database,
+) -> None:
+    private, _ = AlternativeProvision.create_signing_key()
+    app = database.open(signing_key=private)
+    _write(app)
+    _rehash_all(database, database.open())
+
+    assert database.open().verify().ok
+
+
+def test_a_store_rewritten_with_its_seals_recomputed_fails_with_the_public_key(
+    database: Database,
+) -> None:
+    private, public = AlternativeProvision.create_signing_key()
+    _write(database.open(signing_key=private))
+    _rehash_all(database, database.open())
+
+    result = database.open().verify(public_key=public)
+
+    assert "forged seal" in [p.kind for p in result.problems]
+
+
+def test_seals_signed_with_the_key_verify_with_its_public_key(database: Database) -> None:
+    private, public = AlternativeProvision.create_signing_key()
+    _write(database.open(signing_key=private))
+
+    result = database.open().verify(public_key=public)
+
+    assert (result.ok, result.signed, result.signatures_checked) == (True, 1, True)
+
+
+def test_an_unsigned_seal_fails_when_a_public_key_is_given(database: Database) -> None:
+    _, public = AlternativeProvision.create_signing_key()
+    _write(database.open())
+
+    result = database.open().verify(public_key=public)
+
+    assert [p.kind for p in result.problems] == ["unsigned seal"]
+
+
+def test_a_seal_signed_with_another_key_fails(database: Database) -> None:
+    private, _ = AlternativeProvision.create_signing_key()
+    _, other = AlternativeProvision.create_signing_key()
+    _write(database.open(signing_key=private))
+
+    assert [p.kind for p in database.open().verify(public_key=other).problems] == ["forged seal"]
+
+
+def test_an_exported_seal_keeps_its_signature(database: Database) -> None:
+    private, _ = AlternativeProvision.create_signing_key()
+    _write(database.open(signing_key=private))
+    (seal,) = database.open().seals()
+
+    assert SealRecord.from_json(seal.to_json()) == seal
+    assert seal.signature is not None
+
+
+def test_the_signing_key_can_come_from_the_environment(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    private, public = AlternativeProvision.create_signing_key()
+    monkeypatch.setenv("SENAD_AP_SIGNING_KEY", private)
+    _write(database.open())
+    monkeypatch.delenv("SENAD_AP_SIGNING_KEY")
+
+    assert database.open().verify(public_key=public).signed == 1
+
+
+def test_a_signing_key_that_is_not_a_key_is_invalid_input(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInputError, match="signing key"):
+        AlternativeProvision.sqlite(tmp_path / "ap.sqlite", signing_key="not a key")
+
+
+def test_senad_ap_verify_with_the_public_key_says_the_seals_are_signed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    private, public = AlternativeProvision.create_signing_key()
+    database = Database("sqlite", path=tmp_path / "ap.sqlite")
+    _write(database.open(signing_key=private))
+    key_file = tmp_path / "group.pub"
+    key_file.write_text(public)
+
+    code, out, _ = _cli("--db", str(database.path), "verify", "--public-key", str(key_file))
+
+    assert (code, "Every seal is signed" in out) == (0, True)
+
+
+def test_senad_ap_verify_without_a_key_says_what_it_cannot_prove(tmp_path: Path) -> None:
+    database = Database("sqlite", path=tmp_path / "ap.sqlite")
+    _write(database.open())
+
+    code, out, _ = _cli("--db", str(database.path), "verify")
+
+    assert (code, "not that no one who can write to the database" in out) == (0, True)

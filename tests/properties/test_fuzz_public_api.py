@@ -375,7 +375,7 @@ def _valid_calls() -> dict[str, Callable[[Record], Kwargs]]:
         "forget_student": lambda r: _kw(student_reference=FORGOTTEN, actor=HEAD, on=TODAY),
         # ------------------------------------------------------------ tamper evidence
         "seal": lambda r: _kw(actor=HEAD),
-        "verify": lambda r: _kw(kept=r.app.seals()),
+        "verify": lambda r: _kw(kept=r.app.seals(), public_key=None),
     }
 
 
@@ -984,6 +984,7 @@ JUNK_BY_PARAMETER: dict[str, st.SearchStrategy[Junk]] = {
     "version": st.sampled_from(_versions()),
     "expected_version": st.sampled_from(_versions()) | _WRONG_TYPES,
     "kept": st.sampled_from(_kept_seals()) | _SEQUENCES | _ITEMS,
+    "public_key": _TEXTS | _WRONG_TYPES,
     "value": _GENERAL | _SEQUENCES | _ITEMS,
 }
 

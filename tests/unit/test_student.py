@@ -525,7 +525,7 @@ READABLE: dict[str, frozenset[str]] = {
     "TermRecorded": frozenset({"name"}),
     "ProviderRegistered": frozenset({"name", "sites", "staffing"}),
     "ProviderRegistrationConfirmed": frozenset({"urn", "evidence_reference"}),
-    "LogSealed": frozenset({"head"}),
+    "LogSealed": frozenset({"head", "signature"}),
     # Values inside events (a plan, its objectives, a review's progress).
     "Plan": frozenset({"ehcp_reference"}),
     "Objective": frozenset({"reference", "qualification"}),

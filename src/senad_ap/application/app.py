@@ -35,19 +35,13 @@ from eventsourcing.utils import Environment
 from senad_ap.application import stores
 from senad_ap.application.codec import JSONBytes, Snapshot, TypedMapper
 from senad_ap.application.erasure import forget
-from senad_ap.application.integrity import (
-    SealRecord,
-    Verification,
-    check_kept,
-    record_seal,
-    seals_of,
-    verify,
-)
 from senad_ap.application.personal import PersonalData
 from senad_ap.application.pipeline import Pipeline, RegisterMark
 from senad_ap.application.placement_decisions import PlacementDecisions
 from senad_ap.application.reading import Reading
-from senad_ap.application.records import AnyState, CheckedRepository, Records, store_errors
+from senad_ap.application.records import AnyState, CheckedRepository, Records
+from senad_ap.application.sealing import Sealing
+from senad_ap.application.signing import SigningKeys
 from senad_ap.application.stores import DEFAULT_SQLITE_FILE
 from senad_ap.domain.base import Command, Event
 from senad_ap.domain.placement import PlacementEvent, PlacementState
@@ -79,7 +73,7 @@ __all__ = ["DEFAULT_SQLITE_FILE", "AlternativeProvision", "RegisterMark"]
 T = TypeVar("T")
 
 
-class AlternativeProvision(PlacementDecisions, Application[UUID]):
+class AlternativeProvision(PlacementDecisions, Sealing, Application[UUID]):
     """The record of a school group's alternative provision decisions.
 
     Open a store explicitly::
@@ -105,7 +99,16 @@ class AlternativeProvision(PlacementDecisions, Application[UUID]):
         *,
         clock: Callable[[], datetime] | None = None,
         policy: PolicyParameters | None = None,
+        signing_key: str | None = None,
+        public_key: str | None = None,
     ) -> None:
+        # Seals are signed with the school group's key (never stored beside the data): given
+        # here, or SENAD_AP_SIGNING_KEY / SENAD_AP_SIGNING_KEY_FILE / SENAD_AP_PUBLIC_KEY.
+        self._keys = (
+            SigningKeys.from_environment()
+            if signing_key is None and public_key is None
+            else SigningKeys.from_text(signing_key, public_key)
+        )
         self._clock = clock or (lambda: datetime.now(UTC))
         self.policy = policy or PolicyParameters()
         self._explicit = dict(env or {})
@@ -414,29 +417,6 @@ class AlternativeProvision(PlacementDecisions, Application[UUID]):
         ``events_of``, the projections' rows) — with its sealed personal values revealed, or
         ``[erased]`` for a student whose data was erased."""
         return self._reading.reveal(value)
-
-    # ----------------------------------------------------------------- tamper evidence
-    def seal(self, *, actor: Actor) -> SealRecord | None:
-        """Record a seal: the head of the hash chain over every event in log order so far.
-
-        Run it at intervals (say nightly, and after each register day) and let inspectors keep
-        the seals (``seals()``; ``senad-ap seals``). Returns the new seal, or ``None`` when no
-        event was recorded since the last one.
-        """
-        return record_seal(self._records, actor=actor, clock=self._clock, policy=self.policy)
-
-    def seals(self) -> list[SealRecord]:
-        """Every seal recorded in this store, oldest first (to export for an inspector)."""
-        with store_errors():
-            return seals_of(self._records)
-
-    def verify(self, *, kept: Sequence[SealRecord] = ()) -> Verification:
-        """Walk the whole store: report every event that no longer matches its hash, every
-        record that skips or repeats a version, and every seal (recorded here, or ``kept`` by
-        an inspector) the log no longer matches."""
-        kept = check_kept(kept)
-        with store_errors():
-            return verify(self._records, kept=kept)
 
     # ----------------------------------------------------------------- the whole store
     def state_at_version(self, aggregate_id: UUID, version: int) -> AnyState:

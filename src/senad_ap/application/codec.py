@@ -83,6 +83,18 @@ def _mark(data: Any, _: Any) -> AttendanceMark:
 converter.register_structure_hook(AttendanceMark, _mark)
 
 
+def _plain_json(data: bytes) -> bool:
+    """Whether stored bytes look like this library's plain JSON (an encrypted row is random
+    bytes: almost never text that begins with "{")."""
+    if bytes(data[:1]) != b"{":
+        return False
+    try:
+        bytes(data).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 class JSONBytes(Transcoder):
     """Plain JSON of already-unstructured values (the converter did the typing)."""
 
@@ -161,17 +173,17 @@ class TypedMapper(Mapper[UUID]):
                     "(CIPHER_KEY) is not the one it was written with, the store is not "
                     "encrypted, or its bytes were altered."
                 ) from None
-        elif not self.compressor and bytes(state[:1]) != b"{":
-            # Without a key, every event this library writes is JSON, which starts with "{".
-            raise CipherKeyError(
-                f"The stored {where} is not plain JSON: the store is encrypted (give its key, "
-                "CIPHER_KEY), or the row was altered."
-            )
         try:
             if self.compressor:
                 state = self.compressor.decompress(state)
             data: dict[str, Any] = self.transcoder.decode(state)
         except Exception as error:
+            if not self.cipher and not self.compressor and not _plain_json(state):
+                # Without a key, every event this library writes is UTF-8 JSON starting "{".
+                raise CipherKeyError(
+                    f"The stored {where} is not plain JSON: the store is encrypted (give its "
+                    "key, CIPHER_KEY), or the row was altered."
+                ) from None
             raise StoreError(
                 f"The stored {where} cannot be read: it is not the JSON this library writes "
                 f"({type(error).__name__}); the row was altered outside the library."

@@ -26,6 +26,7 @@ from eventsourcing.utils import get_topic
 
 from senad_ap.application.codec import converter
 from senad_ap.application.records import SNAPSHOT_INTERVAL, Records, store_errors
+from senad_ap.application.signing import SigningKeys, seal_statement
 from senad_ap.domain.base import Event
 from senad_ap.domain.records import evolve_record
 from senad_ap.domain.seal import SEAL_RECORD_ID, LogSealed, SealState, evolve_seal
@@ -47,12 +48,17 @@ __all__ = [
 ]
 
 E = TypeVar("E", bound=Event)
+#: No signing key and no public key: seals unsigned, signatures not checked.
+NO_KEYS = SigningKeys()
 
 
 def canonical(event: Event) -> bytes:
     """The event's content in one fixed form: what its hash covers."""
     data: dict[str, Any] = converter.unstructure(event, type(event))
     data.pop("chain_hash", None)
+    for name in type(event).added_later:
+        if data.get(name) is None:
+            data.pop(name, None)
     data["originator_id"] = str(event.originator_id)
     data["originator_version"] = event.originator_version
     data["topic"] = get_topic(type(event))
@@ -89,14 +95,28 @@ class SealRecord:
     last_position: int
     events: int
     head: str
+    #: The school group's signature of the seal (``None``: sealed without a signing key).
+    signature: str | None = None
 
     def to_json(self) -> str:
-        return json.dumps(attrs.asdict(self), sort_keys=True)
+        data = attrs.asdict(self)
+        if data["signature"] is None:
+            del data["signature"]
+        return json.dumps(data, sort_keys=True)
 
     @classmethod
     def from_json(cls, line: str) -> SealRecord:
         data = json.loads(line)
-        return cls(int(data["last_position"]), int(data["events"]), str(data["head"]))
+        signature = data.get("signature")
+        return cls(
+            int(data["last_position"]), int(data["events"]), str(data["head"]),
+            None if signature is None else str(signature),
+        )  # fmt: skip
+
+    @property
+    def statement(self) -> bytes:
+        """What the seal's signature covers."""
+        return seal_statement(self.last_position, self.events, self.head)
 
 
 @attrs.frozen
@@ -122,6 +142,10 @@ class Verification:
     problems: tuple[Problem, ...]
     unsealed: int
     unsealed_since: datetime | None = None
+    #: How many recorded seals carry a valid signature of the public key given.
+    signed: int = 0
+    #: Whether a public key was given, so that the seals' signatures were checked.
+    signatures_checked: bool = False
 
     @property
     def ok(self) -> bool:
@@ -165,11 +189,13 @@ def seals_of(records: Records) -> list[SealRecord]:
         except StoreError:
             continue
         if isinstance(event, LogSealed):
-            found.append(SealRecord(event.last_position, event.events, event.head))
+            found.append(SealRecord(event.last_position, event.events, event.head, event.signature))
     return found
 
 
-def verify(records: Records, *, kept: Sequence[SealRecord] = ()) -> Verification:
+def verify(
+    records: Records, *, kept: Sequence[SealRecord] = (), keys: SigningKeys = NO_KEYS
+) -> Verification:
     """Walk the whole store and report what no longer matches its hashes and seals.
 
     ``kept``: seals an inspector exported earlier (``senad-ap seals``); the log must still
@@ -242,7 +268,28 @@ def verify(records: Records, *, kept: Sequence[SealRecord] = ()) -> Verification
                 f"taken of it ({seal.events} events, head {seal.head[:16]}…): an event at or "
                 "before that position was altered, removed, inserted or reordered.",
             ))  # fmt: skip
-    if locked and locked == len(problems) and not chains:
+    signed = 0
+    if keys.public is not None:
+        for seal in recorded:
+            if keys.check(seal.statement, seal.signature):
+                signed += 1
+                continue
+            kind = "unsigned seal" if seal.signature is None else "forged seal"
+            problems.append(Problem(
+                seal.last_position, kind,
+                f"The seal up to position {seal.last_position} is "
+                f"{'not signed' if seal.signature is None else 'not signed by the key given'}: "
+                "with a signing key in use, every seal is signed; this one was recorded or "
+                "recomputed by someone without the key.",
+            ))  # fmt: skip
+        for seal in kept:
+            if seal.signature is not None and not keys.check(seal.statement, seal.signature):
+                problems.append(Problem(
+                    seal.last_position, "forged seal",
+                    f"The kept seal up to position {seal.last_position} is not signed by the "
+                    "key given.",
+                ))  # fmt: skip
+    if locked and not chains:
         # Not one event could be read, each for want of its key: not tampering, a locked store.
         raise CipherKeyError(
             f"None of the {locked} events can be read: the store is encrypted and its key was "
@@ -252,7 +299,10 @@ def verify(records: Records, *, kept: Sequence[SealRecord] = ()) -> Verification
     unsealed = max(plain - decisions.get(last_sealed, 0), 0)
     problems.sort(key=lambda p: (p.position, p.kind))
     since = _first_decision_after(records, last_sealed) if unsealed else None
-    return Verification(count, len(recorded), tuple(problems), unsealed, since)
+    return Verification(
+        count, len(recorded), tuple(problems), unsealed, since,
+        signed=signed, signatures_checked=keys.public is not None,
+    )  # fmt: skip
 
 
 def _first_decision_after(records: Records, position: int) -> datetime | None:
@@ -264,8 +314,9 @@ def _first_decision_after(records: Records, position: int) -> datetime | None:
 
 
 def record_seal(
-    records: Records, *, actor: Actor, clock: Callable[[], datetime], policy: PolicyParameters
-) -> SealRecord | None:
+    records: Records, *, actor: Actor, clock: Callable[[], datetime], policy: PolicyParameters,
+    keys: SigningKeys = NO_KEYS,
+) -> SealRecord | None:  # fmt: skip
     """Record a seal (``LogSealed``): the head of the log chain over every event so far.
 
     ``None`` when no decision was recorded since the last seal (only seals: nothing new).
@@ -298,10 +349,11 @@ def record_seal(
         originator_version=1 if state is None else state.version + 1,
         timestamp=now, actor=actor, effective_on=now.date(),
         policy_version=policy.version, head=head, last_position=last, events=count,
+        signature=keys.sign(seal_statement(last, count, head)),
     )  # fmt: skip
     (event,) = chained([sealed], None if state is None else state.chain_hash)
     records.save([event], [evolve_seal(state, event)])
-    return SealRecord(last, count, head)
+    return SealRecord(last, count, head, sealed.signature)
 
 
 def check_kept(kept: Any) -> Sequence[SealRecord]:

@@ -158,6 +158,12 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--seals", metavar="FILE", help="seals kept earlier (`senad-ap seals`) to check too"
     )
+    check.add_argument(
+        "--public-key",
+        metavar="KEY",
+        help="the school group's public key (base64, or a file holding it): every seal must "
+        "carry its signature (default: SENAD_AP_PUBLIC_KEY)",
+    )
     return parser
 
 

@@ -32,12 +32,14 @@ def _seals(session: _Session, args: argparse.Namespace) -> None:
 
 def _verify(session: _Session, args: argparse.Namespace) -> None:
     kept = _kept_seals(args.seals) if args.seals else []
-    result = session.app().verify(kept=kept)
+    public_key = _public_key(args.public_key) if args.public_key else None
+    result = session.app().verify(kept=kept, public_key=public_key)
     if result.ok:
         session.out.write(
             f"Verified {result.events} events against their hashes and {result.seals} seals"
             f"{f' and {len(kept)} kept seals' if kept else ''}: nothing was altered, removed, "
             f"inserted or reordered. {_unsealed(result.unsealed, result.unsealed_since)}\n"
+            f"{_what_it_proves(result.signatures_checked, bool(kept))}\n"
         )
         return
     first = result.problems[0]
@@ -76,4 +78,36 @@ def _unsealed(count: int, since: datetime | None) -> str:
     return (
         f"{decisions} not yet covered by a seal (since {since:%Y-%m-%d %H:%M} UTC): "
         "run `senad-ap seal` and keep the seals (`senad-ap seals`)."
+    )
+
+
+def _public_key(value: str) -> str:
+    """The key itself, or the text of the file that holds it."""
+    path = Path(value)
+    try:
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise _ExitError(f"Could not read the public key in {value}: {error}", EXIT_USAGE) from None
+    return value
+
+
+def _what_it_proves(signatures_checked: bool, kept: bool) -> str:
+    """What this verification proves, and what it cannot, in plain words."""
+    if signatures_checked:
+        return (
+            "Every seal is signed with the school group's key: a rewrite of the store with "
+            "its seals recomputed would have shown. Decisions after the last seal are not "
+            "covered by any signature."
+        )
+    if kept:
+        return (
+            "The log matches the seals kept outside the store up to the last of them. No "
+            "public key was given, so the store's own seals prove only that nothing was "
+            "changed carelessly: someone who can write to the database could recompute them."
+        )
+    return (
+        "No public key and no kept seals were given: this proves the store is consistent "
+        "with itself, not that no one who can write to the database rewrote it and "
+        "recomputed its hashes and seals (give --public-key, or --seals kept earlier)."
     )

@@ -33,7 +33,11 @@ class LogSealed(SealEvent):
     head: str
     last_position: int
     events: int
+    #: The school group's Ed25519 signature of the seal (``application.signing``), when the
+    #: store was sealed with a signing key.
+    signature: str | None = None
     evidence_for = ("STAT-2", "POL-1")
+    added_later = ("signature",)
 
 
 @attrs.frozen

@@ -435,7 +435,8 @@ def _inspector_revoked(event: InspectorAccessRevoked) -> str:
 def _sealed(event: LogSealed) -> str:
     return (
         f"Log sealed: {event.events} events up to position {event.last_position}, "
-        f"chain head {event.head}."
+        f"chain head {event.head}"
+        + ("." if event.signature is None else f", signed {event.signature}.")
     )
 
 
