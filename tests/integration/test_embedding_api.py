@@ -49,7 +49,7 @@ def test_every_command_takes_an_expected_version(method: str) -> None:
     assert "expected_version" in parameters or method == "record_register"
 
 
-def test_the_command_list_is_the_whole_api(app: AlternativeProvision) -> None:
+def test_the_command_list_is_the_whole_api() -> None:
     assert {"record_attendance", "correct_attendance", "record_register", "seal"} <= set(COMMANDS)
 
 

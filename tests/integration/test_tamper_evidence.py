@@ -338,7 +338,7 @@ def test_senad_ap_verify_says_what_no_seal_covers_yet(tmp_path: Path) -> None:
 
     code, out, _ = _cli("--db", str(database.path), "verify")
 
-    assert (code, "1 decision is not yet covered by a seal" in out) == (0, True)
+    assert (code, "1 decision is not yet covered by a seal" in " ".join(out.split())) == (0, True)
 
 
 # ------------------------------------------------------------------ issue 14: signed seals
@@ -452,7 +452,7 @@ def test_senad_ap_verify_with_the_public_key_says_the_seals_are_signed(
 
     code, out, _ = _cli("--db", str(database.path), "verify", "--public-key", str(key_file))
 
-    assert (code, "Every seal is signed" in out) == (0, True)
+    assert (code, "Every seal is signed" in " ".join(out.split())) == (0, True)
 
 
 def test_senad_ap_verify_without_a_key_says_what_it_cannot_prove(tmp_path: Path) -> None:
@@ -461,4 +461,18 @@ def test_senad_ap_verify_without_a_key_says_what_it_cannot_prove(tmp_path: Path)
 
     code, out, _ = _cli("--db", str(database.path), "verify")
 
-    assert (code, "not that no one who can write to the database" in out) == (0, True)
+    words = " ".join(out.split())
+
+    assert (code, "not that no one who can write to the database" in words) == (0, True)
+
+
+def test_senad_ap_verify_fits_a_terminal_of_80_columns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    database = Database("sqlite", path=tmp_path / "ap.sqlite")
+    _write(database.open())
+
+    _, out, _ = _cli("--db", str(database.path), "verify")
+
+    assert max(len(line) for line in out.splitlines()) <= 80

@@ -9,8 +9,6 @@ from datetime import UTC, date, datetime, time
 from typing import TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
-
 from senad_ap.application.personal import PersonalData
 from senad_ap.application.records import Records, fold, store_errors
 from senad_ap.application.stores import check_text
@@ -68,17 +66,8 @@ class Reading:
                     f"no version {version}.",
                     field="version",
                 )
-            with store_errors():
-                try:
-                    state = self.records.at_version(placement_id, version, PlacementState)
-                except AggregateNotFoundError:  # pragma: no cover - checked above
-                    state = None
-            if not isinstance(state, PlacementState):  # pragma: no cover - checked above
-                raise NotFoundError(
-                    f"No placement {placement_id} is on the record.", kind="placement",
-                    id=placement_id,
-                )  # fmt: skip
-            return self.revealed(state)
+            # The version exists (checked above): ``at_version`` translates store errors.
+            return self.revealed(self.records.at_version(placement_id, version, PlacementState))
         cutoff = _end_of(known_on)
         with store_errors():
             events = [e for e in self.records.events.get(placement_id) if e.timestamp <= cutoff]  # type: ignore[attr-defined]

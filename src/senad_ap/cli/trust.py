@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import shutil
+import textwrap
 from datetime import datetime
 from pathlib import Path
 
@@ -35,12 +37,14 @@ def _verify(session: _Session, args: argparse.Namespace) -> None:
     public_key = _public_key(args.public_key) if args.public_key else None
     result = session.app().verify(kept=kept, public_key=public_key)
     if result.ok:
-        session.out.write(
+        width = shutil.get_terminal_size().columns  # COLUMNS, or the terminal's, or 80
+        for paragraph in (
             f"Verified {result.events} events against their hashes and {result.seals} seals"
             f"{f' and {len(kept)} kept seals' if kept else ''}: nothing was altered, removed, "
-            f"inserted or reordered. {_unsealed(result.unsealed, result.unsealed_since)}\n"
-            f"{_what_it_proves(result.signatures_checked, bool(kept))}\n"
-        )
+            f"inserted or reordered. {_unsealed(result.unsealed, result.unsealed_since)}",
+            _what_it_proves(result.signatures_checked, bool(kept)),
+        ):
+            session.out.write(textwrap.fill(paragraph, width=max(width, 40)) + "\n")
         return
     first = result.problems[0]
     session.out.write(f"FIRST PROBLEM: {first.message}\n")

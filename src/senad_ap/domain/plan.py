@@ -29,7 +29,7 @@ from senad_ap.domain.validation import (
     optional_text,
     positive_int,
 )
-from senad_ap.domain.values import Destination, Weekday
+from senad_ap.domain.values import Destination, Weekday, as_optional_destination
 from senad_ap.errors import InvalidInputError
 
 __all__ = [
@@ -135,13 +135,6 @@ class Effectiveness(enum.Enum):
 # named converters, so that type checkers see the text accepted too.
 
 
-_DESTINATION_TEXT = enum_text(Destination)
-
-
-def _as_optional_destination(value: Destination | str | None) -> Destination | None:
-    return cast(Destination | None, _DESTINATION_TEXT(value))
-
-
 _OBJECTIVE_AREA_TEXT = enum_text(ObjectiveArea)
 
 
@@ -159,7 +152,8 @@ def _as_progress_rating(value: ProgressRating | str) -> ProgressRating:
 _SETTING_TEXT = enum_text(Setting)
 
 
-def _as_setting(value: Setting | str) -> Setting:
+def as_setting(value: Setting | str) -> Setting:
+    """``Setting`` from the member or its text (an attrs converter; see ``enum_text``)."""
     return cast(Setting, _SETTING_TEXT(value))
 
 
@@ -206,7 +200,7 @@ class WeeklyHours:
     """Hours on one weekday in one setting; an outside provider is named by its id."""
 
     day: Weekday = attrs.field(converter=_as_weekday, validator=checked("day", Weekday))
-    setting: Setting = attrs.field(converter=_as_setting, validator=checked("setting", Setting))
+    setting: Setting = attrs.field(converter=as_setting, validator=checked("setting", Setting))
     hours: Decimal = attrs.field(validator=hours("weekly hours"))
     provider_id: UUID | None = attrs.field(default=None, validator=optional("provider id", UUID))
 
@@ -263,7 +257,7 @@ class Plan:
     )
     intended_destination: Destination | None = attrs.field(
         default=None,
-        converter=_as_optional_destination,
+        converter=as_optional_destination,
         validator=optional("intended destination", Destination),
     )
     school_days: tuple[Weekday, ...] = attrs.field(

@@ -90,6 +90,19 @@ class Destination(enum.Enum):
     OTHER = "other"
 
 
+_DESTINATION_TEXT = enum_text(Destination)
+
+
+def as_destination(value: Destination | str) -> Destination:
+    """``Destination`` from the member or its text (an attrs converter; see ``enum_text``)."""
+    return cast(Destination, _DESTINATION_TEXT(value))
+
+
+def as_optional_destination(value: Destination | str | None) -> Destination | None:
+    """Like ``as_destination``, ``None`` kept."""
+    return cast(Destination | None, _DESTINATION_TEXT(value))
+
+
 class Weekday(enum.Enum):
     MONDAY = "Monday"
     TUESDAY = "Tuesday"

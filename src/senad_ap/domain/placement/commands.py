@@ -17,7 +17,15 @@ import attrs
 from senad_ap.domain.attendance_codes import AttendanceCode, Session
 from senad_ap.domain.base import Command
 from senad_ap.domain.placement.events import ConsentParty, InformationParty, InformationScope
-from senad_ap.domain.plan import Effectiveness, NeedArea, ObjectiveProgress, Plan, Reason, Setting
+from senad_ap.domain.plan import (
+    Effectiveness,
+    NeedArea,
+    ObjectiveProgress,
+    Plan,
+    Reason,
+    Setting,
+    as_setting,
+)
 from senad_ap.domain.validation import (
     checked,
     enum_items,
@@ -27,7 +35,7 @@ from senad_ap.domain.validation import (
     optional,
     optional_text,
 )
-from senad_ap.domain.values import Destination
+from senad_ap.domain.values import Destination, as_destination
 from senad_ap.errors import InvalidInputError
 
 __all__ = [
@@ -92,13 +100,6 @@ def _as_consent_party(value: ConsentParty | str) -> ConsentParty:
     return cast(ConsentParty, _CONSENT_PARTY_TEXT(value))
 
 
-_DESTINATION_TEXT = enum_text(Destination)
-
-
-def _as_destination(value: Destination | str) -> Destination:
-    return cast(Destination, _DESTINATION_TEXT(value))
-
-
 _EFFECTIVENESS_TEXT = enum_text(Effectiveness)
 
 
@@ -127,13 +128,6 @@ def _as_session(value: Session | str) -> Session:
     return cast(Session, _SESSION_TEXT(value))
 
 
-_SETTING_TEXT = enum_text(Setting)
-
-
-def _as_setting(value: Setting | str) -> Setting:
-    return cast(Setting, _SETTING_TEXT(value))
-
-
 _INFORMATION_SCOPE_ITEMS = enum_items(InformationScope)
 
 
@@ -156,7 +150,7 @@ class OpenPlacement(PlacementCommand):
 
     student_reference: str = attrs.field(validator=check_student_reference)
     reason: Reason = attrs.field(converter=_as_reason, validator=checked("reason", Reason))
-    setting: Setting = attrs.field(converter=_as_setting, validator=checked("setting", Setting))
+    setting: Setting = attrs.field(converter=as_setting, validator=checked("setting", Setting))
     location: str = attrs.field(validator=non_empty_text("location", 300))
     residential: bool = attrs.field(validator=checked("residential", bool))
     looked_after: bool = attrs.field(default=False, validator=checked("looked after", bool))
@@ -350,7 +344,7 @@ class AgreeReintegrationSupport(PlacementCommand):
 @attrs.frozen(kw_only=True)
 class EndPlacement(PlacementCommand):
     destination: Destination = attrs.field(
-        converter=_as_destination, validator=checked("destination", Destination)
+        converter=as_destination, validator=checked("destination", Destination)
     )
     note: str | None = attrs.field(default=None, validator=optional_text("note"))
     personal = ("note",)
