@@ -5,7 +5,8 @@ school's term dates) the placement is evaluated again by the pure rules in
 ``senad_ap.domain.compliance``. Each gap is a row: rule id, placement, the day it opens
 (``since``; a review not yet overdue has a future ``since``), and, once the evidence arrives,
 the day it closed and when that was recorded. Rows are kept after closing, so the findings
-*as known on* any past date can be read back exactly.
+*as known on* any past date can be read back exactly. The findings *as in effect on* any
+date (``open_findings``) are kept beside them (``senad_ap.projections.in_effect``).
 """
 
 from __future__ import annotations
