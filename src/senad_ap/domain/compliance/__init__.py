@@ -79,7 +79,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from uuid import UUID
 
-from senad_ap.domain.compliance.dates import review_due
+from senad_ap.domain.compliance.dates import half_termly_review_due, review_due
 from senad_ap.domain.compliance.finding import Finding, open_on
 from senad_ap.domain.compliance.plan import _before_start, _location_gaps, _plan_gaps
 from senad_ap.domain.compliance.register import (
@@ -98,6 +98,7 @@ from senad_ap.domain.values import PolicyParameters
 __all__ = [
     "Finding",
     "RegisterHint",
+    "half_termly_review_due",
     "open_on",
     "placement_findings",
     "record_findings",
@@ -136,7 +137,7 @@ def placement_findings(
     if state.erased_on is not None:
         return ()
     found = [
-        *record_findings(state, providers=providers, policy=policy),
+        *record_findings(state, providers=providers, school=school, policy=policy),
         *register_findings(state, school=school, policy=policy, marked_before=marked_before),
     ]
     return tuple(sorted(found, key=_order))
@@ -146,18 +147,20 @@ def record_findings(
     state: PlacementState,
     *,
     providers: Mapping[UUID, ProviderState] = _NO_PROVIDERS,
+    school: SchoolState | None = None,
     policy: PolicyParameters = _DEFAULT_POLICY,
 ) -> tuple[Finding, ...]:
     """The part of ``placement_findings`` that does not read the register: it stays the same
     when an attendance mark is recorded or corrected (which changes only the marks, the last
-    entry, the version and the idempotency keys), so a caller may keep it across marks."""
+    entry, the version and the idempotency keys), so a caller may keep it across marks while
+    the school's record (its terms: school time, COMM-5, STAT-3) stays the same too."""
     if state.erased_on is not None:
         return ()
     found = [
         *_before_start(state),
         *_location_gaps(state),
         *_plan_gaps(state, providers, policy),
-        *_running_gaps(state, providers, policy),
+        *_running_gaps(state, providers, policy, school),
     ]
     return tuple(sorted(found, key=_order))
 
@@ -178,7 +181,7 @@ def register_findings(
     if marked_before is not None and marked_before.key == _register_key(state, school):
         first = max(started, marked_before.day)
     return (
-        *_first_attendance_gap(state, started, policy),
+        *_first_attendance_gap(state, started, policy, school),
         *_attendance_gap(state, started, school, first),
     )
 
