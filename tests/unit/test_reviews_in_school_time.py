@@ -329,11 +329,11 @@ def test_comm_5_the_date_the_last_review_set_still_applies_if_earlier() -> None:
     assert since_of("COMM-5", state, school=year()) == date(2025, 3, 25)
 
 
-def test_comm_5_detail_says_school_weeks_when_terms_are_recorded() -> None:
+def test_comm_5_detail_says_holidays_are_not_counted_when_terms_are_recorded() -> None:
     finding = found("COMM-5", started(), school=year())
 
     assert finding is not None
-    assert "every 6 school weeks" in finding.detail
+    assert "every 6 weeks, holidays not counted" in finding.detail
 
 
 def test_aim_3_first_review_counts_school_weeks() -> None:

@@ -89,8 +89,9 @@ def _information_gaps(state: PlacementState, started: date) -> Iterator[Finding]
 
 
 def _weeks(weeks: int, school: SchoolState | None) -> str:
-    """How an interval is counted: in school weeks once the school's terms are recorded."""
-    return f"{weeks} school weeks" if _terms(school) else f"{weeks} weeks"
+    """How an interval is counted: once the school's terms are recorded, in school weeks (the
+    holidays they show do not count; weeks outside them do, as calendar weeks)."""
+    return f"{weeks} weeks, holidays not counted" if _terms(school) else f"{weeks} weeks"
 
 
 def _monitoring_gaps(
