@@ -120,6 +120,7 @@ from senad_ap.domain.school import (
     DelegationRevoked,
     RecordTerm,
     RevokeDelegation,
+    SchoolEvent,
     TermRecorded,
     evolve_school,
 )
@@ -477,11 +478,11 @@ class PlacementRecordMachine(RuleBasedStateMachine):
                 result
             )
         elif isinstance(result, SchoolState):
-            events = self.app.events_of(result.id)
-            folded = None
-            for school_event in events:
+            folded: SchoolState | None = None
+            for school_event in self.app.events_of(result.id):
                 if school_event.originator_version <= result.version:
-                    folded = evolve_school(folded, school_event)  # type: ignore[arg-type]
+                    assert isinstance(school_event, SchoolEvent)
+                    folded = evolve_school(folded, school_event)
             assert folded == result
 
     def created(self, result: State | None, new_id: UUID) -> Any:
@@ -528,13 +529,10 @@ class PlacementRecordMachine(RuleBasedStateMachine):
         """A term, most with a half-term break (STAT-3, COMM-5, COMM-6); some overlap another
         or put the break outside the term, and are refused."""
         starts_on = self.day(starts_ago)
-        breaks: dict[str, date] = {}
+        first = last = None
         if half_term is not None:
             first = starts_on + timedelta(days=half_term[0])
-            breaks = {
-                "half_term_starts_on": first,
-                "half_term_ends_on": first + timedelta(days=half_term[1]),
-            }
+            last = first + timedelta(days=half_term[1])
         try:
             command = RecordTerm(
                 actor=self.actor(who),
@@ -542,7 +540,8 @@ class PlacementRecordMachine(RuleBasedStateMachine):
                 name=name,
                 starts_on=starts_on,
                 ends_on=starts_on + timedelta(days=length),
-                **breaks,
+                half_term_starts_on=first,
+                half_term_ends_on=last,
             )
         except InvalidInputError:
             event("RecordTerm: bad input refused")
