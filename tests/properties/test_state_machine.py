@@ -27,6 +27,7 @@ often in 40 steps.
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -117,8 +118,13 @@ from senad_ap.domain.school import (
     AppointDelegate,
     DelegateAppointed,
     DelegationRevoked,
+    RecordTerm,
     RevokeDelegation,
+    SchoolEvent,
+    TermRecorded,
+    evolve_school,
 )
+from senad_ap.errors import InvalidInputError
 from senad_ap.testing import (
     FixedClock,
     agree_plan_commands,
@@ -471,6 +477,13 @@ class PlacementRecordMachine(RuleBasedStateMachine):
             assert fold_provider(e for e in events if e.originator_version <= result.version) == (
                 result
             )
+        elif isinstance(result, SchoolState):
+            folded: SchoolState | None = None
+            for school_event in self.app.events_of(result.id):
+                if school_event.originator_version <= result.version:
+                    assert isinstance(school_event, SchoolEvent)
+                    folded = evolve_school(folded, school_event)
+            assert folded == result
 
     def created(self, result: State | None, new_id: UUID) -> Any:
         return new_id if result is not None else multiple()
@@ -495,6 +508,45 @@ class PlacementRecordMachine(RuleBasedStateMachine):
                 actor=self.actor(who), effective_on=self.day(days_ago), delegate_id=DELEGATE.id
             )
         )
+
+    @rule(
+        who=WHO,
+        name=st.sampled_from(("Autumn", "Spring", "Summer", "Extra")),
+        starts_ago=st.integers(0, 150),
+        length=st.integers(1, 100),
+        half_term=st.none() | st.tuples(st.integers(-3, 100), st.integers(-2, 9)),
+        days_ago=DAYS_AGO,
+    )
+    def record_term(
+        self,
+        who: Who,
+        name: str,
+        starts_ago: int,
+        length: int,
+        half_term: tuple[int, int] | None,
+        days_ago: int,
+    ) -> None:
+        """A term, most with a half-term break (STAT-3, COMM-5, COMM-6); some overlap another
+        or put the break outside the term, and are refused."""
+        starts_on = self.day(starts_ago)
+        first = last = None
+        if half_term is not None:
+            first = starts_on + timedelta(days=half_term[0])
+            last = first + timedelta(days=half_term[1])
+        try:
+            command = RecordTerm(
+                actor=self.actor(who),
+                effective_on=self.day(days_ago),
+                name=name,
+                starts_on=starts_on,
+                ends_on=starts_on + timedelta(days=length),
+                half_term_starts_on=first,
+                half_term_ends_on=last,
+            )
+        except InvalidInputError:
+            event("RecordTerm: bad input refused")
+            return
+        self.run(command)
 
     @rule(
         target=providers,
@@ -1121,6 +1173,7 @@ class PlacementRecordMachine(RuleBasedStateMachine):
                 ),
                 effectiveness=Effectiveness.EFFECTIVE,
                 next_review_on=on + timedelta(days=42),
+                with_provider=data.draw(st.booleans()),
             )
         )
 
@@ -1252,6 +1305,28 @@ class PlacementRecordMachine(RuleBasedStateMachine):
     def no_outside_placement_was_marked_attending_while_consent_was_withdrawn(self) -> None:
         marks = marks_while_suspended(self.stored_events())
         assert marks == []
+
+    @invariant()
+    def the_recorded_half_terms_never_overlap_and_each_break_lies_inside_its_term(self) -> None:
+        # From the stored events alone (STAT-3, COMM-5): each school's time is well defined.
+        halves: dict[str, list[tuple[date, date]]] = {}
+        for stored in self.stored_events():
+            if not isinstance(stored, TermRecorded):
+                continue
+            first, last = stored.half_term_starts_on, stored.half_term_ends_on
+            school = halves.setdefault(stored.school_id, [])
+            if first is None or last is None:
+                assert first is last is None
+                school.append((stored.starts_on, stored.ends_on))
+            else:
+                assert stored.starts_on < first <= last < stored.ends_on
+                school += [
+                    (stored.starts_on, first - timedelta(days=1)),
+                    (last + timedelta(days=1), stored.ends_on),
+                ]
+        for school in halves.values():
+            school.sort()
+            assert all(a[1] < b[0] for a, b in itertools.pairwise(school))
 
     @invariant()
     def folding_each_placement_history_gives_its_current_state(self) -> None:

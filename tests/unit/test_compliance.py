@@ -637,8 +637,8 @@ def test_comm_5_first_review_is_overdue_the_day_after_it_is_due() -> None:
     assert since_of("COMM-5", started()) == date(2025, 4, 15)
 
 
-def test_comm_5_gap_also_breaks_comm_7_and_stat_3() -> None:
-    assert related_of("COMM-5", started()) == ("COMM-7", "STAT-3")
+def test_comm_5_gap_also_breaks_comm_7() -> None:
+    assert related_of("COMM-5", started()) == ("COMM-7",)
 
 
 def test_comm_5_review_moves_the_due_date_on_by_the_interval() -> None:
@@ -666,16 +666,17 @@ def test_comm_5_plan_shorter_interval_applies() -> None:
     assert since_of("COMM-5", state) == date(2025, 3, 18)
 
 
-def test_comm_5_interval_is_at_most_the_policy_longest() -> None:
+def test_comm_5_plan_longer_interval_applies() -> None:
+    # The half-termly minimum is STAT-3's, reported on its own.
     state = started_with(with_plan(review_interval_weeks=12))
 
-    assert since_of("COMM-5", state) == date(2025, 4, 15)
+    assert since_of("COMM-5", state) == date(2025, 5, 27)
 
 
-def test_comm_5_policy_longest_interval_is_a_parameter() -> None:
+def test_stat_3_half_a_term_without_recorded_terms_is_a_parameter() -> None:
     policy = PolicyParameters(longest_review_interval_weeks=4)
 
-    assert since_of("COMM-5", started(), policy=policy) == date(2025, 4, 1)
+    assert since_of("STAT-3", started(), policy=policy) == date(2025, 4, 1)
 
 
 def test_comm_5_not_started_is_no_finding() -> None:

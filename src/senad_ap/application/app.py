@@ -253,16 +253,23 @@ class AlternativeProvision(PlacementDecisions, Sealing, Application[UUID]):
         )  # fmt: skip
 
     def record_term(
-        self, name: str, *, starts_on: date, ends_on: date, actor: Actor,
-        on: date | None = None, idempotency_key: str | None = None,
+        self, name: str, *, starts_on: date, ends_on: date,
+        half_term_starts_on: date | None = None, half_term_ends_on: date | None = None,
+        actor: Actor, on: date | None = None, idempotency_key: str | None = None,
         expected_version: int | None = None,
     ) -> SchoolState:  # fmt: skip
-        """Record a term or half term of the school's year (its register days, COMM-6)."""
+        """Record a term of the school's year with its half-term break (its first and last
+        day), or a half term as a term of its own: the register days (COMM-6), the half terms
+        of the half-termly review (STAT-3) and the school weeks reviews are counted in
+        (COMM-5), e.g. ``record_term("Autumn 2025", starts_on=date(2025, 9, 3),
+        ends_on=date(2025, 12, 19), half_term_starts_on=date(2025, 10, 27),
+        half_term_ends_on=date(2025, 10, 31), actor=head)``."""
         return self._school(
             RecordTerm,
             actor=actor, on=on, idempotency_key=idempotency_key,
             expected_version=expected_version, name=name,
             starts_on=starts_on, ends_on=ends_on,
+            half_term_starts_on=half_term_starts_on, half_term_ends_on=half_term_ends_on,
         )  # fmt: skip
 
     # ----------------------------------------------------------------- provider decisions

@@ -136,9 +136,10 @@ class PolicyParameters:
     is kept after their date of birth (STAT-7: commonly date of birth + 31 years, IRMS
     toolkit); without a recorded date of birth it runs from the last entry instead, which is
     never earlier. A student's personal data may be erased when both have ended.
-    ``longest_review_interval_weeks``: the longest gap between progress reviews (STAT-3: DfE
-    "Arranging alternative provision", 2025, expects reviews at least half-termly; a half term
-    is commonly six teaching weeks). A plan's own shorter interval applies instead (COMM-5).
+    ``longest_review_interval_weeks``: half a term, in school weeks, where the school's half
+    terms are not recorded (STAT-3: DfE "Arranging alternative provision", 2025, expects
+    reviews at least half-termly; a half term is commonly six teaching weeks), and the review
+    interval before a plan sets one (COMM-5).
     """
 
     version: str = POLICY_VERSION

@@ -274,7 +274,9 @@ class ComplianceProjection(Projection):
             # A mark changes only the register: the rest of the findings stand as they were.
             recorded_gaps = kept[2]
         else:
-            recorded_gaps = record_findings(state, providers=providers, policy=self.policy)
+            recorded_gaps = record_findings(
+                state, providers=providers, school=school, policy=self.policy
+            )
         self._record[state.id] = (state.version, versions, recorded_gaps)
         findings = (
             *recorded_gaps,

@@ -442,9 +442,18 @@ def _sealed(event: LogSealed) -> str:
 
 @_words(TermRecorded)
 def _term(event: TermRecorded) -> str:
+    breaks = [
+        f"{label} {day.isoformat()}"
+        for label, day in (
+            ("half term from", event.half_term_starts_on),
+            ("to", event.half_term_ends_on),
+        )
+        if day is not None
+    ]
+    half_term = f", {' '.join(breaks)}" if breaks else ""
     return (
         f"Term recorded: {_quoted(event.name)}, {event.starts_on.isoformat()} to "
-        f"{event.ends_on.isoformat()}."
+        f"{event.ends_on.isoformat()}{half_term}."
     )
 
 

@@ -24,7 +24,7 @@ COMM-2      the student stays on the school roll
 COMM-4      each outside provider of a running placement keeps a current, satisfactory risk
             assessment (a ``must`` rule: checked as a guard at the start, reported as a finding
             afterwards, when an assessment runs out and nothing can be refused)
-COMM-5      progress reviews at the agreed interval (COMM-7, STAT-3)
+COMM-5      progress reviews at the plan's interval, in school weeks (COMM-7)
 COMM-6      attendance recorded for every session of the placement
 COMM-7      reported with COMM-5 and AIM-4
 COMM-8      readiness criteria where return to school is planned; readiness assessment and a
@@ -42,7 +42,9 @@ QUAL-2      reported with AIM-1
 QUAL-3      staffing recorded for each provider of a started placement
 QUAL-4      services involved recorded on the plan
 LOC-2       a rationale recorded where the allied children's home is used
-STAT-3      reported with COMM-5
+STAT-3      a review between the commissioner and the provider in every half term after the
+            one of the last such review or the start; for an outside placement, a review
+            held with the provider (COMM-9)
 STAT-5      reported with INFO-1 (the local authority)
 STAT-6      a part-time plan under a medical exemption is reviewed by the exemption's review date
 ==========  ============================================================================
@@ -60,7 +62,12 @@ Choices the record leaves open:
   (COMM-6) is expected up to and including the last day.
 - *COMM-6 calendar.* Sessions are the AM and PM of each of the current plan's school days from
   the start, within the school's recorded terms when it has recorded any (days outside every
-  recorded term, including after the last one, expect no register).
+  recorded term, including after the last one, and days of a half-term break expect no
+  register).
+- *School time* (``school_time``): review intervals are counted in school weeks and the
+  half-termly review by the recorded half terms; where no terms are recorded (none, or before
+  the first or after the last) every week counts, so a review is reported late rather than
+  not at all.
 - *PLAN-1* compares the plan with the latest needs assessment (the state keeps only that one):
   needs assessed again after the plan reopen the gap until the plan is revised.
 - *QUAL-1* compares the latest review with the plan in force only when the review is not older
@@ -68,9 +75,10 @@ Choices the record leaves open:
 - Providers missing from ``providers`` are not judged (COMM-4, QUAL-3).
 
 Where the checks live: ``finding`` (the finding and its wording), ``dates`` (the plan's date,
-when reviews fall due), ``plan`` (before the start and the plan), ``running`` (while the
-placement runs: reviews, information, providers, the medical exemption) and ``register`` (the
-attendance register: AIM-3's first marks and COMM-6).
+when reviews fall due), ``school_time`` (school weeks and half terms), ``plan`` (before the
+start and the plan), ``running`` (while the placement runs: reviews, information, providers,
+the medical exemption) and ``register`` (the attendance register: AIM-3's first marks and
+COMM-6).
 """
 
 from __future__ import annotations
@@ -79,7 +87,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from uuid import UUID
 
-from senad_ap.domain.compliance.dates import review_due
+from senad_ap.domain.compliance.dates import half_termly_review_due, review_due
 from senad_ap.domain.compliance.finding import Finding, open_on
 from senad_ap.domain.compliance.plan import _before_start, _location_gaps, _plan_gaps
 from senad_ap.domain.compliance.register import (
@@ -98,6 +106,7 @@ from senad_ap.domain.values import PolicyParameters
 __all__ = [
     "Finding",
     "RegisterHint",
+    "half_termly_review_due",
     "open_on",
     "placement_findings",
     "record_findings",
@@ -136,7 +145,7 @@ def placement_findings(
     if state.erased_on is not None:
         return ()
     found = [
-        *record_findings(state, providers=providers, policy=policy),
+        *record_findings(state, providers=providers, school=school, policy=policy),
         *register_findings(state, school=school, policy=policy, marked_before=marked_before),
     ]
     return tuple(sorted(found, key=_order))
@@ -146,18 +155,20 @@ def record_findings(
     state: PlacementState,
     *,
     providers: Mapping[UUID, ProviderState] = _NO_PROVIDERS,
+    school: SchoolState | None = None,
     policy: PolicyParameters = _DEFAULT_POLICY,
 ) -> tuple[Finding, ...]:
     """The part of ``placement_findings`` that does not read the register: it stays the same
     when an attendance mark is recorded or corrected (which changes only the marks, the last
-    entry, the version and the idempotency keys), so a caller may keep it across marks."""
+    entry, the version and the idempotency keys), so a caller may keep it across marks while
+    the school's record (its terms: school time, COMM-5, STAT-3) stays the same too."""
     if state.erased_on is not None:
         return ()
     found = [
         *_before_start(state),
         *_location_gaps(state),
         *_plan_gaps(state, providers, policy),
-        *_running_gaps(state, providers, policy),
+        *_running_gaps(state, providers, policy, school),
     ]
     return tuple(sorted(found, key=_order))
 
@@ -178,7 +189,7 @@ def register_findings(
     if marked_before is not None and marked_before.key == _register_key(state, school):
         first = max(started, marked_before.day)
     return (
-        *_first_attendance_gap(state, started, policy),
+        *_first_attendance_gap(state, started, policy, school),
         *_attendance_gap(state, started, school, first),
     )
 

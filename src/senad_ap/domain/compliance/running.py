@@ -1,32 +1,46 @@
 """Record findings while the placement runs: the medical exemption's review (STAT-6),
-information sharing (INFO-1, INFO-3), progress reviews (AIM-3, COMM-5, QUAL-1) and the
-providers' staffing and risk assessments (QUAL-3, COMM-4)."""
+information sharing (INFO-1, INFO-3), progress reviews (AIM-3, COMM-5, STAT-3, QUAL-1) and
+the providers' staffing and risk assessments (QUAL-3, COMM-4)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from datetime import date, timedelta
+from datetime import date
 from uuid import UUID
 
-from senad_ap.domain.compliance.dates import _ONE_DAY, _due, _plan_date, _ran_on, _review_interval
+from senad_ap.domain.compliance.dates import (
+    _ONE_DAY,
+    _due,
+    _half_termly_anchor,
+    _plan_date,
+    _ran_on,
+    _review_weeks,
+    _terms,
+)
 from senad_ap.domain.compliance.finding import Finding, _day, _names
+from senad_ap.domain.compliance.school_time import next_half_term_ends, school_weeks_after
 from senad_ap.domain.placement.events import InformationParty, InformationScope
 from senad_ap.domain.placement.state import PlacementState
 from senad_ap.domain.provider import ProviderState, RiskAssessment, RiskOutcome
+from senad_ap.domain.school import SchoolState
 from senad_ap.domain.values import PolicyParameters
 
 # --------------------------------------------------------------------------- while it runs
 
 
 def _running_gaps(
-    state: PlacementState, providers: Mapping[UUID, ProviderState], policy: PolicyParameters
+    state: PlacementState,
+    providers: Mapping[UUID, ProviderState],
+    policy: PolicyParameters,
+    school: SchoolState | None,
 ) -> Iterator[Finding]:
     yield from _medical_review_gap(state, policy)
     started = state.started_on
     if started is None:
         return
     yield from _information_gaps(state, started)
-    yield from _monitoring_gaps(state, started, policy)
+    yield from _monitoring_gaps(state, started, policy, school)
+    yield from _half_termly_gap(state, started, policy, school)
     yield from _provider_gaps(state, started, providers)
 
 
@@ -74,15 +88,20 @@ def _information_gaps(state: PlacementState, started: date) -> Iterator[Finding]
         )
 
 
+def _weeks(weeks: int, school: SchoolState | None) -> str:
+    """How an interval is counted: once the school's terms are recorded, in school weeks (the
+    holidays they show do not count; weeks outside them do, as calendar weeks)."""
+    return f"{weeks} weeks, holidays not counted" if _terms(school) else f"{weeks} weeks"
+
+
 def _monitoring_gaps(
-    state: PlacementState, started: date, policy: PolicyParameters
+    state: PlacementState, started: date, policy: PolicyParameters, school: SchoolState | None
 ) -> Iterator[Finding]:
-    interval = _review_interval(state, policy)
-    weeks = interval.days // 7
+    weeks = _review_weeks(state, policy)
     if state.reviews == 0:
-        yield from _nothing_recorded(state, started, interval, "progress review")
+        yield from _nothing_recorded(state, started, policy, school, "progress review")
     last = state.last_reviewed_on
-    due = _due(state, started, interval)
+    due = _due(state, started, policy, school)
     since = due + _ONE_DAY
     if _ran_on(state, since):
         after = f"the last review on {_day(last)}" if last else f"the start on {_day(started)}"
@@ -90,9 +109,9 @@ def _monitoring_gaps(
             "COMM-5",
             state.id,
             since,
-            f"A progress review was due by {_day(due)} (reviews at least every {weeks} weeks; "
-            f"none is recorded since {after}).",
-            related_rules=("COMM-7", "STAT-3"),
+            f"A progress review was due by {_day(due)} (reviews at least every "
+            f"{_weeks(weeks, school)}; none is recorded since {after}).",
+            related_rules=("COMM-7",),
         )
     plan, on = state.plan, _plan_date(state)
     if last is not None and plan is not None and on is not None and last >= on:
@@ -108,18 +127,60 @@ def _monitoring_gaps(
             )
 
 
-def _nothing_recorded(
-    state: PlacementState, started: date, interval: timedelta, key: str
+def _half_termly_gap(
+    state: PlacementState, started: date, policy: PolicyParameters, school: SchoolState | None
 ) -> Iterator[Finding]:
-    """AIM-3: nothing of ``key`` recorded by the first review date after the start."""
-    first_due = started + interval
+    """STAT-3: the commissioner and the provider review the placement at least half-termly
+    (DfE, "Arranging alternative provision: a guide for local authorities and schools", 2025).
+    Every half term after the one of the last such review (or the start) holds one: it is
+    overdue the day after the next half term ends. For an outside placement only a review
+    held with the provider counts."""
+    anchor = _half_termly_anchor(state, started)
+    due, recorded = next_half_term_ends(
+        anchor, _terms(school), fallback_weeks=policy.longest_review_interval_weeks
+    )
+    since = due + _ONE_DAY
+    if not _ran_on(state, since):
+        return
+    held = "held with the provider " if state.is_outside else ""
+    last = (
+        f"the last review {held}on {_day(anchor)}"
+        if anchor != started
+        else f"the start on {_day(started)}"
+    )
+    when = (
+        "the end of the next half term"
+        if recorded
+        else f"{_weeks(policy.longest_review_interval_weeks, school)} (half a term; the next "
+        "half term is not recorded)"
+    )
+    yield Finding(
+        "STAT-3",
+        state.id,
+        since,
+        f"A half-termly review {held}was due by {_day(due)}, {when} after {last}.",
+        related_rules=("COMM-9",) if state.is_outside else (),
+    )
+
+
+def _nothing_recorded(
+    state: PlacementState,
+    started: date,
+    policy: PolicyParameters,
+    school: SchoolState | None,
+    key: str,
+) -> Iterator[Finding]:
+    """AIM-3: nothing of ``key`` recorded by the first review date after the start: the
+    plan's interval, or half a term if shorter, in school weeks once terms are recorded."""
+    weeks = min(_review_weeks(state, policy), policy.longest_review_interval_weeks)
+    first_due = school_weeks_after(started, weeks, _terms(school))
     since = first_due + _ONE_DAY
     if _ran_on(state, since):
         yield Finding(
             "AIM-3",
             state.id,
             since,
-            f"No {key} is recorded by {_day(first_due)}, {interval.days // 7} weeks after the "
+            f"No {key} is recorded by {_day(first_due)}, {_weeks(weeks, school)} after the "
             f"placement started on {_day(started)}.",
             key=key,
         )

@@ -160,6 +160,8 @@ class PlacementState:
     reviews: int = 0
     last_reviewed_on: date | None = None
     next_review_on: date | None = None
+    #: The latest review held with the provider (STAT-3: the commissioner and the provider).
+    last_reviewed_with_provider_on: date | None = None
     last_effectiveness: Effectiveness | None = None
     #: The objectives the latest review reported progress against (QUAL-1).
     last_review_references: tuple[str, ...] = ()
@@ -332,6 +334,9 @@ def _evolve(state: PlacementState | None, event: PlacementEvent) -> PlacementSta
                 reviews=state.reviews + 1,
                 last_reviewed_on=on,
                 next_review_on=event.next_review_on,
+                last_reviewed_with_provider_on=(
+                    on if event.with_provider else state.last_reviewed_with_provider_on
+                ),
                 last_effectiveness=event.effectiveness,
                 last_review_references=tuple(p.reference for p in event.progress),
             )
