@@ -205,7 +205,7 @@ def decide_provider(
         Authority.HEAD_OR_DELEGATE,
         school_id=actor.school_id,
         school=school,
-        action="record provider registration or risk assessment",
+        action="record facts about a provider, its registration, risk or quality assurance",
     )
     check_effective_on(command.effective_on, context)
     if isinstance(command, RegisterProvider):
