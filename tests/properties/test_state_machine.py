@@ -5,14 +5,17 @@ system might send, right or wrong: the wrong person, another school's staff, an 
 missing consent, a part-time plan without a medical exemption, a side room of a classroom,
 the children's home for a day student, a second mark for a session, a present mark after
 consent was withdrawn, an expired risk assessment, ids nobody registered, reused idempotency
-keys. After every step it checks:
+keys; and facts that change: a provider's kind, accreditation, sites and staffing, its DfE
+registration lapsing or confirmed again, quality-assurance visits, contacts with a placement's
+provider. After every step it checks:
 
 (a) every placement that started had, when it started, the evidence its guards need, worked
     out from the stored events alone (not by asking ``decide``): an agreed plan with
     full-time hours or a medical exemption (PLAN-2), decided by the Head Teacher or a recorded
-    delegate (COMM-1); for each outside setting, a current satisfactory risk assessment
-    (COMM-4) and, where it delivers accredited education, its DfE registration (COMM-3); and
-    both consents (INFO-2);
+    delegate (COMM-1); for each outside setting (and the allied children's home), a current
+    satisfactory risk assessment (COMM-4) and, where an outside setting delivers accredited
+    education, its DfE registration, not lapsed since (COMM-3), all as the provider's facts
+    stood on the day; and both consents (INFO-2);
 (b) a refused command left the store exactly as it was, byte for byte;
 (c) folding a record's stored events gives the state the application returned, both for the
     state a command returned and for each placement and provider as it stands;
@@ -98,6 +101,7 @@ from senad_ap.domain.placement import (
     PlanAgreed,
     RecordAttendance,
     RecordMedicalExemption,
+    RecordProviderContact,
     ReviewProgress,
     RevisePlan,
     StartPlacement,
@@ -107,10 +111,20 @@ from senad_ap.domain.placement import (
 from senad_ap.domain.provider import (
     AssessProviderRisk,
     ConfirmProviderRegistration,
+    ProviderAccreditationChanged,
+    ProviderCommand,
     ProviderEvent,
+    ProviderKindChanged,
     ProviderRegistered,
     ProviderRegistrationConfirmed,
+    ProviderRegistrationLapsed,
     ProviderRiskAssessed,
+    RecordProviderAccreditation,
+    RecordProviderKind,
+    RecordProviderRegistrationLapsed,
+    RecordProviderSites,
+    RecordProviderStaffing,
+    RecordQualityAssuranceVisit,
     RegisterProvider,
     evolve_provider,
 )
@@ -213,6 +227,10 @@ class _Provider:
 class _Placement:
     school_id: str
     provider_id: UUID | None
+    #: Whether it used an outside party when it opened, and when its plan was last agreed
+    #: (INFO-2 reads the kinds of its providers as they stood then).
+    opened_outside: bool = False
+    planned_outside: bool = False
     plan: Plan | None = None
     exempt: bool = False
     consents: dict[ConsentParty, bool] = attrs.Factory(dict)
@@ -239,6 +257,12 @@ def start_evidence_gaps(events: Iterable[object]) -> list[str]:
                 )
             case ProviderRegistrationConfirmed():
                 providers[stored.originator_id].confirmed = True
+            case ProviderRegistrationLapsed():
+                providers[stored.originator_id].confirmed = False
+            case ProviderKindChanged():
+                providers[stored.originator_id].kind = stored.kind
+            case ProviderAccreditationChanged():
+                providers[stored.originator_id].accredited = stored.delivers_accredited_education
             case ProviderRiskAssessed():
                 providers[stored.originator_id].risk = stored
             case DelegateAppointed():
@@ -246,9 +270,16 @@ def start_evidence_gaps(events: Iterable[object]) -> list[str]:
             case DelegationRevoked():
                 delegates.setdefault(stored.school_id, set()).discard(stored.delegate_id)
             case PlacementOpened():
-                placements[stored.originator_id] = _Placement(stored.school_id, stored.provider_id)
+                placements[stored.originator_id] = _Placement(
+                    stored.school_id,
+                    stored.provider_id,
+                    opened_outside=_uses_outside({stored.provider_id}, providers),
+                )
             case PlanAgreed():  # and PlanRevised
                 placements[stored.originator_id].plan = stored.plan
+                placements[stored.originator_id].planned_outside = _uses_outside(
+                    {entry.provider_id for entry in stored.plan.weekly_pattern}, providers
+                )
             case MedicalExemptionRecorded():
                 placements[stored.originator_id].exempt = True
             case ConsentGiven() | ConsentWithdrawn():
@@ -261,6 +292,18 @@ def start_evidence_gaps(events: Iterable[object]) -> list[str]:
                     for gap in _gaps_at_start(stored, placement, providers, delegates)
                 ]
     return gaps
+
+
+# The kinds that are not an outside delivery party (INFO-2): the school itself and the allied
+# children's home (both risk assessed but the school itself: COMM-4).
+_NOT_OUTSIDE = (ProviderKind.SCHOOL_ITSELF, ProviderKind.CHILDRENS_HOME)
+
+
+def _uses_outside(provider_ids: set[UUID | None], providers: dict[UUID, _Provider]) -> bool:
+    return any(
+        p is not None and p in providers and providers[p].kind not in _NOT_OUTSIDE
+        for p in provider_ids
+    )
 
 
 def _gaps_at_start(
@@ -288,7 +331,6 @@ def _gaps_at_start(
     used = {entry.provider_id for entry in plan.weekly_pattern if entry.provider_id is not None}
     if placement.provider_id is not None:
         used.add(placement.provider_id)
-    outside = False
     day = started.effective_on
     for provider_id in sorted(used, key=str):
         provider = providers.get(provider_id)
@@ -297,8 +339,16 @@ def _gaps_at_start(
             continue
         if provider.kind is ProviderKind.SCHOOL_ITSELF:
             continue
-        outside = True
-        if provider.accredited and not provider.confirmed:
+        registrable = provider.kind in (
+            ProviderKind.FE_COLLEGE,
+            ProviderKind.SCHOOL,
+            ProviderKind.REGISTERED_INDEPENDENT,
+        )
+        if (
+            provider.kind not in _NOT_OUTSIDE
+            and provider.accredited
+            and not (registrable and provider.confirmed)
+        ):
             gaps.append(f"COMM-3: {provider_id} delivers accredited education, unconfirmed")
         risk = provider.risk
         safe = (
@@ -310,7 +360,7 @@ def _gaps_at_start(
         )
         if not safe:
             gaps.append(f"COMM-4: {provider_id} has no current satisfactory risk assessment")
-    if outside:
+    if placement.opened_outside or placement.planned_outside:
         missing = [party for party in ConsentParty if not placement.consents.get(party, False)]
         if missing:
             gaps.append(f"INFO-2: no consent from {missing}")
@@ -327,18 +377,21 @@ SUSPENDED_SINCE = min
 def marks_while_suspended(events: Iterable[object]) -> list[str]:
     """Attending marks recorded for a day on or after an outstanding withdrawal of consent
     at a placement that uses an outside provider (INFO-2), from the stored events alone."""
-    outside_providers: set[UUID] = set()
+    kinds: dict[UUID, ProviderKind] = {}
     opened_at: dict[UUID, set[UUID]] = {}
     planned_at: dict[UUID, set[UUID]] = {}
     withdrawn: dict[UUID, dict[ConsentParty, date]] = {}
     found: list[str] = []
     for stored in events:
         match stored:
-            case ProviderRegistered() if stored.kind is not ProviderKind.SCHOOL_ITSELF:
-                outside_providers.add(stored.originator_id)
+            case ProviderRegistered() | ProviderKindChanged():
+                kinds[stored.originator_id] = stored.kind
             case PlacementOpened():
+                # The outside parties it used as their kinds stood then (as the library does).
                 provider = stored.provider_id
-                opened_at[stored.originator_id] = set() if provider is None else {provider}
+                opened_at[stored.originator_id] = {
+                    p for p in (provider,) if p in kinds and kinds[p] not in _NOT_OUTSIDE
+                }
                 planned_at[stored.originator_id] = set()
                 withdrawn[stored.originator_id] = {}
             case PlanAgreed():  # and PlanRevised
@@ -346,6 +399,8 @@ def marks_while_suspended(events: Iterable[object]) -> list[str]:
                     entry.provider_id
                     for entry in stored.plan.weekly_pattern
                     if entry.provider_id is not None
+                    and entry.provider_id in kinds
+                    and kinds[entry.provider_id] not in _NOT_OUTSIDE
                 }
             case ConsentWithdrawn():
                 withdrawn[stored.originator_id][stored.party] = stored.effective_on
@@ -359,7 +414,7 @@ def marks_while_suspended(events: Iterable[object]) -> list[str]:
                 since = SUSPENDED_SINCE(withdrawn[placement].values(), default=None)
                 used = opened_at[placement] | planned_at[placement]
                 if (
-                    used & outside_providers
+                    used
                     and since is not None
                     and stored.effective_on >= since
                     and code.meaning.category in _ATTENDING
@@ -633,6 +688,65 @@ class PlacementRecordMachine(RuleBasedStateMachine):
             )
         )
 
+    @rule(
+        provider=providers,
+        who=WHO,
+        fact=st.sampled_from(("kind", "accreditation", "sites", "staffing", "lapse", "visit")),
+        data=st.data(),
+        days_ago=DAYS_AGO,
+    )
+    def record_provider_fact(
+        self, provider: UUID, who: Who, fact: str, data: st.DataObject, days_ago: int
+    ) -> None:
+        """A fact about the provider that changed, or a quality-assurance visit (COMM-3,
+        COMM-9, QUAL-3, STAT-4): recorded whatever it breaks, refused only for bad input, the
+        wrong person, or no change."""
+        base: dict[str, Any] = {
+            "actor": self.actor(who),
+            "effective_on": self.day(days_ago),
+            "provider_id": provider,
+        }
+        command: ProviderCommand
+        if fact == "kind":
+            command = RecordProviderKind(**base, kind=data.draw(st.sampled_from(ProviderKind)))
+        elif fact == "accreditation":
+            command = RecordProviderAccreditation(
+                **base, delivers_accredited_education=data.draw(st.booleans())
+            )
+        elif fact == "sites":
+            command = RecordProviderSites(**base, sites=("Main site", "Annexe"))
+        elif fact == "staffing":
+            command = RecordProviderStaffing(**base, staffing="Two qualified teachers (QTS)")
+        elif fact == "lapse":
+            command = RecordProviderRegistrationLapsed(**base, evidence_reference="GIAS")
+        else:
+            command = RecordQualityAssuranceVisit(
+                **base,
+                effectiveness=data.draw(st.sampled_from(Effectiveness)),
+                summary="Lessons observed",
+            )
+        self.run(command)
+
+    @rule(placement=placements, who=WHO, data=st.data(), days_ago=DAYS_AGO)
+    def record_provider_contact(
+        self, placement: UUID, who: Who, data: st.DataObject, days_ago: int
+    ) -> None:
+        """A contact with one of the placement's providers (or another) (CONTACT-1)."""
+        state = self.placement(placement)
+        own = sorted(state.provider_ids, key=str) if state is not None else []
+        provider_id = data.draw(st.sampled_from([*own, UNKNOWN_PROVIDER]))
+        self.run(
+            RecordProviderContact(
+                actor=self.actor(who, placement),
+                effective_on=self.day(days_ago),
+                placement_id=placement,
+                provider_id=provider_id,
+                method="a telephone call",
+                contact_with="the AP coordinator",
+                note=data.draw(st.none() | st.just("Settled this week")),
+            )
+        )
+
     # -------------------------------------------------------------- opening and planning
     @rule(
         target=placements,
@@ -643,10 +757,20 @@ class PlacementRecordMachine(RuleBasedStateMachine):
         residential=st.booleans(),
         who=WHO,
         days_ago=DAYS_AGO,
+        provider=st.none() | st.none() | providers,
     )
     def open_placement_in_school(
-        self, placement_id: UUID, setting: Setting, residential: bool, who: Who, days_ago: int
+        self,
+        placement_id: UUID,
+        setting: Setting,
+        residential: bool,
+        who: Who,
+        days_ago: int,
+        provider: UUID | None,
     ) -> Any:
+        # The school's own provision and the allied children's home may name their provider
+        # records, of their own kinds (another kind is refused when decided); a side room never
+        # names one.
         return self.open(
             OpenPlacement(
                 actor=self.actor(who),
@@ -657,6 +781,7 @@ class PlacementRecordMachine(RuleBasedStateMachine):
                 setting=setting,
                 location="Room 4",
                 residential=residential,
+                provider_id=None if setting is Setting.SIDE_ROOM_OF_CLASSROOM else provider,
             )
         )
 

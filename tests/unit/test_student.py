@@ -525,6 +525,12 @@ READABLE: dict[str, frozenset[str]] = {
     "TermRecorded": frozenset({"name"}),
     "ProviderRegistered": frozenset({"name", "sites", "staffing"}),
     "ProviderRegistrationConfirmed": frozenset({"urn", "evidence_reference"}),
+    # A provider's later facts and its quality-assurance visits are about the provider, not a
+    # student (the visit's summary names no student: its docstring says so).
+    "ProviderSitesChanged": frozenset({"sites"}),
+    "ProviderStaffingRecorded": frozenset({"staffing"}),
+    "ProviderRegistrationLapsed": frozenset({"evidence_reference"}),
+    "ProviderQualityAssured": frozenset({"summary"}),
     "LogSealed": frozenset({"head", "signature"}),
     # Values inside events (a plan, its objectives, a review's progress).
     "Plan": frozenset({"ehcp_reference"}),
@@ -541,6 +547,10 @@ READABLE: dict[str, frozenset[str]] = {
     "RecordTerm": frozenset({"name"}),
     "RegisterProvider": frozenset({"name", "sites", "staffing"}),
     "ConfirmProviderRegistration": frozenset({"urn", "evidence_reference"}),
+    "RecordProviderSites": frozenset({"sites"}),
+    "RecordProviderStaffing": frozenset({"staffing"}),
+    "RecordProviderRegistrationLapsed": frozenset({"evidence_reference"}),
+    "RecordQualityAssuranceVisit": frozenset({"summary"}),
 }
 
 

@@ -325,11 +325,13 @@ def _providers(session: _Session, args: argparse.Namespace) -> None:
             "kind",
             "URN",
             "checked",
+            "lapsed",
             "risk assessed",
             "valid until",
             "current",
             "placements now",
             "full-time pupils",
+            "quality assured",
         ],
         [
             (
@@ -338,11 +340,13 @@ def _providers(session: _Session, args: argparse.Namespace) -> None:
                 p.kind,
                 p.urn,
                 p.registration_checked_on,
+                p.registration_lapsed_on,
                 p.risk_assessed_on,
                 p.risk_valid_until,
                 p.risk_assessment_current_on(today),
                 p.placements_now,
                 p.full_time_pupils,
+                p.quality_assured_on,
             )
             for p in rows
         ],

@@ -19,7 +19,6 @@ from senad_ap.domain.placement.state import PlacementState
 from senad_ap.domain.provider import (
     FullTimePupilAdmitted,
     FullTimePupilLeft,
-    ProviderKind,
     ProviderState,
 )
 from senad_ap.domain.values import Context
@@ -41,7 +40,7 @@ def full_time_settings(
         provider_id
         for provider_id in plan.provider_ids
         if provider_id in providers
-        and providers[provider_id].kind is ProviderKind.UNREGISTERED
+        and providers[provider_id].is_unregistered
         and plan.hours_at(provider_id) >= context.policy.full_time_hours
     )
 

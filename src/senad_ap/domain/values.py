@@ -140,6 +140,13 @@ class PolicyParameters:
     terms are not recorded (STAT-3: DfE "Arranging alternative provision", 2025, expects
     reviews at least half-termly; a half term is commonly six teaching weeks), and the review
     interval before a plan sets one (COMM-5).
+    ``longest_contact_interval_weeks``: the longest a running placement may go without a
+    recorded contact with each of its outside providers (CONTACT-1: "on-going contact with
+    the Alternative Provision"; six weeks, about a half term, the school group's choice).
+    ``longest_quality_assurance_interval_weeks``: the longest an outside provider teaching a
+    running placement may go without a quality-assurance visit (COMM-9: "regularly monitored,
+    including through frequent monitoring of the effectiveness"; twelve weeks, about a term,
+    the school group's choice).
     """
 
     version: str = POLICY_VERSION
@@ -148,6 +155,8 @@ class PolicyParameters:
     max_days_ahead: int = 366
     max_hours_per_day: Decimal = Decimal("12")
     longest_review_interval_weeks: int = 6
+    longest_contact_interval_weeks: int = 6
+    longest_quality_assurance_interval_weeks: int = 12
     register_retention_years: int = 6
     sen_file_retention_years: int = 31
 

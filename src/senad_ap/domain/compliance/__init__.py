@@ -21,20 +21,27 @@ PLAN-1      needs assessed on or before the day of the plan in force (AIM-2)
 PLAN-3      a plan is agreed
 PLAN-4      the plan gives the EHC plan reference where the student has one
 COMM-2      the student stays on the school roll
-COMM-4      each outside provider of a running placement keeps a current, satisfactory risk
-            assessment (a ``must`` rule: checked as a guard at the start, reported as a finding
-            afterwards, when an assessment runs out and nothing can be refused)
+COMM-3      an outside provider of a running placement that delivers accredited education
+            keeps its DfE registration (a guard at the start; a finding when it lapses, or the
+            provider's kind or accreditation changes, while the placement runs)
+COMM-4      each outside provider (and the allied children's home) of a running placement
+            keeps a current, satisfactory risk assessment (a ``must`` rule: checked as a guard
+            at the start, reported as a finding afterwards, when an assessment runs out and
+            nothing can be refused)
 COMM-5      progress reviews at the plan's interval, in school weeks (COMM-7)
 COMM-6      attendance recorded for every session of the placement
 COMM-7      reported with COMM-5 and AIM-4
 COMM-8      readiness criteria where return to school is planned; readiness assessment and a
             support package when the placement ends with a return to school
-COMM-9      a placement that uses providers (outside, or named in the plan) has its plan
-            agreed with them
+COMM-9      a placement that uses outside providers has its plan agreed with them; each
+            outside provider of a running placement has a quality-assurance visit at least
+            every ``longest_quality_assurance_interval_weeks``
 INFO-1      information shared with the local authority, parents and any outside provider
             (STAT-5 for the local authority)
 INFO-3      information shared with an outside provider covers safeguarding
-CONTACT-1   contact arrangements and challenge arrangements on the plan
+CONTACT-1   contact arrangements and challenge arrangements on the plan; a contact with each
+            outside provider of a running placement at least every
+            ``longest_contact_interval_weeks``
 PT-1        curriculum continuity on a plan with part-time alternative provision
 PT-2        every school day covered by the weekly pattern
 QUAL-1      the latest review reports progress against every objective of the plan
@@ -45,6 +52,8 @@ LOC-2       a rationale recorded where the allied children's home is used
 STAT-3      a review between the commissioner and the provider in every half term after the
             one of the last such review or the start; for an outside placement, a review
             held with the provider (COMM-9)
+STAT-4      a provider that became unregistered (its kind, or a lapsed registration) teaches a
+            student with an EHC plan or who is looked after full-time
 STAT-5      reported with INFO-1 (the local authority)
 STAT-6      a part-time plan under a medical exemption is reviewed by the exemption's review date
 ==========  ============================================================================
@@ -76,8 +85,9 @@ Choices the record leaves open:
 
 Where the checks live: ``finding`` (the finding and its wording), ``dates`` (the plan's date,
 when reviews fall due), ``school_time`` (school weeks and half terms), ``plan`` (before the
-start and the plan), ``running`` (while the placement runs: reviews, information, providers,
-the medical exemption) and ``register`` (the attendance register: AIM-3's first marks and
+start and the plan), ``running`` (while the placement runs: reviews, information, the medical
+exemption), ``providers`` (the providers of a running placement: COMM-3, COMM-4, COMM-9,
+CONTACT-1, QUAL-3, STAT-4) and ``register`` (the attendance register: AIM-3's first marks and
 COMM-6).
 """
 

@@ -99,8 +99,13 @@ def _plan_gaps(
             f"{_day(on)} is not linked to it.",
         )
     yield from _reintegration_gaps(state, plan, on)
-    if (state.is_outside or state.provider_ids) and not plan.agreed_with_providers:
-        names = _names(sorted(_provider_name(p, providers) for p in state.provider_ids))
+    # The providers that deliver the plan: the school's own provision and the allied
+    # children's home, named by their own records (item 6), are not among them.
+    delivering = set(plan.provider_ids)
+    if state.provider_id is not None and state.setting is Setting.OUTSIDE_PROVIDER:
+        delivering.add(state.provider_id)
+    if (state.is_outside or delivering) and not plan.agreed_with_providers:
+        names = _names(sorted(_provider_name(p, providers) for p in delivering))
         yield Finding(
             "COMM-9",
             state.id,

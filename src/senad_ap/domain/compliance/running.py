@@ -1,6 +1,6 @@
 """Record findings while the placement runs: the medical exemption's review (STAT-6),
 information sharing (INFO-1, INFO-3), progress reviews (AIM-3, COMM-5, STAT-3, QUAL-1) and
-the providers' staffing and risk assessments (QUAL-3, COMM-4)."""
+the providers (``providers``: COMM-3, COMM-4, COMM-9, CONTACT-1, QUAL-3, STAT-4)."""
 
 from __future__ import annotations
 
@@ -18,10 +18,11 @@ from senad_ap.domain.compliance.dates import (
     _terms,
 )
 from senad_ap.domain.compliance.finding import Finding, _day, _names
+from senad_ap.domain.compliance.providers import provider_gaps
 from senad_ap.domain.compliance.school_time import next_half_term_ends, school_weeks_after
 from senad_ap.domain.placement.events import InformationParty, InformationScope
 from senad_ap.domain.placement.state import PlacementState
-from senad_ap.domain.provider import ProviderState, RiskAssessment, RiskOutcome
+from senad_ap.domain.provider import ProviderState
 from senad_ap.domain.school import SchoolState
 from senad_ap.domain.values import PolicyParameters
 
@@ -41,7 +42,7 @@ def _running_gaps(
     yield from _information_gaps(state, started)
     yield from _monitoring_gaps(state, started, policy, school)
     yield from _half_termly_gap(state, started, policy, school)
-    yield from _provider_gaps(state, started, providers)
+    yield from provider_gaps(state, started, providers, policy)
 
 
 def _medical_review_gap(state: PlacementState, policy: PolicyParameters) -> Iterator[Finding]:
@@ -184,53 +185,3 @@ def _nothing_recorded(
             f"placement started on {_day(started)}.",
             key=key,
         )
-
-
-def _is_satisfactory(assessment: RiskAssessment) -> bool:
-    return (
-        assessment.outcome is RiskOutcome.SATISFACTORY
-        and assessment.safeguarding_policies_seen
-        and assessment.staff_checks_confirmed_in_writing
-    )
-
-
-def _provider_gaps(
-    state: PlacementState, started: date, providers: Mapping[UUID, ProviderState]
-) -> Iterator[Finding]:
-    for provider_id in sorted(state.provider_ids, key=str):
-        provider = providers.get(provider_id)
-        if provider is None:
-            continue
-        if provider.staffing is None:
-            yield Finding(
-                "QUAL-3",
-                state.id,
-                started,
-                f"{provider.name} has no staffing or staff qualifications on the record.",
-                key=str(provider_id),
-            )
-        if not provider.kind.is_outside:
-            continue
-        assessment = provider.risk_assessment
-        if assessment is None:
-            since, what = started, "has never been risk assessed"
-        elif not _is_satisfactory(assessment):
-            since = max(assessment.assessed_on, started)
-            what = (
-                f"was risk assessed on {_day(assessment.assessed_on)} without showing it is "
-                "safe, with safeguarding policies seen and staff checks confirmed in writing"
-            )
-        else:
-            since = assessment.valid_until + _ONE_DAY
-            what = (
-                "has no risk assessment on the record after the one valid until "
-                f"{_day(assessment.valid_until)}"
-            )
-        if _ran_on(state, since):
-            yield Finding(
-                "COMM-4",
-                state.id,
-                since,
-                f"{provider.name} {what}; the student is taught there.",
-                key=str(provider_id),
-            )

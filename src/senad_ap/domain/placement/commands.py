@@ -150,6 +150,11 @@ def _as_need_area_items(value: Sequence[NeedArea | str]) -> tuple[NeedArea, ...]
     return cast(tuple[NeedArea, ...], _NEED_AREA_ITEMS(value))
 
 
+#: The settings a placement may name a provider record for (item 6: the school's own
+#: provision and the allied children's home are provider records too).
+_NAMED_SETTINGS = (Setting.OUTSIDE_PROVIDER, Setting.ON_SITE, Setting.ALLIED_CHILDRENS_HOME)
+
+
 @attrs.frozen(kw_only=True)
 class OpenPlacement(PlacementCommand):
     """``effective_on`` is the day the need for AP was identified."""
@@ -188,10 +193,15 @@ class OpenPlacement(PlacementCommand):
                 "the placement and at most 30 years before it.",
                 field="date_of_birth",
             )
-        if (self.setting is Setting.OUTSIDE_PROVIDER) != (self.provider_id is not None):
+        # An outside provider is always named; the school's own on-site provision and the
+        # allied children's home may be named by their provider records (COMM-4).
+        if (self.setting is Setting.OUTSIDE_PROVIDER and self.provider_id is None) or (
+            self.provider_id is not None and self.setting not in _NAMED_SETTINGS
+        ):
             raise InvalidInputError(
-                "A placement at an outside provider must name the provider, and only such a "
-                "placement does.",
+                "A placement at an outside provider must name the provider; one on the "
+                "school's site or at the allied children's home may name its provider record; "
+                "no other placement names one.",
                 field="provider_id",
             )
         if self.setting is Setting.SCHOOL_CLASS:

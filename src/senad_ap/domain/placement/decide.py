@@ -35,6 +35,7 @@ from senad_ap.domain.placement.commands import (
     StartPlacement,
     WithdrawConsent,
 )
+from senad_ap.domain.placement.contacts import ProviderContacted, RecordProviderContact
 from senad_ap.domain.placement.decide_attendance import correct_attendance, record_attendance
 from senad_ap.domain.placement.decide_plan import (
     agree_plan,
@@ -56,12 +57,19 @@ from senad_ap.domain.placement.decide_start import (
     withdraw_consent,
 )
 from senad_ap.domain.placement.events import PlacementEvent, PlacementOpened
-from senad_ap.domain.placement.guards import Related, _check_childrens_home, _provider
+from senad_ap.domain.placement.guards import (
+    Related,
+    _check_childrens_home,
+    _check_has_happened,
+    _provider,
+)
 from senad_ap.domain.placement.state import PlacementState
 from senad_ap.domain.plan import Setting
+from senad_ap.domain.provider import ProviderKind
 from senad_ap.domain.values import Context
 from senad_ap.errors import (
     AlreadyRecordedError,
+    InvalidInputError,
     LifecycleError,
     NotFoundError,
     PolicyViolationError,
@@ -93,6 +101,9 @@ AUTHORITY: dict[type[PlacementCommand], tuple[Authority, str, str]] = {
         Authority.HEAD_OR_DELEGATE, "COMM-1", "agree a reintegration support package",
     ),
     EndPlacement: (Authority.HEAD_OR_DELEGATE, "COMM-1", "end a placement"),
+    RecordProviderContact: (
+        Authority.SCHOOL_STAFF, "CONTACT-1", "record a contact with the provider",
+    ),
 }  # fmt: skip
 
 
@@ -182,6 +193,8 @@ def decide_placement(
             return agree_reintegration_support(command, make)
         case EndPlacement():
             return end_placement(state, command, make)
+        case RecordProviderContact():
+            return _contact(state, command, context, make)
     raise TypeError(f"not a placement command: {type(command).__name__}")  # pragma: no cover
 
 
@@ -203,7 +216,9 @@ def _open(command: OpenPlacement, context: Context, related: Related) -> tuple[P
     _check_childrens_home(command.setting, command.residential)
     outside = False
     if command.provider_id is not None:
-        outside = _provider(related, command.provider_id).kind.is_outside
+        provider = _provider(related, command.provider_id)
+        _check_named_provider(command.setting, provider.kind, provider.name)
+        outside = provider.kind.is_outside
     make = EventMaker(command.placement_id, 0, command, context)
     return (
         make(
@@ -221,5 +236,46 @@ def _open(command: OpenPlacement, context: Context, related: Related) -> tuple[P
             ehcp_reference=command.ehcp_reference,
             on_roll=command.on_roll,
             location_rationale=command.location_rationale,
+        ),
+    )
+
+
+#: The kind of provider record a placement at the school's site or the allied children's home
+#: names, if it names one.
+_KIND_OF_SETTING = {
+    Setting.ON_SITE: ProviderKind.SCHOOL_ITSELF,
+    Setting.ALLIED_CHILDRENS_HOME: ProviderKind.CHILDRENS_HOME,
+}
+
+
+def _check_named_provider(setting: Setting, kind: ProviderKind, name: str) -> None:
+    expected = _KIND_OF_SETTING.get(setting)
+    if expected is not None and kind is not expected:
+        raise InvalidInputError(
+            f"A placement {setting.value} names a provider recorded as '{expected.value}'; "
+            f"{name} is recorded as '{kind.value}'.",
+            field="provider_id",
+        )
+
+
+def _contact(
+    state: PlacementState, command: RecordProviderContact, context: Context, make: EventMaker
+) -> tuple[PlacementEvent, ...]:
+    # CONTACT-1: a contact is evidence that it took place, with one of this placement's
+    # providers.
+    _check_has_happened(command.effective_on, context, "A contact")
+    if command.provider_id not in state.provider_ids:
+        raise InvalidInputError(
+            f"Provider {command.provider_id} is not one of the providers of placement "
+            f"{state.id}: it is neither the placement's own nor in its plan.",
+            field="provider_id",
+        )
+    return (
+        make(
+            ProviderContacted,
+            provider_id=command.provider_id,
+            method=command.method,
+            contact_with=command.contact_with,
+            note=command.note,
         ),
     )

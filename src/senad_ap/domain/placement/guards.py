@@ -12,7 +12,7 @@ import attrs
 from senad_ap.domain.placement.events import ConsentParty
 from senad_ap.domain.placement.state import PlacementState
 from senad_ap.domain.plan import Plan, Setting
-from senad_ap.domain.provider import ProviderKind, ProviderState
+from senad_ap.domain.provider import ProviderState
 from senad_ap.domain.school import SchoolState
 from senad_ap.domain.values import Context
 from senad_ap.errors import InvalidInputError, LifecycleError, NotFoundError, PolicyViolationError
@@ -70,7 +70,8 @@ def _check_unregistered_full_time(
     if state.ehcp_reference is None and not state.looked_after:
         return
     for provider_id, provider in providers.items():
-        if provider.kind is not ProviderKind.UNREGISTERED:
+        # A lapsed registration counts as none (``is_unregistered``).
+        if not provider.is_unregistered:
             continue
         if plan.hours_at(provider_id) >= context.policy.full_time_hours:
             who = "has an EHC plan" if state.ehcp_reference is not None else "is looked after"
@@ -87,20 +88,24 @@ def _check_settings(state: PlacementState, on: date, related: Related) -> None:
     """The evidence every outside setting of a running placement needs (COMM-3, COMM-4, INFO-2)."""
     providers = {pid: _provider(related, pid) for pid in state.provider_ids}
     for provider in providers.values():
-        if not provider.kind.is_outside:
+        if not provider.kind.needs_risk_assessment:
             continue
-        # COMM-3: accredited education only at a setting confirmed registered with the DfE.
-        if provider.delivers_accredited_education and not (
-            provider.kind.can_be_registered and provider.registration_confirmed
+        # COMM-3: accredited education only at a setting confirmed registered with the DfE
+        # (and not lapsed since: ``registration_confirmed``).
+        if (
+            provider.kind.is_outside
+            and provider.delivers_accredited_education
+            and not (provider.kind.can_be_registered and provider.registration_confirmed)
         ):
             raise PolicyViolationError(
                 "COMM-3",
                 f"{provider.name} delivers accredited education, but the record does not "
                 "confirm it is registered with the DfE (as an FE college, a school or a "
-                "registered independent provider).",
+                "registered independent provider), or its registration has lapsed.",
                 state.id,
             )
-        # COMM-4: risk assessed as safe, with safeguarding policies, and still current.
+        # COMM-4: risk assessed as safe, with safeguarding policies, and still current: every
+        # outside setting, and the allied children's home.
         assessment = provider.risk_assessment
         if assessment is None or not assessment.shows_safe_on(on):
             raise PolicyViolationError(

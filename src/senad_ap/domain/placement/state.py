@@ -19,6 +19,7 @@ import attrs
 from senad_ap.domain.attendance_codes import AttendanceCode, Session
 from senad_ap.domain.base import IdempotencyRecord, advance
 from senad_ap.domain.personal import with_fields
+from senad_ap.domain.placement.contacts import ProviderContacted
 from senad_ap.domain.placement.events import (
     AttendanceCorrected,
     AttendanceRecorded,
@@ -168,6 +169,8 @@ class PlacementState:
     reintegration_criteria: tuple[str, ...] = ()
     reintegration_assessment: ReintegrationAssessment | None = None
     reintegration_support: tuple[str, ...] = ()
+    #: The latest contact recorded with each provider (CONTACT-1).
+    provider_contacts: Mapping[UUID, date] = mapping_field()
     idempotency: Mapping[str, IdempotencyRecord] = mapping_field()
     #: The chain hash of the record's latest event (tamper evidence).
     chain_hash: str | None = None
@@ -347,6 +350,12 @@ def _evolve(state: PlacementState | None, event: PlacementEvent) -> PlacementSta
             return attrs.evolve(state, reintegration_assessment=assessment)
         case ReintegrationSupportAgreed():
             return attrs.evolve(state, reintegration_support=event.support)
+        case ProviderContacted():
+            last = state.provider_contacts.get(event.provider_id)
+            if last is not None and last >= on:
+                return state
+            contacts = {**state.provider_contacts, event.provider_id: on}
+            return attrs.evolve(state, provider_contacts=contacts)
         case PlacementEnded():
             return attrs.evolve(state, ended_on=on, destination=event.destination)
         case PlacementRecordErased():
