@@ -65,7 +65,7 @@ _DETAIL = (
 )
 
 #: How many records' events ``InEffect`` holds at most between late entries.
-_MOST_RECORDS_HELD = 200
+_MOST_RECORDS_HELD = 32
 #: A gap's identity through time: rule, key and the day it opened.
 _Gap = tuple[str, str, date]
 
