@@ -49,6 +49,7 @@ from senad_ap.application.placement_decisions import PlacementDecisions
 from senad_ap.application.reading import Reading
 from senad_ap.application.records import AnyState, Records, store_errors
 from senad_ap.application.stores import DEFAULT_SQLITE_FILE
+from senad_ap.application.student_facts import StudentFacts
 from senad_ap.domain.base import Command, Event
 from senad_ap.domain.placement import PlacementEvent, PlacementState
 from senad_ap.domain.provider import (
@@ -79,7 +80,7 @@ __all__ = ["DEFAULT_SQLITE_FILE", "AlternativeProvision", "RegisterMark"]
 T = TypeVar("T")
 
 
-class AlternativeProvision(PlacementDecisions, Application[UUID]):
+class AlternativeProvision(PlacementDecisions, StudentFacts, Application[UUID]):
     """The record of a school group's alternative provision decisions.
 
     Open a store explicitly::

@@ -487,3 +487,7 @@ def _placement_erased(event: PlacementRecordErased) -> str:
         f"Placement record closed: the student's personal data was erased (STAT-7; retention "
         f"ended on {event.retention_ended_on.isoformat()}); its decisions stay on the record."
     )
+
+
+# The student's facts that change, and a location's rationale, are worded in their own module.
+from senad_ap.projections import wording_facts  # noqa: E402, F401

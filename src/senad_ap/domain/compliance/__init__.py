@@ -44,6 +44,10 @@ QUAL-4      services involved recorded on the plan
 LOC-2       a rationale recorded where the allied children's home is used
 STAT-3      reported with COMM-5
 STAT-5      reported with INFO-1 (the local authority)
+STAT-4      a running placement whose student is protected (EHC plan, looked after; of compulsory
+            school age) and whose plan gives full-time education (the registration test's
+            hours) at an unregistered setting: a guard on the plan and the start, a finding
+            when a fact changes afterwards (one per provider)
 STAT-6      a part-time plan under a medical exemption is reviewed by the exemption's review date
 ==========  ============================================================================
 

@@ -1,6 +1,7 @@
 """Record findings while the placement runs: the medical exemption's review (STAT-6),
-information sharing (INFO-1, INFO-3), progress reviews (AIM-3, COMM-5, QUAL-1) and the
-providers' staffing and risk assessments (QUAL-3, COMM-4)."""
+information sharing (INFO-1, INFO-3), progress reviews (AIM-3, COMM-5, QUAL-1), the
+providers' staffing and risk assessments (QUAL-3, COMM-4) and full-time education at an
+unregistered setting once a fact makes it unlawful (STAT-4)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,11 @@ from uuid import UUID
 from senad_ap.domain.compliance.dates import _ONE_DAY, _due, _plan_date, _ran_on, _review_interval
 from senad_ap.domain.compliance.finding import Finding, _day, _names
 from senad_ap.domain.placement.events import InformationParty, InformationScope
+from senad_ap.domain.placement.registration import (
+    protected,
+    protected_since,
+    unregistered_full_time,
+)
 from senad_ap.domain.placement.state import PlacementState
 from senad_ap.domain.provider import ProviderState, RiskAssessment, RiskOutcome
 from senad_ap.domain.values import PolicyParameters
@@ -28,6 +34,39 @@ def _running_gaps(
     yield from _information_gaps(state, started)
     yield from _monitoring_gaps(state, started, policy)
     yield from _provider_gaps(state, started, providers)
+    yield from _registration_gaps(state, started, providers, policy)
+
+
+def _registration_gaps(
+    state: PlacementState,
+    started: date,
+    providers: Mapping[UUID, ProviderState],
+    policy: PolicyParameters,
+) -> Iterator[Finding]:
+    """STAT-4 (a ``must``: a guard on the plan and the start, a finding afterwards): a fact
+    recorded under a running placement (an EHC plan issued, looked after, of compulsory
+    school age) while the plan gives full-time education at an unregistered setting."""
+    plan = state.plan
+    if plan is None:
+        return
+    since = protected_since(state, plan, _plan_date(state))
+    if since is None:
+        return
+    since = max(since, started)
+    if not _ran_on(state, since):
+        return
+    for provider in unregistered_full_time(plan, providers, policy):
+        yield Finding(
+            "STAT-4",
+            state.id,
+            since,
+            f"From {_day(since)} the student {protected(state, plan)}, and the plan gives "
+            f"{plan.hours_at(provider.id)} hours a week at {provider.name}, which is not a "
+            "registered school: full-time education there "
+            f"({policy.registration_full_time_hours} hours a week or more) is unlawful. "
+            "Revise the plan, or record the setting's registration.",
+            key=str(provider.id),
+        )
 
 
 def _medical_review_gap(state: PlacementState, policy: PolicyParameters) -> Iterator[Finding]:
