@@ -49,7 +49,7 @@ from senad_ap.application.placement_decisions import PlacementDecisions
 from senad_ap.application.reading import Reading
 from senad_ap.application.records import AnyState, Records, store_errors
 from senad_ap.application.stores import DEFAULT_SQLITE_FILE
-from senad_ap.application.student_facts import StudentFacts
+from senad_ap.application.student_facts import StudentFacts, record_fact
 from senad_ap.domain.base import Command, Event
 from senad_ap.domain.placement import PlacementEvent, PlacementState
 from senad_ap.domain.provider import (
@@ -72,6 +72,7 @@ from senad_ap.domain.school import (
     SchoolState,
 )
 from senad_ap.domain.student import ForgetStudent, StudentState
+from senad_ap.domain.student_facts import StudentFactCommand
 from senad_ap.domain.values import Actor, PolicyParameters
 from senad_ap.errors import InvalidInputError, NotFoundError, SenadApError, StoreError
 
@@ -340,8 +341,10 @@ class AlternativeProvision(PlacementDecisions, StudentFacts, Application[UUID]):
 
     def execute(
         self, command: Command, *, expected_version: int | None = None
-    ) -> PlacementState | ProviderState | SchoolState:
+    ) -> PlacementState | ProviderState | SchoolState | StudentState:
         """Run any command object (what the public strategies in ``senad_ap.testing`` make)."""
+        if isinstance(command, StudentFactCommand):
+            return record_fact(self._pipeline, command, expected_version)
         return self._pipeline.run(command, expected_version)
 
     # ----------------------------------------------------------------- reading the record

@@ -161,7 +161,7 @@ def record_fact(
     # 8. STAT-4: who is taught full-time at an unregistered setting may change with the fact
     # (compulsory school age); recorded on the providers, never refused (a fact is a fact).
     providers: dict[UUID, ProviderState] = {}
-    for record_id, after in states.items():
+    for record_id, after in list(states.items()):
         before = placements.get(record_id)
         if not isinstance(after, PlacementState) or before is None:
             continue
