@@ -72,6 +72,14 @@ EXPECTED_EVENT_TYPES = {
     "ReintegrationAssessed",
     "ReintegrationSupportAgreed",
     "PlacementEnded",
+    "LocationRationaleRecorded",
+    # the student's facts, on each open placement
+    "StudentEhcPlanIssued",
+    "StudentEhcPlanCeased",
+    "StudentLookedAfterStarted",
+    "StudentLookedAfterEnded",
+    "StudentRollStatusRecorded",
+    "StudentSchoolAgeRecorded",
     # provider
     "ProviderRegistered",
     "ProviderRegistrationConfirmed",
@@ -92,6 +100,13 @@ EXPECTED_EVENT_TYPES = {
     "StudentPlacementOpened",
     "StudentForgotten",
     "PlacementRecordErased",
+    # the student's facts that change
+    "EhcPlanIssued",
+    "EhcPlanCeased",
+    "LookedAfterStarted",
+    "LookedAfterEnded",
+    "RollStatusRecorded",
+    "CompulsorySchoolAgeRecorded",
 }
 
 
