@@ -90,6 +90,7 @@ def started_at(hours_there: str, provider: ProviderState, **facts: object) -> Pl
 
 def student_of(state: PlacementState) -> StudentState:
     student = None
+    assert state.provider_id is not None
     command = open_outside_command(state.provider_id)  # the opening's student facts
     for event in decide_student_on_opening(None, command, context()):
         student = evolve_student(student, event)

@@ -9,6 +9,7 @@ The location's rationale, recorded after the opening by the Head, closes LOC-2.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 from uuid import UUID
 
 import attrs
@@ -112,13 +113,9 @@ def issued(*, on: date = ISSUED_ON, actor: Actor = TEACHER) -> RecordEhcPlanIssu
     )
 
 
-def fact(command_class: type[StudentFactCommand], **fields: object) -> StudentFactCommand:
-    return command_class(
-        actor=TEACHER,
-        effective_on=fields.pop("on", ISSUED_ON),  # type: ignore[arg-type]
-        student_reference=STUDENT,
-        **fields,
-    )
+def fact(command_class: type[StudentFactCommand], **fields: Any) -> StudentFactCommand:
+    on: date = fields.pop("on", ISSUED_ON)
+    return command_class(actor=TEACHER, effective_on=on, student_reference=STUDENT, **fields)
 
 
 def one_placement() -> tuple[StudentState, dict[UUID, PlacementState]]:
@@ -372,7 +369,7 @@ def test_a_fact_by_anyone_but_school_staff_is_refused(actor: Actor) -> None:
 # --- Opening a later placement ----------------------------------------------------------------
 
 
-def later_opening(**facts: object) -> OpenPlacement:
+def later_opening(**facts: Any) -> OpenPlacement:
     return attrs.evolve(
         open_command(on=TODAY),
         placement_id=SECOND_PLACEMENT_ID,
