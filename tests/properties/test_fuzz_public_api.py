@@ -158,6 +158,7 @@ def write_record(app: AlternativeProvision) -> Record:
     planned = plan_outside_placement(app, provider=provider, student_reference="STU-0044")
     placement_id = started.placement.id
     app.record_attendance(placement_id, session=Session.AM, code="/", actor=STAFF, on=MARKED_ON)
+    app.record_looked_after("STU-0044", actor=STAFF, on=OPENED_ON)
     app.agree_reintegration_criteria(placement_id, criteria=[CRITERION], actor=HEAD, on=MARKED_ON)
     app.appoint_delegate(DELEGATE.id, actor=HEAD, on=OPENED_ON)
     app.grant_inspector_access(INSPECTOR.id, until=TODAY + timedelta(days=30), actor=HEAD)
@@ -373,6 +374,30 @@ def _valid_calls() -> dict[str, Callable[[Record], Kwargs]]:
         "events_of": lambda r: _kw(record_id=r.provider),
         "get_student": lambda r: _kw(student_reference="STU-0043", reader=HEAD, school_id=None),
         "reveal": lambda r: _kw(value=r.app.events_of(r.started)),
+        # ------------------------------------------------------------ the student's facts
+        "record_ehc_plan_issued": lambda r: _kw(
+            student_reference="STU-0043", reference="EHCP-5000", actor=STAFF, on=TODAY
+        ),
+        "record_ehc_plan_ceased": lambda r: _kw(
+            student_reference="STU-0043", actor=STAFF, on=TODAY
+        ),
+        "record_looked_after": lambda r: _kw(student_reference="STU-0043", actor=STAFF, on=TODAY),
+        "record_no_longer_looked_after": lambda r: _kw(
+            student_reference="STU-0044", actor=STAFF, on=TODAY
+        ),
+        "record_roll_status": lambda r: _kw(
+            student_reference="STU-0043",
+            on_roll=True,
+            dual_registered_with="140123",
+            actor=STAFF,
+            on=TODAY,
+        ),
+        "record_compulsory_school_age": lambda r: _kw(
+            student_reference="STU-0043", compulsory_school_age=False, actor=STAFF, on=TODAY
+        ),
+        "record_location_rationale": lambda r: _kw(
+            placement_id=r.opened, rationale="Nearest safe setting", actor=HEAD, on=TODAY
+        ),
         # ------------------------------------------------------------ erasure
         "forget_student": lambda r: _kw(student_reference=FORGOTTEN, actor=HEAD, on=TODAY),
         # ------------------------------------------------------------ tamper evidence
@@ -924,6 +949,9 @@ TEXT_PARAMETERS = {
     "idempotency_key",
     "reason",
     "student_name",
+    "reference",
+    "dual_registered_with",
+    "rationale",
 }
 FLAG_PARAMETERS = {
     "delivers_accredited_education",
@@ -934,6 +962,7 @@ FLAG_PARAMETERS = {
     "on_roll",
     "with_provider",
     "ready",
+    "compulsory_school_age",
 }
 SEQUENCE_PARAMETERS = {
     "sites",

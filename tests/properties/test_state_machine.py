@@ -30,10 +30,11 @@ often in 40 steps.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import shutil
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
@@ -100,11 +101,17 @@ from senad_ap.domain.placement import (
     PlacementStarted,
     PlanAgreed,
     RecordAttendance,
+    RecordLocationRationale,
     RecordMedicalExemption,
     RecordProviderContact,
     ReviewProgress,
     RevisePlan,
     StartPlacement,
+    StudentEhcPlanCeased,
+    StudentEhcPlanIssued,
+    StudentLookedAfterEnded,
+    StudentLookedAfterStarted,
+    StudentSchoolAgeRecorded,
     WithdrawConsent,
     evolve_placement,
 )
@@ -137,6 +144,15 @@ from senad_ap.domain.school import (
     SchoolEvent,
     TermRecorded,
     evolve_school,
+)
+from senad_ap.domain.student import StudentEvent, StudentState, evolve_student
+from senad_ap.domain.student_facts import (
+    RecordCompulsorySchoolAge,
+    RecordEhcPlanCeased,
+    RecordEhcPlanIssued,
+    RecordLookedAfter,
+    RecordNoLongerLookedAfter,
+    RecordRollStatus,
 )
 from senad_ap.errors import InvalidInputError
 from senad_ap.testing import (
@@ -211,7 +227,7 @@ OUTSIDE_GAPS = {
 KEYS = st.none() | st.sampled_from(("key-1", "key-2"))
 
 Stored = tuple[int | None, tuple[tuple[int, str, int, str, bytes], ...]]
-State = PlacementState | ProviderState | SchoolState
+State = PlacementState | ProviderState | SchoolState | StudentState
 
 
 # ------------------------------------------------------------------ (a) evidence, independently
@@ -423,6 +439,66 @@ def marks_while_suspended(events: Iterable[object]) -> list[str]:
     return found
 
 
+REGISTRATION_HOURS = Decimal("18")  # STAT-4's registration test, stated independently
+
+
+def marks_at_unregistered_full_time_settings(events: Iterable[object]) -> list[str]:
+    """Present marks for a day on or after a student's EHC plan or looked-after fact, at a
+    placement whose plan in force gave ``REGISTRATION_HOURS`` or more at an unregistered
+    setting (STAT-4), from the stored events alone."""
+    unregistered: set[UUID] = set()
+    protected_from: dict[UUID, dict[str, date]] = {}
+    hours_there: dict[UUID, Decimal] = {}
+    of_age: dict[UUID, bool] = {}
+    found: list[str] = []
+    for stored in events:
+        match stored:
+            case ProviderRegistered() if stored.kind is ProviderKind.UNREGISTERED:
+                unregistered.add(stored.originator_id)
+            case PlacementOpened():
+                facts = protected_from[stored.originator_id] = {}
+                if stored.ehcp_reference is not None:
+                    facts["EHC plan"] = stored.effective_on
+                if stored.looked_after:
+                    facts["looked after"] = stored.effective_on
+                of_age[stored.originator_id] = True
+            case PlanAgreed():  # and PlanRevised
+                plan = stored.plan
+                hours_there[stored.originator_id] = max(
+                    (plan.hours_at(p) for p in plan.provider_ids if p in unregistered),
+                    default=Decimal(0),
+                )
+                if plan.ehcp_reference is not None:
+                    protected_from[stored.originator_id].setdefault(
+                        "plan's EHC plan", stored.effective_on
+                    )
+            case StudentEhcPlanIssued():
+                protected_from[stored.originator_id]["EHC plan"] = stored.effective_on
+            case StudentEhcPlanCeased():
+                protected_from[stored.originator_id].pop("EHC plan", None)
+            case StudentLookedAfterStarted():
+                protected_from[stored.originator_id]["looked after"] = stored.effective_on
+            case StudentLookedAfterEnded():
+                protected_from[stored.originator_id].pop("looked after", None)
+            case StudentSchoolAgeRecorded():
+                of_age[stored.originator_id] = stored.compulsory_school_age
+            case AttendanceRecorded() | AttendanceCorrected():
+                placement = stored.originator_id
+                code = (
+                    stored.code if isinstance(stored, AttendanceRecorded) else stored.corrected_code
+                )
+                since = min(protected_from[placement].values(), default=None)
+                if (
+                    of_age[placement]
+                    and since is not None
+                    and stored.effective_on >= since
+                    and hours_there.get(placement, Decimal(0)) >= REGISTRATION_HOURS
+                    and code.meaning.category in _ATTENDING
+                ):
+                    found.append(f"{placement}: {code.value} on {stored.effective_on}")
+    return found
+
+
 # ------------------------------------------------------------------ the machine
 class PlacementRecordMachine(RuleBasedStateMachine):
     """Good and bad commands, in any order, against one application and its store."""
@@ -521,7 +597,11 @@ class PlacementRecordMachine(RuleBasedStateMachine):
         return result
 
     def check_returned(self, result: State) -> None:
-        if isinstance(result, PlacementState):
+        if isinstance(result, StudentState):
+            events = self.app.events_of(result.id)
+            folded = fold_student(e for e in events if e.originator_version <= result.version)
+            assert self.app.reveal(folded) == result
+        elif isinstance(result, PlacementState):
             reader = attrs.evolve(HEAD, school_id=result.school_id)
             history = self.app.placement_history(result.id, reader=reader)
             assert fold_placement(e for e in history if e.originator_version <= result.version) == (
@@ -533,12 +613,12 @@ class PlacementRecordMachine(RuleBasedStateMachine):
                 result
             )
         elif isinstance(result, SchoolState):
-            folded: SchoolState | None = None
+            school: SchoolState | None = None
             for school_event in self.app.events_of(result.id):
                 if school_event.originator_version <= result.version:
                     assert isinstance(school_event, SchoolEvent)
-                    folded = evolve_school(folded, school_event)
-            assert folded == result
+                    school = evolve_school(school, school_event)
+            assert school == result
 
     def created(self, result: State | None, new_id: UUID) -> Any:
         return new_id if result is not None else multiple()
@@ -1359,6 +1439,66 @@ class PlacementRecordMachine(RuleBasedStateMachine):
             )
         )
 
+    # -------------------------------------------------------------- the student's facts
+    @rule(
+        student=st.sampled_from(("STU-0001", "STU-0002")),
+        fact=st.sampled_from(
+            (
+                "EHC plan issued", "EHC plan ceased", "looked after", "no longer looked after",
+                "off roll", "on roll", "dual registered", "not of compulsory school age",
+                "of compulsory school age",
+            )
+        ),
+        who=WHO,
+        days_ago=DAYS_AGO,
+        key=KEYS,
+    )  # fmt: skip
+    def record_a_student_fact(
+        self, student: str, fact: str, who: Who, days_ago: int, key: str | None
+    ) -> None:
+        """A fact that changes (PLAN-4, STAT-4, COMM-2): on the student and each open placement,
+        never refused for what it means; refused when it changes nothing or by the wrong
+        person, writing nothing."""
+        common: dict[str, Any] = {
+            "actor": self.actor(who),
+            "effective_on": self.day(days_ago),
+            "student_reference": student,
+            "idempotency_key": key,
+        }
+        factories: dict[str, Callable[[], Command]] = {
+            "EHC plan issued": lambda: RecordEhcPlanIssued(reference="EHCP-9", **common),
+            "EHC plan ceased": lambda: RecordEhcPlanCeased(**common),
+            "looked after": lambda: RecordLookedAfter(**common),
+            "no longer looked after": lambda: RecordNoLongerLookedAfter(**common),
+            "off roll": lambda: RecordRollStatus(on_roll=False, **common),
+            "on roll": lambda: RecordRollStatus(on_roll=True, **common),
+            "dual registered": lambda: RecordRollStatus(
+                on_roll=True, dual_registered_with="140123", **common
+            ),
+            "not of compulsory school age": lambda: RecordCompulsorySchoolAge(
+                compulsory_school_age=False, **common
+            ),
+            "of compulsory school age": lambda: RecordCompulsorySchoolAge(
+                compulsory_school_age=True, **common
+            ),
+        }
+        self.run(factories[fact]())
+
+    @rule(placement=placements, who=WHO, data=st.data(), key=KEYS)
+    def record_location_rationale(
+        self, placement: UUID, who: Who, data: st.DataObject, key: str | None
+    ) -> None:
+        """LOC-2: the rationale written after the opening, by the Head or a delegate."""
+        self.run(
+            RecordLocationRationale(
+                actor=self.actor(who, placement),
+                effective_on=self.decision_day(data, placement),
+                placement_id=placement,
+                rationale="Therapy sessions are held at the home",
+                idempotency_key=key,
+            )
+        )
+
     # -------------------------------------------------------------- odd requests
     @rule(
         placement_id=st.uuids(),
@@ -1464,6 +1604,41 @@ class PlacementRecordMachine(RuleBasedStateMachine):
             assert [e.originator_version for e in history] == list(range(1, len(history) + 1))
 
     @invariant()
+    def every_open_placement_carries_its_students_facts(self) -> None:
+        """The student's facts fan out to each of their open placements (PLAN-4, STAT-4,
+        COMM-2), whichever way they were recorded: a fact, or an opening that stated one."""
+        for student in self.students():
+            facts = (
+                student.ehcp_reference, student.looked_after, student.on_roll,
+                student.dual_registered_with, student.compulsory_school_age,
+            )  # fmt: skip
+            reader = attrs.evolve(HEAD, school_id=student.school_id)
+            for placement_id in student.placement_ids:
+                placement = self.app.get_placement(placement_id, reader=reader)
+                if placement.ended_on is not None:
+                    continue
+                assert (
+                    placement.ehcp_reference, placement.looked_after, placement.on_roll,
+                    placement.dual_registered_with, placement.compulsory_school_age,
+                ) == facts  # fmt: skip
+
+    @invariant()
+    def no_protected_student_was_marked_present_at_an_unregistered_full_time_setting(
+        self,
+    ) -> None:
+        """STAT-4, from the stored events alone: no present mark for a day on or after the
+        student had an EHC plan (or was looked after) while the plan in force gave 18 hours a
+        week or more at an unregistered setting."""
+        assert marks_at_unregistered_full_time_settings(self.stored_events()) == []
+
+    def students(self) -> list[StudentState]:
+        found = []
+        for reference in ("STU-0001", "STU-0002"):
+            with contextlib.suppress(SenadApError):
+                found.append(self.app.get_student(reference, reader=HEAD))
+        return found
+
+    @invariant()
     def folding_each_provider_history_gives_its_current_state(self) -> None:
         for provider_id in self.provider_ids:
             actual = fold_provider(self.app.provider_history(provider_id))
@@ -1475,6 +1650,14 @@ def fold_placement(events: Iterable[PlacementEvent]) -> PlacementState | None:
     state: PlacementState | None = None
     for stored in events:
         state = evolve_placement(state, stored)
+    return state
+
+
+def fold_student(events: Iterable[object]) -> StudentState | None:
+    state: StudentState | None = None
+    for stored in events:
+        assert isinstance(stored, StudentEvent)
+        state = evolve_student(state, stored)
     return state
 
 

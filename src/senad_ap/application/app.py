@@ -44,6 +44,7 @@ from senad_ap.application.records import AnyState, CheckedRepository, Records
 from senad_ap.application.sealing import Sealing
 from senad_ap.application.signing import SigningKeys
 from senad_ap.application.stores import DEFAULT_SQLITE_FILE
+from senad_ap.application.student_facts import StudentFacts, record_fact
 from senad_ap.domain.base import Command, Event
 from senad_ap.domain.placement import PlacementEvent, PlacementState
 from senad_ap.domain.provider import ProviderEvent, ProviderState
@@ -57,6 +58,7 @@ from senad_ap.domain.school import (
     SchoolState,
 )
 from senad_ap.domain.student import ForgetStudent, StudentState
+from senad_ap.domain.student_facts import StudentFactCommand
 from senad_ap.domain.values import Actor, PolicyParameters
 from senad_ap.errors import InvalidInputError, NotFoundError, SenadApError, StoreError
 
@@ -65,7 +67,9 @@ __all__ = ["DEFAULT_SQLITE_FILE", "AlternativeProvision", "RegisterMark"]
 T = TypeVar("T")
 
 
-class AlternativeProvision(PlacementDecisions, ProviderDecisions, Sealing, Application[UUID]):
+class AlternativeProvision(
+    PlacementDecisions, ProviderDecisions, StudentFacts, Sealing, Application[UUID]
+):
     """The record of a school group's alternative provision decisions.
 
     Open a store explicitly::
@@ -289,8 +293,10 @@ class AlternativeProvision(PlacementDecisions, ProviderDecisions, Sealing, Appli
 
     def execute(
         self, command: Command, *, expected_version: int | None = None
-    ) -> PlacementState | ProviderState | SchoolState:
+    ) -> PlacementState | ProviderState | SchoolState | StudentState:
         """Run any command object (what the public strategies in ``senad_ap.testing`` make)."""
+        if isinstance(command, StudentFactCommand):
+            return record_fact(self._pipeline, command, expected_version)
         return self._pipeline.run(command, expected_version)
 
     # ----------------------------------------------------------------- reading the record

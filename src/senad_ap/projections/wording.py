@@ -455,4 +455,8 @@ def _placement_erased(event: PlacementRecordErased) -> str:
 # The providers' decisions and contacts with them are worded in a module of their own, which
 # registers its wordings with ``_words`` when imported: imported here, after everything it
 # uses is defined, so that ``describe`` always knows them.
-from senad_ap.projections import wording_providers  # noqa: E402, F401
+# The student's facts that change, and a location's rationale, are worded in their own module.
+from senad_ap.projections import (  # noqa: E402
+    wording_facts,  # noqa: F401
+    wording_providers,  # noqa: F401
+)

@@ -55,6 +55,10 @@ STAT-3      a review between the commissioner and the provider in every half ter
 STAT-4      a provider that became unregistered (its kind, or a lapsed registration) teaches a
             student with an EHC plan or who is looked after full-time
 STAT-5      reported with INFO-1 (the local authority)
+STAT-4      a running placement whose student is protected (EHC plan, looked after; of compulsory
+            school age) and whose plan gives full-time education (the registration test's
+            hours) at an unregistered setting: a guard on the plan and the start, a finding
+            when a fact changes afterwards (one per provider)
 STAT-6      a part-time plan under a medical exemption is reviewed by the exemption's review date
 ==========  ============================================================================
 

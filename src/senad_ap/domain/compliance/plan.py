@@ -25,12 +25,18 @@ _RETURN_TO_SCHOOL = frozenset({Destination.SEN_SCHOOL, Destination.MAINSTREAM_SC
 
 def _before_start(state: PlacementState) -> Iterator[Finding]:
     if not state.on_roll:
+        since = state.roll_changed_on or state.opened_on
+        when = (
+            f"when the placement opened on {_day(since)}"
+            if state.roll_changed_on is None
+            else f"from {_day(since)}"
+        )
         yield Finding(
             "COMM-2",
             state.id,
-            state.opened_on,
-            f"The student was recorded as off the school roll when the placement opened on "
-            f"{_day(state.opened_on)}; a student in alternative provision stays on the roll.",
+            since,
+            f"The student was recorded as off the school roll {when}; a student in "
+            "alternative provision stays on the roll.",
         )
     if state.plan is None:
         yield Finding(

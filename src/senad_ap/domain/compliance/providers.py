@@ -1,6 +1,6 @@
 """Record findings about the providers of a running placement: their staffing (QUAL-3), risk
-assessments (COMM-4), DfE registration (COMM-3, STAT-4), quality assurance (COMM-9) and the
-school's contact with them (CONTACT-1).
+assessments (COMM-4), DfE registration (COMM-3; STAT-4 is in ``running``), quality assurance
+(COMM-9) and the school's contact with them (CONTACT-1).
 
 A provider's facts may change while a student is taught there (its registration lapses, it
 stops being a registered school, it begins to deliver accredited education). Nothing can be
@@ -117,27 +117,6 @@ def _registration_gaps(
                 "confirm its registration, or move the student.",
                 key=str(provider.id),
             )
-    # STAT-4: a setting that is (now) unregistered cannot be the full-time setting of a
-    # student with an EHC plan or who is looked after (Education Act 1996 s.463; Education
-    # and Skills Act 2008, Part 4).
-    plan = state.plan
-    protected = state.ehcp_reference is not None or state.looked_after
-    if not (provider.is_unregistered and protected and plan is not None):
-        return
-    hours = plan.hours_at(provider.id)
-    if hours < policy.full_time_hours:
-        return
-    since = max(started, provider.unregistered_since or started)
-    who = "has an EHC plan" if state.ehcp_reference is not None else "is looked after"
-    if _ran_on(state, since):
-        yield Finding(
-            "STAT-4",
-            state.id,
-            since,
-            f"{provider.name} is not (or no longer) a registered school, and it teaches the "
-            f"student, who {who}, full-time ({hours} hours a week); revise the plan.",
-            key=str(provider.id),
-        )
 
 
 def _monitoring_gaps(

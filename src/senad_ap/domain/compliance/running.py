@@ -1,6 +1,7 @@
 """Record findings while the placement runs: the medical exemption's review (STAT-6),
-information sharing (INFO-1, INFO-3), progress reviews (AIM-3, COMM-5, STAT-3, QUAL-1) and
-the providers (``providers``: COMM-3, COMM-4, COMM-9, CONTACT-1, QUAL-3, STAT-4)."""
+information sharing (INFO-1, INFO-3), progress reviews (AIM-3, COMM-5, STAT-3, QUAL-1), the
+providers (``providers``: COMM-3, COMM-4, COMM-9, CONTACT-1, QUAL-3) and full-time education
+at a setting that is not a registered school once a fact makes it unlawful (STAT-4)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,11 @@ from senad_ap.domain.compliance.finding import Finding, _day, _names
 from senad_ap.domain.compliance.providers import provider_gaps
 from senad_ap.domain.compliance.school_time import next_half_term_ends, school_weeks_after
 from senad_ap.domain.placement.events import InformationParty, InformationScope
+from senad_ap.domain.placement.registration import (
+    protected,
+    protected_since,
+    unregistered_full_time,
+)
 from senad_ap.domain.placement.state import PlacementState
 from senad_ap.domain.provider import ProviderState
 from senad_ap.domain.school import SchoolState
@@ -43,6 +49,41 @@ def _running_gaps(
     yield from _monitoring_gaps(state, started, policy, school)
     yield from _half_termly_gap(state, started, policy, school)
     yield from provider_gaps(state, started, providers, policy)
+    yield from _registration_gaps(state, started, providers, policy)
+
+
+def _registration_gaps(
+    state: PlacementState,
+    started: date,
+    providers: Mapping[UUID, ProviderState],
+    policy: PolicyParameters,
+) -> Iterator[Finding]:
+    """STAT-4 (a ``must``: a guard on the plan and the start, a finding afterwards): a fact
+    that changed under a running placement — the student's (an EHC plan issued, looked after,
+    of compulsory school age) or the provider's (its registration lapsed, its kind no longer
+    a registered school) — while the plan gives full-time education at a setting that is not
+    a registered school. The finding opens on the later of the two facts and the start."""
+    plan = state.plan
+    if plan is None:
+        return
+    protected_from = protected_since(state, plan, _plan_date(state))
+    if protected_from is None:
+        return
+    for provider in unregistered_full_time(plan, providers, policy):
+        since = max(protected_from, started, provider.unregistered_since or started)
+        if not _ran_on(state, since):
+            continue
+        yield Finding(
+            "STAT-4",
+            state.id,
+            since,
+            f"From {_day(since)} the student {protected(state, plan)}, and the plan gives "
+            f"{plan.hours_at(provider.id)} hours a week at {provider.name}, which is not a "
+            "registered school: full-time education there "
+            f"({policy.registration_full_time_hours} hours a week or more) is unlawful. "
+            "Revise the plan, or record the setting's registration.",
+            key=str(provider.id),
+        )
 
 
 def _medical_review_gap(state: PlacementState, policy: PolicyParameters) -> Iterator[Finding]:

@@ -42,6 +42,7 @@ __all__ = [
     "OpenPlacement",
     "PlacementCommand",
     "RecordAttendance",
+    "RecordLocationRationale",
     "RecordMedicalExemption",
     "ReviewProgress",
     "RevisePlan",
@@ -164,11 +165,14 @@ class OpenPlacement(PlacementCommand):
     setting: Setting = attrs.field(converter=_as_setting, validator=checked("setting", Setting))
     location: str = attrs.field(validator=non_empty_text("location", 300))
     residential: bool = attrs.field(validator=checked("residential", bool))
-    looked_after: bool = attrs.field(default=False, validator=checked("looked after", bool))
+    #: The student's facts, where the opening states them; left out (``None``), the student's
+    #: record gives them (a first placement: not looked after, no EHC plan, on the roll). A
+    #: stated fact the record does not hold is recorded on it too (``domain.student_facts``).
+    looked_after: bool | None = attrs.field(default=None, validator=optional("looked after", bool))
     ehcp_reference: str | None = attrs.field(
         default=None, validator=optional_text("EHC plan reference", 100)
     )
-    on_roll: bool = attrs.field(default=True, validator=checked("on roll", bool))
+    on_roll: bool | None = attrs.field(default=None, validator=optional("on roll", bool))
     provider_id: UUID | None = attrs.field(default=None, validator=optional("provider id", UUID))
     reason_detail: str | None = attrs.field(default=None, validator=optional_text("reason detail"))
     location_rationale: str | None = attrs.field(
@@ -364,3 +368,11 @@ class EndPlacement(PlacementCommand):
     )
     note: str | None = attrs.field(default=None, validator=optional_text("note"))
     personal = ("note",)
+
+
+@attrs.frozen(kw_only=True)
+class RecordLocationRationale(PlacementCommand):
+    """Why the placement uses its location, recorded or revised after the opening (LOC-2)."""
+
+    rationale: str = attrs.field(validator=non_empty_text("rationale for the location"))
+    personal = ("rationale",)

@@ -28,6 +28,7 @@ from senad_ap.domain.placement.commands import (
     OpenPlacement,
     PlacementCommand,
     RecordAttendance,
+    RecordLocationRationale,
     RecordMedicalExemption,
     ReviewProgress,
     RevisePlan,
@@ -56,13 +57,20 @@ from senad_ap.domain.placement.decide_start import (
     start_placement,
     withdraw_consent,
 )
-from senad_ap.domain.placement.events import PlacementEvent, PlacementOpened
+from senad_ap.domain.placement.events import (
+    LocationRationaleRecorded,
+    PlacementEvent,
+    PlacementOpened,
+    StudentRollStatusRecorded,
+    StudentSchoolAgeRecorded,
+)
 from senad_ap.domain.placement.guards import (
     Related,
     _check_childrens_home,
     _check_has_happened,
     _provider,
 )
+from senad_ap.domain.placement.registration import protected
 from senad_ap.domain.placement.state import PlacementState
 from senad_ap.domain.plan import Setting
 from senad_ap.domain.provider import ProviderKind
@@ -104,6 +112,10 @@ AUTHORITY: dict[type[PlacementCommand], tuple[Authority, str, str]] = {
     RecordProviderContact: (
         Authority.SCHOOL_STAFF, "CONTACT-1", "record a contact with the provider",
     ),
+    # LOC-2: why the placement uses its location (the children's home) is the Head's call.
+    RecordLocationRationale: (
+        Authority.HEAD_OR_DELEGATE, "COMM-1", "record the rationale for the location",
+    ),
 }  # fmt: skip
 
 
@@ -115,6 +127,14 @@ def providers_needed(state: PlacementState | None, command: PlacementCommand) ->
     if isinstance(command, AgreePlan | RevisePlan):
         ids |= command.plan.provider_ids
     if isinstance(command, StartPlacement | RevisePlan | EndPlacement) and state is not None:
+        ids |= state.provider_ids
+    if (
+        isinstance(command, RecordAttendance | CorrectAttendance)
+        and state is not None
+        and protected(state, state.plan) is not None
+    ):
+        # STAT-4: a present mark at an unregistered full-time setting is refused; only a
+        # protected student's register needs the providers' records.
         ids |= state.provider_ids
     return ids
 
@@ -180,9 +200,9 @@ def decide_placement(
         case StartPlacement():
             return start_placement(state, command, context, related, make)
         case RecordAttendance():
-            return record_attendance(state, command, context, make)
+            return record_attendance(state, command, context, related, make)
         case CorrectAttendance():
-            return correct_attendance(state, command, context, make)
+            return correct_attendance(state, command, context, related, make)
         case ReviewProgress():
             return review_progress(state, command, context, make)
         case AgreeReintegrationCriteria():
@@ -195,6 +215,8 @@ def decide_placement(
             return end_placement(state, command, make)
         case RecordProviderContact():
             return _contact(state, command, context, make)
+        case RecordLocationRationale():
+            return (make(LocationRationaleRecorded, rationale=command.rationale),)
     raise TypeError(f"not a placement command: {type(command).__name__}")  # pragma: no cover
 
 
@@ -219,8 +241,19 @@ def _open(command: OpenPlacement, context: Context, related: Related) -> tuple[P
         provider = _provider(related, command.provider_id)
         _check_named_provider(command.setting, provider.kind, provider.name)
         outside = provider.kind.is_outside
+    # A fact the opening leaves out is the student's record's (``domain.student_facts``).
+    student = related.student
+    looked_after = command.looked_after
+    if looked_after is None:
+        looked_after = student is not None and student.looked_after
+    ehcp_reference = command.ehcp_reference
+    if ehcp_reference is None and student is not None:
+        ehcp_reference = student.ehcp_reference
+    on_roll = command.on_roll
+    if on_roll is None:
+        on_roll = student is None or student.on_roll
     make = EventMaker(command.placement_id, 0, command, context)
-    return (
+    opened = (
         make(
             PlacementOpened,
             school_id=actor.school_id,
@@ -232,12 +265,27 @@ def _open(command: OpenPlacement, context: Context, related: Related) -> tuple[P
             provider_id=command.provider_id,
             outside_delivery=outside,
             residential=command.residential,
-            looked_after=command.looked_after,
-            ehcp_reference=command.ehcp_reference,
-            on_roll=command.on_roll,
+            looked_after=looked_after,
+            ehcp_reference=ehcp_reference,
+            on_roll=on_roll,
             location_rationale=command.location_rationale,
         ),
     )
+    if student is None:
+        return opened
+    # The facts the opening's event does not carry, as the student's record holds them.
+    facts: list[PlacementEvent] = []
+    if student.dual_registered_with is not None and on_roll:
+        facts.append(
+            make(
+                StudentRollStatusRecorded,
+                on_roll=True,
+                dual_registered_with=student.dual_registered_with,
+            )
+        )
+    if not student.compulsory_school_age:
+        facts.append(make(StudentSchoolAgeRecorded, compulsory_school_age=False))
+    return (*opened, *facts)
 
 
 #: The kind of provider record a placement at the school's site or the allied children's home
