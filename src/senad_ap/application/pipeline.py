@@ -37,9 +37,9 @@ from uuid import UUID, uuid4, uuid5
 
 import attrs
 
-from senad_ap.application.integrity import chained
+from senad_ap.application.integrity import chain_and_fold, chained
 from senad_ap.application.personal import PersonalData
-from senad_ap.application.records import Records, chain_and_fold, fold, hash_of, store_errors
+from senad_ap.application.records import Records, fold, hash_of, store_errors
 from senad_ap.application.stores import check_text
 from senad_ap.domain.attendance_codes import AttendanceCode, Session
 from senad_ap.domain.authority import Authority

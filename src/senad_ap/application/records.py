@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from itertools import chain
 from typing import Any, TypeVar
@@ -201,24 +201,6 @@ def fold(state: S | None, events: Iterable[Any], evolve: Callable[[Any, Any], S]
 def hash_of(state: Any) -> str | None:
     """The chain hash of a record's latest event (``None`` for a record not yet begun)."""
     return None if state is None else state.chain_hash
-
-
-def chain_and_fold(
-    events: Sequence[Event], before: Mapping[UUID, Any]
-) -> tuple[list[Event], dict[UUID, Any]]:
-    """One decision's events over several records (a student's fact and its placements):
-    each record's events chained to its last hash and folded into its new state, by record,
-    in the order the records first appear (``before``: each record's state, or ``None``)."""
-    from senad_ap.application.integrity import chained  # integrity reads the records
-
-    chained_events: list[Event] = []
-    states: dict[UUID, Any] = {}
-    for record_id in dict.fromkeys(e.originator_id for e in events):
-        state = before.get(record_id)
-        mine = chained([e for e in events if e.originator_id == record_id], hash_of(state))
-        chained_events.extend(mine)
-        states[record_id] = fold(state, mine, evolve_record)
-    return chained_events, states
 
 
 class Records:

@@ -14,8 +14,8 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from senad_ap.application.integrity import chain_and_fold
 from senad_ap.application.pipeline import Pipeline, check_expected_version
-from senad_ap.application.records import chain_and_fold
 from senad_ap.domain.full_time_roll import full_time_roll_changes
 from senad_ap.domain.placement import PlacementState, RecordLocationRationale
 from senad_ap.domain.provider import ProviderState
