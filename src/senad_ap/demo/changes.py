@@ -19,7 +19,10 @@ from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
+import attrs
+
 from senad_ap.demo.cast import (
+    _CHILDRENS_HOME,
     _DEPUTY,
     _ENDS,
     _NOT_STARTED,
@@ -29,7 +32,7 @@ from senad_ap.demo.cast import (
 )
 from senad_ap.demo.clock import _TERM_END, _term_day_on_or_after, _uk
 from senad_ap.demo.script import _Script
-from senad_ap.demo.students import _Student
+from senad_ap.demo.students import _EHCP_ISSUED_LATER, _Student
 from senad_ap.domain.plan import Effectiveness
 from senad_ap.domain.provider import ProviderKind
 
@@ -65,6 +68,47 @@ def monitoring(script: _Script, roster: Sequence[_Student]) -> None:
         while on <= last:
             script.at(_uk(on, 12, student.number % 50), partial(_contact, script, student, on))
             on = _term_day_on_or_after(on + timedelta(days=28))
+
+
+#: Why the allied children's home: written a week after the opening (LOC-2 open meanwhile).
+HOME_RATIONALE = (
+    "Lives at Orchard House; the journey to the main site each morning led to crises. "
+    "Mornings taught at the home, afternoons on site (LOC-2)."
+)
+_EHCP_ISSUED_ON = date(2025, 11, 5)
+_PLAN_LINKED_ON = date(2025, 11, 17)
+
+
+def student_changes(script: _Script, roster: Sequence[_Student]) -> None:
+    """An EHC plan issued mid-term (PLAN-4 opens: the plan does not name it), linked to the
+    plan twelve days later (PLAN-4 closes); the home's rationale written a week late (LOC-2
+    opens at the opening and closes)."""
+    app = script.app
+    issued = roster[_EHCP_ISSUED_LATER - 1]
+    issue = partial(
+        app.record_ehc_plan_issued, issued.reference,
+        reference=f"EHCP-DEMO-{issued.number:03d}", actor=_SENCO, on=_EHCP_ISSUED_ON,
+        idempotency_key=f"{issued.reference} EHC plan",
+    )  # fmt: skip
+    script.at(_uk(_EHCP_ISSUED_ON, 11), issue)
+    script.at(_uk(_PLAN_LINKED_ON, 15), partial(_link_plan, script, issued))
+    home = roster[_CHILDRENS_HOME - 1]
+    written = home.opened_on + timedelta(days=7)
+    script.on_placement(
+        _uk(written, 12), home, app.record_location_rationale, rationale=HOME_RATIONALE,
+        actor=DEMO_HEAD, on=written,
+    )  # fmt: skip
+
+
+def _link_plan(script: _Script, student: _Student) -> None:
+    placement_id = script.placements[student.number]
+    plan = script.app.get_placement(placement_id, reader=DEMO_HEAD).plan
+    assert plan is not None  # noqa: S101 - the demo's own story: the plan was agreed in July
+    script.app.revise_plan(
+        placement_id, attrs.evolve(plan, ehcp_reference=f"EHCP-DEMO-{student.number:03d}"),
+        reason="Linked to the EHC plan issued on 5 November (PLAN-4)", actor=DEMO_HEAD,
+        on=_PLAN_LINKED_ON, idempotency_key=f"{student.reference} plan linked to EHC plan",
+    )  # fmt: skip
 
 
 def provider_changes(script: _Script) -> None:

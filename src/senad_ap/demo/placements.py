@@ -105,11 +105,8 @@ class _PlacementScript(_Script):
         if student.provider in _OUTSIDE:
             setting = Setting.OUTSIDE_PROVIDER
         if student.number == _CHILDRENS_HOME:
+            # The rationale (LOC-2) is written a week later: ``demo.changes``.
             setting, provider_id = Setting.ALLIED_CHILDRENS_HOME, self.providers["home"]
-            rationale = (
-                "Lives at Orchard House; the journey to the main site each morning led to "
-                "crises. Mornings taught at the home, afternoons on site (LOC-2)."
-            )
         state = self.app.open_placement(
             student_reference=student.reference,
             reason=student.reason,

@@ -97,10 +97,13 @@ def _plan_gaps(
             related_rules=("COMM-7",),
         )
     if state.ehcp_reference is not None and plan.ehcp_reference is None:
+        # From the later of the plan and the day the EHC plan was issued (an EHC plan issued
+        # mid-term leaves the plan unlinked only from then).
+        since = max(on, state.ehcp_from or on)
         yield Finding(
             "PLAN-4",
             state.id,
-            on,
+            since,
             f"The student has an EHC plan ({state.ehcp_reference}), but the plan of "
             f"{_day(on)} is not linked to it.",
         )
