@@ -401,3 +401,17 @@ def test_loc_2_rationale_is_sealed_on_the_record(app: AlternativeProvision) -> N
     assert app.get_placement(placement, reader=STAFF).location_rationale == (
         "Therapy sessions are at the home"
     )
+
+
+def test_a_later_placement_opened_without_facts_keeps_the_student_looked_after(
+    app: AlternativeProvision,
+) -> None:
+    first = on_site(app)
+    app.record_looked_after(STUDENT, actor=STAFF, on=ISSUED_ON)
+
+    later = on_site(app, on=TODAY)
+
+    assert [app.get_placement(p, reader=STAFF).looked_after for p in (first, later)] == [
+        True,
+        True,
+    ]
