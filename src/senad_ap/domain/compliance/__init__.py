@@ -31,8 +31,9 @@ COMM-4      each outside provider (and the allied children's home) of a running 
 COMM-5      progress reviews at the plan's interval, in school weeks (COMM-7)
 COMM-6      attendance recorded for every session of the placement
 COMM-7      reported with COMM-5 and AIM-4
-COMM-8      readiness criteria where return to school is planned; readiness assessment and a
-            support package when the placement ends with a return to school
+COMM-8      readiness criteria where return to school is planned; when the placement ends with
+            a return to school: a support package, and a readiness assessment made by the day
+            of the return whose latest word was "ready" (none, or "not ready": a finding)
 COMM-9      a placement that uses outside providers has its plan agreed with them; each
             outside provider of a running placement has a quality-assurance visit at least
             every ``longest_quality_assurance_interval_weeks``
