@@ -41,6 +41,7 @@ from senad_ap import (
     AttendanceCode,
     CodeCategory,
     ConsentParty,
+    ContactMethod,
     Destination,
     Effectiveness,
     InformationParty,
@@ -230,6 +231,37 @@ def _valid_calls() -> dict[str, Callable[[Record], Kwargs]]:
             staff_checks_confirmed_in_writing=True,
             valid_until=TODAY + timedelta(days=200),
             actor=HEAD,
+            on=TODAY,
+        ),
+        "record_provider_kind": lambda r: _kw(
+            provider_id=r.provider, kind=ProviderKind.SCHOOL, actor=HEAD, on=TODAY
+        ),
+        "record_provider_accreditation": lambda r: _kw(
+            provider_id=r.provider, delivers_accredited_education=False, actor=HEAD, on=TODAY
+        ),
+        "record_provider_sites": lambda r: _kw(
+            provider_id=r.provider, sites=["Main campus", "Annexe"], actor=HEAD, on=TODAY
+        ),
+        "record_provider_staffing": lambda r: _kw(
+            provider_id=r.provider, staffing="FE tutors with QTLS", actor=HEAD, on=TODAY
+        ),
+        "record_provider_registration_lapsed": lambda r: _kw(
+            provider_id=r.provider, evidence_reference="GIAS: closed", actor=HEAD, on=TODAY
+        ),
+        "record_quality_assurance_visit": lambda r: _kw(
+            provider_id=r.provider,
+            effectiveness=Effectiveness.EFFECTIVE,
+            summary="Lessons observed",
+            actor=HEAD,
+            on=TODAY,
+        ),
+        "record_provider_contact": lambda r: _kw(
+            placement_id=r.started,
+            provider_id=r.provider,
+            method=ContactMethod.TELEPHONE,
+            contact_with="The college tutor",
+            note=None,
+            actor=STAFF,
             on=TODAY,
         ),
         # ------------------------------------------------------------ placements
@@ -952,6 +984,7 @@ TEXT_PARAMETERS = {
     "reference",
     "dual_registered_with",
     "rationale",
+    "contact_with",
 }
 FLAG_PARAMETERS = {
     "delivers_accredited_education",
@@ -1005,6 +1038,7 @@ JUNK_BY_PARAMETER: dict[str, st.SearchStrategy[Junk]] = {
             "effectiveness",
             "destination",
             "outcome",
+            "method",
         ),
         _ENUMS,
     ),
