@@ -306,6 +306,7 @@ def _value(option: Option, template: Template) -> st.SearchStrategy[str]:
         "projections": _texts(PATH_TEXTS),
         "output": _texts(PATH_TEXTS),
         "seals": _texts(PATH_TEXTS),
+        "public_key": _texts(PATH_TEXTS),
         "by": _texts(ACTOR_TEXTS),
         "as_at": DATES,
         "as_known_on": DATES,
