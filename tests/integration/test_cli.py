@@ -32,7 +32,9 @@ from senad_ap.cli import main
 from senad_ap.demo import DemoSummary
 from senad_ap.domain.base import Event
 from senad_ap.projections import (
+    AsAt,
     Projections,
+    Sense,
     attendance,
     audit,
     compliance,
@@ -40,6 +42,7 @@ from senad_ap.projections import (
     providers,
     register,
 )
+from senad_ap.projections.as_at import findings_as_at
 from tests.integration.demo_school import (
     END_OF_TERM,
     STORE_FILE,
@@ -86,9 +89,7 @@ END_OF_TERM_GAPS = {
     ("INFO-3", "DEMO-S037"),
     ("PLAN-1", "DEMO-S015"),
     ("PLAN-1", "DEMO-S016"),
-    ("QUAL-3", "DEMO-S036"),
-    ("QUAL-3", "DEMO-S037"),
-    ("QUAL-3", "DEMO-S038"),
+    ("CONTACT-1", "DEMO-S036"),
 }
 REINTEGRATION_STEPS = [
     "ReintegrationCriteriaAgreed",
@@ -304,8 +305,8 @@ def test_compliance_without_a_date_shows_findings_open_today_with_rule_ids(
     run = run_senad_ap("compliance", cwd=written.folder)
     rules = {rule for rule, _ in _gaps(run.out)}
 
-    # Needs assessed after the plan, and the farm's staffing, are never put right.
-    assert (run.code, {"PLAN-1", "QUAL-3"} <= rules) == (0, True)
+    # Needs assessed after the plan, and the farm placement's contacts, are never put right.
+    assert (run.code, {"PLAN-1", "CONTACT-1"} <= rules) == (0, True)
 
 
 def test_compliance_json_gives_each_finding_a_rule_id(written: Written) -> None:
@@ -313,6 +314,82 @@ def test_compliance_json_gives_each_finding_a_rule_id(written: Written) -> None:
     found = {(f["rule_id"], f["student_reference"]) for f in _json(run)["findings"]}
 
     assert found == END_OF_TERM_GAPS
+
+
+def _findings(*args: str, written: Written) -> list[tuple[str, str, str, str]]:
+    """(rule, key, placement, since) of each finding ``compliance --json`` lists."""
+    run = _main("--db", str(written.db), "compliance", *args, "--json")
+    found = _json(run)["findings"]
+    return sorted((f["rule_id"], f["key"], f["placement_id"], f["since"]) for f in found)
+
+
+def _folded(written: Written, sense: Sense, on: date) -> list[tuple[str, str, str, str]]:
+    """The same, worked out by folding the demo's log as at ``on``."""
+    app = AlternativeProvision.sqlite(written.db)
+    projections = Projections(app, default_projections_path(written.db))
+    try:
+        rows = findings_as_at(projections, AsAt(sense, on))
+    finally:
+        projections.close()
+        app.close()
+    return sorted((r.rule_id, r.key, str(r.placement_id), r.since.isoformat()) for r in rows)
+
+
+def test_compliance_on_a_past_day_lists_the_findings_as_at_that_day(written: Written) -> None:
+    # Issue 12 item 8: --on once left out the findings closed since (13 instead of 15).
+    on = _findings("--on", MID_TERM.isoformat(), written=written)
+
+    assert on == _findings("--as-at", MID_TERM.isoformat(), written=written)
+
+
+def test_compliance_as_at_a_past_day_lists_the_log_folded_as_in_effect_then(
+    written: Written,
+) -> None:
+    found = _findings("--as-at", MID_TERM.isoformat(), written=written)
+
+    assert found == _folded(written, Sense.IN_EFFECT_ON, MID_TERM)
+
+
+def test_compliance_as_known_on_a_past_day_lists_the_log_folded_as_known_then(
+    written: Written,
+) -> None:
+    found = _findings("--as-known-on", MID_TERM.isoformat(), written=written)
+
+    assert found == _folded(written, Sense.KNOWN_ON, MID_TERM)
+
+
+def test_compliance_on_a_past_day_counts_the_demos_12_findings_open_mid_term(
+    written: Written,
+) -> None:
+    counts = {
+        option: re.findall(r"^(\d+) open findings", run.out, flags=re.MULTILINE)
+        for option in ("--on", "--as-at", "--as-known-on")
+        for run in [_main("--db", str(written.db), "compliance", option, MID_TERM.isoformat())]
+    }
+
+    # 15 before the farm's staffing was recorded (13 October): its three QUAL-3 gaps closed.
+    assert counts == {"--on": ["12"], "--as-at": ["12"], "--as-known-on": ["12"]}
+
+
+def test_compliance_on_a_past_day_shows_when_the_findings_closed_since(written: Written) -> None:
+    run = _main("--db", str(written.db), "compliance", "--on", MID_TERM.isoformat(), "--json")
+    closed = [f["closed_on"] for f in _json(run)["findings"] if f["closed_on"] is not None]
+
+    assert (len(closed), all(c > MID_TERM.isoformat() for c in closed)) == (2, True)
+
+
+def test_compliance_on_a_past_day_says_how_many_closed_since(written: Written) -> None:
+    run = _main("--db", str(written.db), "compliance", "--on", MID_TERM.isoformat())
+
+    assert "2 of them closed after 2025-10-15" in run.out
+
+
+def test_compliance_as_known_on_a_past_day_says_how_many_decisions_were_recorded_later(
+    written: Written,
+) -> None:
+    run = _main("--db", str(written.db), "compliance", "--as-known-on", MID_TERM.isoformat())
+
+    assert "3 decisions recorded later took effect by then" in run.out
 
 
 # ----------------------------------------------------------------------------- history

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from uuid import UUID
 
+import attrs
 import pytest
 
 from senad_ap import (
@@ -46,7 +47,9 @@ def planned_there(app: AlternativeProvision, provider: ProviderState, number: in
         setting=Setting.OUTSIDE_PROVIDER, provider_id=provider.id, location="Hilltop Farm",
         residential=False, actor=STAFF, on=OPENED_ON,
     )  # fmt: skip
-    app.agree_plan(placement.id, full_time_plan(provider.id), actor=HEAD, on=OPENED_ON)
+    # No EHC plan on the plan: STAT-4 would refuse one full-time pupil with it.
+    plan = attrs.evolve(full_time_plan(provider.id), ehcp_reference=None)
+    app.agree_plan(placement.id, plan, actor=HEAD, on=OPENED_ON)
     for party in ConsentParty:
         app.give_consent(placement.id, party=party, given_by=party.value,
                          evidence_reference="form", actor=STAFF, on=OPENED_ON)  # fmt: skip

@@ -247,6 +247,78 @@ REFUSALS: list[object] = [
     ),
     pytest.param(
         Refusal(
+            _at_unregistered_provider,
+            lambda app, s: app.record_provider_registration_lapsed(
+                s.provider.id, evidence_reference="GIAS", actor=HEAD, on=OPENED_ON
+            ),
+            PolicyViolationError,
+            "COMM-3",
+        ),
+        id="COMM-3-lapse-of-an-unregistered-kind",
+    ),
+    pytest.param(
+        Refusal(
+            open_outside_placement,
+            lambda app, s: app.confirm_provider_registration(
+                s.provider.id, urn="1234567", evidence_reference="GIAS", actor=HEAD, on=OPENED_ON
+            ),
+            InvalidInputError,
+        ),
+        id="COMM-3-seven-digit-dfe-number",
+    ),
+    pytest.param(
+        Refusal(
+            open_outside_placement,
+            lambda app, s: app.record_provider_staffing(
+                s.provider.id, staffing="QTS", actor=STAFF, on=OPENED_ON
+            ),
+            NotAuthorisedError,
+            "COMM-1",
+        ),
+        id="staff-record-a-providers-staffing",
+    ),
+    pytest.param(
+        Refusal(
+            open_outside_placement,
+            lambda app, s: app.record_provider_kind(
+                s.provider.id, kind=ProviderKind.FE_COLLEGE, actor=HEAD, on=OPENED_ON
+            ),
+            AlreadyRecordedError,
+        ),
+        id="provider-kind-it-already-has",
+    ),
+    pytest.param(
+        Refusal(
+            start_outside_placement,
+            lambda app, s: app.record_provider_contact(
+                s.placement.id,
+                provider_id=uuid4(),
+                method="email",
+                contact_with="tutor",
+                actor=STAFF,
+                on=OPENED_ON,
+            ),
+            InvalidInputError,
+        ),
+        id="CONTACT-1-contact-with-a-provider-the-placement-does-not-use",
+    ),
+    pytest.param(
+        Refusal(
+            start_outside_placement,
+            lambda app, s: app.record_provider_contact(
+                s.placement.id,
+                provider_id=s.provider.id,
+                method="carrier pigeon",
+                contact_with="tutor",
+                actor=STAFF,
+                on=OPENED_ON,
+            ),
+            InvalidInputError,
+        ),
+        id="CONTACT-1-unknown-contact-method",
+    ),
+    pytest.param(
+        Refusal(
             plan_outside_placement,
             _start(on=OPENED_ON + timedelta(days=301)),
             PolicyViolationError,

@@ -122,6 +122,7 @@ def all_rows(store: ProjectionStore) -> dict[str, list[dict[str, object]]]:
         "register": register.stored_rows(store),
         "audit": audit.stored_rows(store),
         "compliance": compliance.stored_rows(store),
+        "compliance in effect": compliance.stored_in_effect_rows(store),
         "attendance": attendance.stored_rows(store),
         "providers": providers.stored_rows(store),
     }

@@ -195,7 +195,7 @@ def test_placement_findings_are_the_record_and_register_findings_in_order_at_eve
             school = records.school_of(state)
             actual = placement_findings(state, providers=providers, school=school, policy=policy)
             expected = in_order(
-                record_findings(state, providers=providers, policy=policy)
+                record_findings(state, providers=providers, school=school, policy=policy)
                 + register_findings(state, school=school, policy=policy)
             )
             assert actual == expected, f"after {type(logged).__name__} of {logged.originator_id}"
@@ -279,9 +279,10 @@ def test_an_attendance_mark_recorded_or_corrected_leaves_the_record_findings_as_
             continue
         before = records.placements[logged.originator_id]
         providers = records.providers_of(before)
+        school = records.school_of(before)
         records.apply(logged)
         after = records.placements[logged.originator_id]
         event(type(logged).__name__)
-        actual = record_findings(after, providers=providers, policy=policy)
-        expected = record_findings(before, providers=providers, policy=policy)
+        actual = record_findings(after, providers=providers, school=school, policy=policy)
+        expected = record_findings(before, providers=providers, school=school, policy=policy)
         assert actual == expected, f"{type(logged).__name__} on {logged.effective_on}"

@@ -41,6 +41,7 @@ from senad_ap import (
     AttendanceCode,
     CodeCategory,
     ConsentParty,
+    ContactMethod,
     Destination,
     Effectiveness,
     InformationParty,
@@ -158,6 +159,7 @@ def write_record(app: AlternativeProvision) -> Record:
     planned = plan_outside_placement(app, provider=provider, student_reference="STU-0044")
     placement_id = started.placement.id
     app.record_attendance(placement_id, session=Session.AM, code="/", actor=STAFF, on=MARKED_ON)
+    app.record_looked_after("STU-0044", actor=STAFF, on=OPENED_ON)
     app.agree_reintegration_criteria(placement_id, criteria=[CRITERION], actor=HEAD, on=MARKED_ON)
     app.appoint_delegate(DELEGATE.id, actor=HEAD, on=OPENED_ON)
     app.grant_inspector_access(INSPECTOR.id, until=TODAY + timedelta(days=30), actor=HEAD)
@@ -200,6 +202,8 @@ def _valid_calls() -> dict[str, Callable[[Record], Kwargs]]:
             name="Summer term 2026",
             starts_on=date(2026, 4, 13),
             ends_on=date(2026, 7, 17),
+            half_term_starts_on=date(2026, 5, 25),
+            half_term_ends_on=date(2026, 5, 29),
             actor=HEAD,
             on=TODAY,
         ),
@@ -227,6 +231,37 @@ def _valid_calls() -> dict[str, Callable[[Record], Kwargs]]:
             staff_checks_confirmed_in_writing=True,
             valid_until=TODAY + timedelta(days=200),
             actor=HEAD,
+            on=TODAY,
+        ),
+        "record_provider_kind": lambda r: _kw(
+            provider_id=r.provider, kind=ProviderKind.SCHOOL, actor=HEAD, on=TODAY
+        ),
+        "record_provider_accreditation": lambda r: _kw(
+            provider_id=r.provider, delivers_accredited_education=False, actor=HEAD, on=TODAY
+        ),
+        "record_provider_sites": lambda r: _kw(
+            provider_id=r.provider, sites=["Main campus", "Annexe"], actor=HEAD, on=TODAY
+        ),
+        "record_provider_staffing": lambda r: _kw(
+            provider_id=r.provider, staffing="FE tutors with QTLS", actor=HEAD, on=TODAY
+        ),
+        "record_provider_registration_lapsed": lambda r: _kw(
+            provider_id=r.provider, evidence_reference="GIAS: closed", actor=HEAD, on=TODAY
+        ),
+        "record_quality_assurance_visit": lambda r: _kw(
+            provider_id=r.provider,
+            effectiveness=Effectiveness.EFFECTIVE,
+            summary="Lessons observed",
+            actor=HEAD,
+            on=TODAY,
+        ),
+        "record_provider_contact": lambda r: _kw(
+            placement_id=r.started,
+            provider_id=r.provider,
+            method=ContactMethod.TELEPHONE,
+            contact_with="The college tutor",
+            note=None,
+            actor=STAFF,
             on=TODAY,
         ),
         # ------------------------------------------------------------ placements
@@ -371,6 +406,30 @@ def _valid_calls() -> dict[str, Callable[[Record], Kwargs]]:
         "events_of": lambda r: _kw(record_id=r.provider),
         "get_student": lambda r: _kw(student_reference="STU-0043", reader=HEAD, school_id=None),
         "reveal": lambda r: _kw(value=r.app.events_of(r.started)),
+        # ------------------------------------------------------------ the student's facts
+        "record_ehc_plan_issued": lambda r: _kw(
+            student_reference="STU-0043", reference="EHCP-5000", actor=STAFF, on=TODAY
+        ),
+        "record_ehc_plan_ceased": lambda r: _kw(
+            student_reference="STU-0043", actor=STAFF, on=TODAY
+        ),
+        "record_looked_after": lambda r: _kw(student_reference="STU-0043", actor=STAFF, on=TODAY),
+        "record_no_longer_looked_after": lambda r: _kw(
+            student_reference="STU-0044", actor=STAFF, on=TODAY
+        ),
+        "record_roll_status": lambda r: _kw(
+            student_reference="STU-0043",
+            on_roll=True,
+            dual_registered_with="140123",
+            actor=STAFF,
+            on=TODAY,
+        ),
+        "record_compulsory_school_age": lambda r: _kw(
+            student_reference="STU-0043", compulsory_school_age=False, actor=STAFF, on=TODAY
+        ),
+        "record_location_rationale": lambda r: _kw(
+            placement_id=r.opened, rationale="Nearest safe setting", actor=HEAD, on=TODAY
+        ),
         # ------------------------------------------------------------ erasure
         "forget_student": lambda r: _kw(student_reference=FORGOTTEN, actor=HEAD, on=TODAY),
         # ------------------------------------------------------------ tamper evidence
@@ -922,6 +981,10 @@ TEXT_PARAMETERS = {
     "idempotency_key",
     "reason",
     "student_name",
+    "reference",
+    "dual_registered_with",
+    "rationale",
+    "contact_with",
 }
 FLAG_PARAMETERS = {
     "delivers_accredited_education",
@@ -932,6 +995,7 @@ FLAG_PARAMETERS = {
     "on_roll",
     "with_provider",
     "ready",
+    "compulsory_school_age",
 }
 SEQUENCE_PARAMETERS = {
     "sites",
@@ -951,6 +1015,8 @@ JUNK_BY_PARAMETER: dict[str, st.SearchStrategy[Junk]] = {
             "until",
             "starts_on",
             "ends_on",
+            "half_term_starts_on",
+            "half_term_ends_on",
             "review_on",
             "valid_until",
             "next_review_on",
@@ -972,6 +1038,7 @@ JUNK_BY_PARAMETER: dict[str, st.SearchStrategy[Junk]] = {
             "effectiveness",
             "destination",
             "outcome",
+            "method",
         ),
         _ENUMS,
     ),

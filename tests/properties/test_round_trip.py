@@ -35,6 +35,7 @@ from senad_ap import (
     ProviderState,
     Role,
     SchoolState,
+    StudentState,
 )
 from senad_ap.application.codec import Snapshot
 from senad_ap.domain.base import Command, Event
@@ -72,12 +73,27 @@ EXPECTED_EVENT_TYPES = {
     "ReintegrationAssessed",
     "ReintegrationSupportAgreed",
     "PlacementEnded",
+    "LocationRationaleRecorded",
+    # the student's facts, on each open placement
+    "StudentEhcPlanIssued",
+    "StudentEhcPlanCeased",
+    "StudentLookedAfterStarted",
+    "StudentLookedAfterEnded",
+    "StudentRollStatusRecorded",
+    "StudentSchoolAgeRecorded",
+    "ProviderContacted",
     # provider
     "ProviderRegistered",
     "ProviderRegistrationConfirmed",
     "ProviderRiskAssessed",
     "FullTimePupilAdmitted",
     "FullTimePupilLeft",
+    "ProviderKindChanged",
+    "ProviderAccreditationChanged",
+    "ProviderSitesChanged",
+    "ProviderStaffingRecorded",
+    "ProviderRegistrationLapsed",
+    "ProviderQualityAssured",
     # school
     "DelegateAppointed",
     "DelegationRevoked",
@@ -92,6 +108,13 @@ EXPECTED_EVENT_TYPES = {
     "StudentPlacementOpened",
     "StudentForgotten",
     "PlacementRecordErased",
+    # the student's facts that change
+    "EhcPlanIssued",
+    "EhcPlanCeased",
+    "LookedAfterStarted",
+    "LookedAfterEnded",
+    "RollStatusRecorded",
+    "CompulsorySchoolAgeRecorded",
 }
 
 
@@ -274,7 +297,7 @@ def test_snapshots_of_placements_providers_and_schools_come_back_unchanged(
     ]
     path = a_new_file(tmp_path_factory)
     with sqlite_store(path) as app:
-        states: dict[UUID, PlacementState | ProviderState | SchoolState] = {}
+        states: dict[UUID, PlacementState | ProviderState | SchoolState | StudentState] = {}
         for command in decisions:
             state = app.execute(command)
             states[state.id] = state

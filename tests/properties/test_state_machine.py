@@ -5,14 +5,17 @@ system might send, right or wrong: the wrong person, another school's staff, an 
 missing consent, a part-time plan without a medical exemption, a side room of a classroom,
 the children's home for a day student, a second mark for a session, a present mark after
 consent was withdrawn, an expired risk assessment, ids nobody registered, reused idempotency
-keys. After every step it checks:
+keys; and facts that change: a provider's kind, accreditation, sites and staffing, its DfE
+registration lapsing or confirmed again, quality-assurance visits, contacts with a placement's
+provider. After every step it checks:
 
 (a) every placement that started had, when it started, the evidence its guards need, worked
     out from the stored events alone (not by asking ``decide``): an agreed plan with
     full-time hours or a medical exemption (PLAN-2), decided by the Head Teacher or a recorded
-    delegate (COMM-1); for each outside setting, a current satisfactory risk assessment
-    (COMM-4) and, where it delivers accredited education, its DfE registration (COMM-3); and
-    both consents (INFO-2);
+    delegate (COMM-1); for each outside setting (and the allied children's home), a current
+    satisfactory risk assessment (COMM-4) and, where an outside setting delivers accredited
+    education, its DfE registration, not lapsed since (COMM-3), all as the provider's facts
+    stood on the day; and both consents (INFO-2);
 (b) a refused command left the store exactly as it was, byte for byte;
 (c) folding a record's stored events gives the state the application returned, both for the
     state a command returned and for each placement and provider as it stands;
@@ -27,9 +30,11 @@ often in 40 steps.
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import shutil
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
@@ -96,20 +101,37 @@ from senad_ap.domain.placement import (
     PlacementStarted,
     PlanAgreed,
     RecordAttendance,
+    RecordLocationRationale,
     RecordMedicalExemption,
+    RecordProviderContact,
     ReviewProgress,
     RevisePlan,
     StartPlacement,
+    StudentEhcPlanCeased,
+    StudentEhcPlanIssued,
+    StudentLookedAfterEnded,
+    StudentLookedAfterStarted,
+    StudentSchoolAgeRecorded,
     WithdrawConsent,
     evolve_placement,
 )
 from senad_ap.domain.provider import (
     AssessProviderRisk,
     ConfirmProviderRegistration,
+    ProviderAccreditationChanged,
+    ProviderCommand,
     ProviderEvent,
+    ProviderKindChanged,
     ProviderRegistered,
     ProviderRegistrationConfirmed,
+    ProviderRegistrationLapsed,
     ProviderRiskAssessed,
+    RecordProviderAccreditation,
+    RecordProviderKind,
+    RecordProviderRegistrationLapsed,
+    RecordProviderSites,
+    RecordProviderStaffing,
+    RecordQualityAssuranceVisit,
     RegisterProvider,
     evolve_provider,
 )
@@ -117,8 +139,22 @@ from senad_ap.domain.school import (
     AppointDelegate,
     DelegateAppointed,
     DelegationRevoked,
+    RecordTerm,
     RevokeDelegation,
+    SchoolEvent,
+    TermRecorded,
+    evolve_school,
 )
+from senad_ap.domain.student import StudentEvent, StudentState, evolve_student
+from senad_ap.domain.student_facts import (
+    RecordCompulsorySchoolAge,
+    RecordEhcPlanCeased,
+    RecordEhcPlanIssued,
+    RecordLookedAfter,
+    RecordNoLongerLookedAfter,
+    RecordRollStatus,
+)
+from senad_ap.errors import InvalidInputError
 from senad_ap.testing import (
     FixedClock,
     agree_plan_commands,
@@ -191,7 +227,7 @@ OUTSIDE_GAPS = {
 KEYS = st.none() | st.sampled_from(("key-1", "key-2"))
 
 Stored = tuple[int | None, tuple[tuple[int, str, int, str, bytes], ...]]
-State = PlacementState | ProviderState | SchoolState
+State = PlacementState | ProviderState | SchoolState | StudentState
 
 
 # ------------------------------------------------------------------ (a) evidence, independently
@@ -207,6 +243,10 @@ class _Provider:
 class _Placement:
     school_id: str
     provider_id: UUID | None
+    #: Whether it used an outside party when it opened, and when its plan was last agreed
+    #: (INFO-2 reads the kinds of its providers as they stood then).
+    opened_outside: bool = False
+    planned_outside: bool = False
     plan: Plan | None = None
     exempt: bool = False
     consents: dict[ConsentParty, bool] = attrs.Factory(dict)
@@ -233,6 +273,12 @@ def start_evidence_gaps(events: Iterable[object]) -> list[str]:
                 )
             case ProviderRegistrationConfirmed():
                 providers[stored.originator_id].confirmed = True
+            case ProviderRegistrationLapsed():
+                providers[stored.originator_id].confirmed = False
+            case ProviderKindChanged():
+                providers[stored.originator_id].kind = stored.kind
+            case ProviderAccreditationChanged():
+                providers[stored.originator_id].accredited = stored.delivers_accredited_education
             case ProviderRiskAssessed():
                 providers[stored.originator_id].risk = stored
             case DelegateAppointed():
@@ -240,9 +286,16 @@ def start_evidence_gaps(events: Iterable[object]) -> list[str]:
             case DelegationRevoked():
                 delegates.setdefault(stored.school_id, set()).discard(stored.delegate_id)
             case PlacementOpened():
-                placements[stored.originator_id] = _Placement(stored.school_id, stored.provider_id)
+                placements[stored.originator_id] = _Placement(
+                    stored.school_id,
+                    stored.provider_id,
+                    opened_outside=_uses_outside({stored.provider_id}, providers),
+                )
             case PlanAgreed():  # and PlanRevised
                 placements[stored.originator_id].plan = stored.plan
+                placements[stored.originator_id].planned_outside = _uses_outside(
+                    {entry.provider_id for entry in stored.plan.weekly_pattern}, providers
+                )
             case MedicalExemptionRecorded():
                 placements[stored.originator_id].exempt = True
             case ConsentGiven() | ConsentWithdrawn():
@@ -255,6 +308,18 @@ def start_evidence_gaps(events: Iterable[object]) -> list[str]:
                     for gap in _gaps_at_start(stored, placement, providers, delegates)
                 ]
     return gaps
+
+
+# The kinds that are not an outside delivery party (INFO-2): the school itself and the allied
+# children's home (both risk assessed but the school itself: COMM-4).
+_NOT_OUTSIDE = (ProviderKind.SCHOOL_ITSELF, ProviderKind.CHILDRENS_HOME)
+
+
+def _uses_outside(provider_ids: set[UUID | None], providers: dict[UUID, _Provider]) -> bool:
+    return any(
+        p is not None and p in providers and providers[p].kind not in _NOT_OUTSIDE
+        for p in provider_ids
+    )
 
 
 def _gaps_at_start(
@@ -282,7 +347,6 @@ def _gaps_at_start(
     used = {entry.provider_id for entry in plan.weekly_pattern if entry.provider_id is not None}
     if placement.provider_id is not None:
         used.add(placement.provider_id)
-    outside = False
     day = started.effective_on
     for provider_id in sorted(used, key=str):
         provider = providers.get(provider_id)
@@ -291,8 +355,16 @@ def _gaps_at_start(
             continue
         if provider.kind is ProviderKind.SCHOOL_ITSELF:
             continue
-        outside = True
-        if provider.accredited and not provider.confirmed:
+        registrable = provider.kind in (
+            ProviderKind.FE_COLLEGE,
+            ProviderKind.SCHOOL,
+            ProviderKind.REGISTERED_INDEPENDENT,
+        )
+        if (
+            provider.kind not in _NOT_OUTSIDE
+            and provider.accredited
+            and not (registrable and provider.confirmed)
+        ):
             gaps.append(f"COMM-3: {provider_id} delivers accredited education, unconfirmed")
         risk = provider.risk
         safe = (
@@ -304,7 +376,7 @@ def _gaps_at_start(
         )
         if not safe:
             gaps.append(f"COMM-4: {provider_id} has no current satisfactory risk assessment")
-    if outside:
+    if placement.opened_outside or placement.planned_outside:
         missing = [party for party in ConsentParty if not placement.consents.get(party, False)]
         if missing:
             gaps.append(f"INFO-2: no consent from {missing}")
@@ -321,18 +393,21 @@ SUSPENDED_SINCE = min
 def marks_while_suspended(events: Iterable[object]) -> list[str]:
     """Attending marks recorded for a day on or after an outstanding withdrawal of consent
     at a placement that uses an outside provider (INFO-2), from the stored events alone."""
-    outside_providers: set[UUID] = set()
+    kinds: dict[UUID, ProviderKind] = {}
     opened_at: dict[UUID, set[UUID]] = {}
     planned_at: dict[UUID, set[UUID]] = {}
     withdrawn: dict[UUID, dict[ConsentParty, date]] = {}
     found: list[str] = []
     for stored in events:
         match stored:
-            case ProviderRegistered() if stored.kind is not ProviderKind.SCHOOL_ITSELF:
-                outside_providers.add(stored.originator_id)
+            case ProviderRegistered() | ProviderKindChanged():
+                kinds[stored.originator_id] = stored.kind
             case PlacementOpened():
+                # The outside parties it used as their kinds stood then (as the library does).
                 provider = stored.provider_id
-                opened_at[stored.originator_id] = set() if provider is None else {provider}
+                opened_at[stored.originator_id] = {
+                    p for p in (provider,) if p in kinds and kinds[p] not in _NOT_OUTSIDE
+                }
                 planned_at[stored.originator_id] = set()
                 withdrawn[stored.originator_id] = {}
             case PlanAgreed():  # and PlanRevised
@@ -340,6 +415,8 @@ def marks_while_suspended(events: Iterable[object]) -> list[str]:
                     entry.provider_id
                     for entry in stored.plan.weekly_pattern
                     if entry.provider_id is not None
+                    and entry.provider_id in kinds
+                    and kinds[entry.provider_id] not in _NOT_OUTSIDE
                 }
             case ConsentWithdrawn():
                 withdrawn[stored.originator_id][stored.party] = stored.effective_on
@@ -353,9 +430,69 @@ def marks_while_suspended(events: Iterable[object]) -> list[str]:
                 since = SUSPENDED_SINCE(withdrawn[placement].values(), default=None)
                 used = opened_at[placement] | planned_at[placement]
                 if (
-                    used & outside_providers
+                    used
                     and since is not None
                     and stored.effective_on >= since
+                    and code.meaning.category in _ATTENDING
+                ):
+                    found.append(f"{placement}: {code.value} on {stored.effective_on}")
+    return found
+
+
+REGISTRATION_HOURS = Decimal("18")  # STAT-4's registration test, stated independently
+
+
+def marks_at_unregistered_full_time_settings(events: Iterable[object]) -> list[str]:
+    """Present marks for a day on or after a student's EHC plan or looked-after fact, at a
+    placement whose plan in force gave ``REGISTRATION_HOURS`` or more at an unregistered
+    setting (STAT-4), from the stored events alone."""
+    unregistered: set[UUID] = set()
+    protected_from: dict[UUID, dict[str, date]] = {}
+    hours_there: dict[UUID, Decimal] = {}
+    of_age: dict[UUID, bool] = {}
+    found: list[str] = []
+    for stored in events:
+        match stored:
+            case ProviderRegistered() if stored.kind is ProviderKind.UNREGISTERED:
+                unregistered.add(stored.originator_id)
+            case PlacementOpened():
+                facts = protected_from[stored.originator_id] = {}
+                if stored.ehcp_reference is not None:
+                    facts["EHC plan"] = stored.effective_on
+                if stored.looked_after:
+                    facts["looked after"] = stored.effective_on
+                of_age[stored.originator_id] = True
+            case PlanAgreed():  # and PlanRevised
+                plan = stored.plan
+                hours_there[stored.originator_id] = max(
+                    (plan.hours_at(p) for p in plan.provider_ids if p in unregistered),
+                    default=Decimal(0),
+                )
+                if plan.ehcp_reference is not None:
+                    protected_from[stored.originator_id].setdefault(
+                        "plan's EHC plan", stored.effective_on
+                    )
+            case StudentEhcPlanIssued():
+                protected_from[stored.originator_id]["EHC plan"] = stored.effective_on
+            case StudentEhcPlanCeased():
+                protected_from[stored.originator_id].pop("EHC plan", None)
+            case StudentLookedAfterStarted():
+                protected_from[stored.originator_id]["looked after"] = stored.effective_on
+            case StudentLookedAfterEnded():
+                protected_from[stored.originator_id].pop("looked after", None)
+            case StudentSchoolAgeRecorded():
+                of_age[stored.originator_id] = stored.compulsory_school_age
+            case AttendanceRecorded() | AttendanceCorrected():
+                placement = stored.originator_id
+                code = (
+                    stored.code if isinstance(stored, AttendanceRecorded) else stored.corrected_code
+                )
+                since = min(protected_from[placement].values(), default=None)
+                if (
+                    of_age[placement]
+                    and since is not None
+                    and stored.effective_on >= since
+                    and hours_there.get(placement, Decimal(0)) >= REGISTRATION_HOURS
                     and code.meaning.category in _ATTENDING
                 ):
                     found.append(f"{placement}: {code.value} on {stored.effective_on}")
@@ -460,7 +597,11 @@ class PlacementRecordMachine(RuleBasedStateMachine):
         return result
 
     def check_returned(self, result: State) -> None:
-        if isinstance(result, PlacementState):
+        if isinstance(result, StudentState):
+            events = self.app.events_of(result.id)
+            folded = fold_student(e for e in events if e.originator_version <= result.version)
+            assert self.app.reveal(folded) == result
+        elif isinstance(result, PlacementState):
             reader = attrs.evolve(HEAD, school_id=result.school_id)
             history = self.app.placement_history(result.id, reader=reader)
             assert fold_placement(e for e in history if e.originator_version <= result.version) == (
@@ -471,6 +612,13 @@ class PlacementRecordMachine(RuleBasedStateMachine):
             assert fold_provider(e for e in events if e.originator_version <= result.version) == (
                 result
             )
+        elif isinstance(result, SchoolState):
+            school: SchoolState | None = None
+            for school_event in self.app.events_of(result.id):
+                if school_event.originator_version <= result.version:
+                    assert isinstance(school_event, SchoolEvent)
+                    school = evolve_school(school, school_event)
+            assert school == result
 
     def created(self, result: State | None, new_id: UUID) -> Any:
         return new_id if result is not None else multiple()
@@ -495,6 +643,45 @@ class PlacementRecordMachine(RuleBasedStateMachine):
                 actor=self.actor(who), effective_on=self.day(days_ago), delegate_id=DELEGATE.id
             )
         )
+
+    @rule(
+        who=WHO,
+        name=st.sampled_from(("Autumn", "Spring", "Summer", "Extra")),
+        starts_ago=st.integers(0, 150),
+        length=st.integers(1, 100),
+        half_term=st.none() | st.tuples(st.integers(-3, 100), st.integers(-2, 9)),
+        days_ago=DAYS_AGO,
+    )
+    def record_term(
+        self,
+        who: Who,
+        name: str,
+        starts_ago: int,
+        length: int,
+        half_term: tuple[int, int] | None,
+        days_ago: int,
+    ) -> None:
+        """A term, most with a half-term break (STAT-3, COMM-5, COMM-6); some overlap another
+        or put the break outside the term, and are refused."""
+        starts_on = self.day(starts_ago)
+        first = last = None
+        if half_term is not None:
+            first = starts_on + timedelta(days=half_term[0])
+            last = first + timedelta(days=half_term[1])
+        try:
+            command = RecordTerm(
+                actor=self.actor(who),
+                effective_on=self.day(days_ago),
+                name=name,
+                starts_on=starts_on,
+                ends_on=starts_on + timedelta(days=length),
+                half_term_starts_on=first,
+                half_term_ends_on=last,
+            )
+        except InvalidInputError:
+            event("RecordTerm: bad input refused")
+            return
+        self.run(command)
 
     @rule(
         target=providers,
@@ -581,6 +768,65 @@ class PlacementRecordMachine(RuleBasedStateMachine):
             )
         )
 
+    @rule(
+        provider=providers,
+        who=WHO,
+        fact=st.sampled_from(("kind", "accreditation", "sites", "staffing", "lapse", "visit")),
+        data=st.data(),
+        days_ago=DAYS_AGO,
+    )
+    def record_provider_fact(
+        self, provider: UUID, who: Who, fact: str, data: st.DataObject, days_ago: int
+    ) -> None:
+        """A fact about the provider that changed, or a quality-assurance visit (COMM-3,
+        COMM-9, QUAL-3, STAT-4): recorded whatever it breaks, refused only for bad input, the
+        wrong person, or no change."""
+        base: dict[str, Any] = {
+            "actor": self.actor(who),
+            "effective_on": self.day(days_ago),
+            "provider_id": provider,
+        }
+        command: ProviderCommand
+        if fact == "kind":
+            command = RecordProviderKind(**base, kind=data.draw(st.sampled_from(ProviderKind)))
+        elif fact == "accreditation":
+            command = RecordProviderAccreditation(
+                **base, delivers_accredited_education=data.draw(st.booleans())
+            )
+        elif fact == "sites":
+            command = RecordProviderSites(**base, sites=("Main site", "Annexe"))
+        elif fact == "staffing":
+            command = RecordProviderStaffing(**base, staffing="Two qualified teachers (QTS)")
+        elif fact == "lapse":
+            command = RecordProviderRegistrationLapsed(**base, evidence_reference="GIAS")
+        else:
+            command = RecordQualityAssuranceVisit(
+                **base,
+                effectiveness=data.draw(st.sampled_from(Effectiveness)),
+                summary="Lessons observed",
+            )
+        self.run(command)
+
+    @rule(placement=placements, who=WHO, data=st.data(), days_ago=DAYS_AGO)
+    def record_provider_contact(
+        self, placement: UUID, who: Who, data: st.DataObject, days_ago: int
+    ) -> None:
+        """A contact with one of the placement's providers (or another) (CONTACT-1)."""
+        state = self.placement(placement)
+        own = sorted(state.provider_ids, key=str) if state is not None else []
+        provider_id = data.draw(st.sampled_from([*own, UNKNOWN_PROVIDER]))
+        self.run(
+            RecordProviderContact(
+                actor=self.actor(who, placement),
+                effective_on=self.day(days_ago),
+                placement_id=placement,
+                provider_id=provider_id,
+                method="a telephone call",
+                contact_with="the AP coordinator",
+                note=data.draw(st.none() | st.just("Settled this week")),
+            )
+        )
+
     # -------------------------------------------------------------- opening and planning
     @rule(
         target=placements,
@@ -591,10 +837,20 @@ class PlacementRecordMachine(RuleBasedStateMachine):
         residential=st.booleans(),
         who=WHO,
         days_ago=DAYS_AGO,
+        provider=st.none() | st.none() | providers,
     )
     def open_placement_in_school(
-        self, placement_id: UUID, setting: Setting, residential: bool, who: Who, days_ago: int
+        self,
+        placement_id: UUID,
+        setting: Setting,
+        residential: bool,
+        who: Who,
+        days_ago: int,
+        provider: UUID | None,
     ) -> Any:
+        # The school's own provision and the allied children's home may name their provider
+        # records, of their own kinds (another kind is refused when decided); a side room never
+        # names one.
         return self.open(
             OpenPlacement(
                 actor=self.actor(who),
@@ -605,6 +861,7 @@ class PlacementRecordMachine(RuleBasedStateMachine):
                 setting=setting,
                 location="Room 4",
                 residential=residential,
+                provider_id=None if setting is Setting.SIDE_ROOM_OF_CLASSROOM else provider,
             )
         )
 
@@ -1121,6 +1378,7 @@ class PlacementRecordMachine(RuleBasedStateMachine):
                 ),
                 effectiveness=Effectiveness.EFFECTIVE,
                 next_review_on=on + timedelta(days=42),
+                with_provider=data.draw(st.booleans()),
             )
         )
 
@@ -1178,6 +1436,66 @@ class PlacementRecordMachine(RuleBasedStateMachine):
                 effective_on=self.decision_day(data, placement),
                 placement_id=placement,
                 destination=destination,
+            )
+        )
+
+    # -------------------------------------------------------------- the student's facts
+    @rule(
+        student=st.sampled_from(("STU-0001", "STU-0002")),
+        fact=st.sampled_from(
+            (
+                "EHC plan issued", "EHC plan ceased", "looked after", "no longer looked after",
+                "off roll", "on roll", "dual registered", "not of compulsory school age",
+                "of compulsory school age",
+            )
+        ),
+        who=WHO,
+        days_ago=DAYS_AGO,
+        key=KEYS,
+    )  # fmt: skip
+    def record_a_student_fact(
+        self, student: str, fact: str, who: Who, days_ago: int, key: str | None
+    ) -> None:
+        """A fact that changes (PLAN-4, STAT-4, COMM-2): on the student and each open placement,
+        never refused for what it means; refused when it changes nothing or by the wrong
+        person, writing nothing."""
+        common: dict[str, Any] = {
+            "actor": self.actor(who),
+            "effective_on": self.day(days_ago),
+            "student_reference": student,
+            "idempotency_key": key,
+        }
+        factories: dict[str, Callable[[], Command]] = {
+            "EHC plan issued": lambda: RecordEhcPlanIssued(reference="EHCP-9", **common),
+            "EHC plan ceased": lambda: RecordEhcPlanCeased(**common),
+            "looked after": lambda: RecordLookedAfter(**common),
+            "no longer looked after": lambda: RecordNoLongerLookedAfter(**common),
+            "off roll": lambda: RecordRollStatus(on_roll=False, **common),
+            "on roll": lambda: RecordRollStatus(on_roll=True, **common),
+            "dual registered": lambda: RecordRollStatus(
+                on_roll=True, dual_registered_with="140123", **common
+            ),
+            "not of compulsory school age": lambda: RecordCompulsorySchoolAge(
+                compulsory_school_age=False, **common
+            ),
+            "of compulsory school age": lambda: RecordCompulsorySchoolAge(
+                compulsory_school_age=True, **common
+            ),
+        }
+        self.run(factories[fact]())
+
+    @rule(placement=placements, who=WHO, data=st.data(), key=KEYS)
+    def record_location_rationale(
+        self, placement: UUID, who: Who, data: st.DataObject, key: str | None
+    ) -> None:
+        """LOC-2: the rationale written after the opening, by the Head or a delegate."""
+        self.run(
+            RecordLocationRationale(
+                actor=self.actor(who, placement),
+                effective_on=self.decision_day(data, placement),
+                placement_id=placement,
+                rationale="Therapy sessions are held at the home",
+                idempotency_key=key,
             )
         )
 
@@ -1254,6 +1572,28 @@ class PlacementRecordMachine(RuleBasedStateMachine):
         assert marks == []
 
     @invariant()
+    def the_recorded_half_terms_never_overlap_and_each_break_lies_inside_its_term(self) -> None:
+        # From the stored events alone (STAT-3, COMM-5): each school's time is well defined.
+        halves: dict[str, list[tuple[date, date]]] = {}
+        for stored in self.stored_events():
+            if not isinstance(stored, TermRecorded):
+                continue
+            first, last = stored.half_term_starts_on, stored.half_term_ends_on
+            school = halves.setdefault(stored.school_id, [])
+            if first is None or last is None:
+                assert first is last is None
+                school.append((stored.starts_on, stored.ends_on))
+            else:
+                assert stored.starts_on < first <= last < stored.ends_on
+                school += [
+                    (stored.starts_on, first - timedelta(days=1)),
+                    (last + timedelta(days=1), stored.ends_on),
+                ]
+        for school in halves.values():
+            school.sort()
+            assert all(a[1] < b[0] for a, b in itertools.pairwise(school))
+
+    @invariant()
     def folding_each_placement_history_gives_its_current_state(self) -> None:
         for placement_id, school in self.placement_schools.items():
             reader = attrs.evolve(HEAD, school_id=school)
@@ -1262,6 +1602,41 @@ class PlacementRecordMachine(RuleBasedStateMachine):
             expected = self.app.get_placement(placement_id, reader=reader)
             assert actual == expected
             assert [e.originator_version for e in history] == list(range(1, len(history) + 1))
+
+    @invariant()
+    def every_open_placement_carries_its_students_facts(self) -> None:
+        """The student's facts fan out to each of their open placements (PLAN-4, STAT-4,
+        COMM-2), whichever way they were recorded: a fact, or an opening that stated one."""
+        for student in self.students():
+            facts = (
+                student.ehcp_reference, student.looked_after, student.on_roll,
+                student.dual_registered_with, student.compulsory_school_age,
+            )  # fmt: skip
+            reader = attrs.evolve(HEAD, school_id=student.school_id)
+            for placement_id in student.placement_ids:
+                placement = self.app.get_placement(placement_id, reader=reader)
+                if placement.ended_on is not None:
+                    continue
+                assert (
+                    placement.ehcp_reference, placement.looked_after, placement.on_roll,
+                    placement.dual_registered_with, placement.compulsory_school_age,
+                ) == facts  # fmt: skip
+
+    @invariant()
+    def no_protected_student_was_marked_present_at_an_unregistered_full_time_setting(
+        self,
+    ) -> None:
+        """STAT-4, from the stored events alone: no present mark for a day on or after the
+        student had an EHC plan (or was looked after) while the plan in force gave 18 hours a
+        week or more at an unregistered setting."""
+        assert marks_at_unregistered_full_time_settings(self.stored_events()) == []
+
+    def students(self) -> list[StudentState]:
+        found = []
+        for reference in ("STU-0001", "STU-0002"):
+            with contextlib.suppress(SenadApError):
+                found.append(self.app.get_student(reference, reader=HEAD))
+        return found
 
     @invariant()
     def folding_each_provider_history_gives_its_current_state(self) -> None:
@@ -1275,6 +1650,14 @@ def fold_placement(events: Iterable[PlacementEvent]) -> PlacementState | None:
     state: PlacementState | None = None
     for stored in events:
         state = evolve_placement(state, stored)
+    return state
+
+
+def fold_student(events: Iterable[object]) -> StudentState | None:
+    state: StudentState | None = None
+    for stored in events:
+        assert isinstance(stored, StudentEvent)
+        state = evolve_student(state, stored)
     return state
 
 

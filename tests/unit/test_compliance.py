@@ -313,8 +313,11 @@ def end(
     return apply(state, command, ctx=context(max(on, TODAY)))
 
 
-def reintegration_ready(state: PlacementState) -> PlacementState:
-    """Criteria agreed, readiness assessed and a support package agreed (COMM-8)."""
+def reintegration_ready(
+    state: PlacementState, *, ready: bool = True, on: date = A_REVIEW_DAY
+) -> PlacementState:
+    """Criteria agreed, readiness assessed (ready, unless ``ready`` is False) on ``on``, and a
+    support package agreed (COMM-8)."""
     steps: list[PlacementCommand] = [
         AgreeReintegrationCriteria(
             actor=HEAD,
@@ -324,10 +327,10 @@ def reintegration_ready(state: PlacementState) -> PlacementState:
         ),
         AssessReintegration(
             actor=TEACHER,
-            effective_on=A_REVIEW_DAY,
+            effective_on=on,
             placement_id=PLACEMENT_ID,
-            ready=True,
-            criteria_met=("Attends full days for four weeks",),
+            ready=ready,
+            criteria_met=("Attends full days for four weeks",) if ready else (),
         ),
         AgreeReintegrationSupport(
             actor=HEAD,
@@ -637,8 +640,8 @@ def test_comm_5_first_review_is_overdue_the_day_after_it_is_due() -> None:
     assert since_of("COMM-5", started()) == date(2025, 4, 15)
 
 
-def test_comm_5_gap_also_breaks_comm_7_and_stat_3() -> None:
-    assert related_of("COMM-5", started()) == ("COMM-7", "STAT-3")
+def test_comm_5_gap_also_breaks_comm_7() -> None:
+    assert related_of("COMM-5", started()) == ("COMM-7",)
 
 
 def test_comm_5_review_moves_the_due_date_on_by_the_interval() -> None:
@@ -666,16 +669,17 @@ def test_comm_5_plan_shorter_interval_applies() -> None:
     assert since_of("COMM-5", state) == date(2025, 3, 18)
 
 
-def test_comm_5_interval_is_at_most_the_policy_longest() -> None:
+def test_comm_5_plan_longer_interval_applies() -> None:
+    # The half-termly minimum is STAT-3's, reported on its own.
     state = started_with(with_plan(review_interval_weeks=12))
 
-    assert since_of("COMM-5", state) == date(2025, 4, 15)
+    assert since_of("COMM-5", state) == date(2025, 5, 27)
 
 
-def test_comm_5_policy_longest_interval_is_a_parameter() -> None:
+def test_stat_3_half_a_term_without_recorded_terms_is_a_parameter() -> None:
     policy = PolicyParameters(longest_review_interval_weeks=4)
 
-    assert since_of("COMM-5", started(), policy=policy) == date(2025, 4, 1)
+    assert since_of("STAT-3", started(), policy=policy) == date(2025, 4, 1)
 
 
 def test_comm_5_not_started_is_no_finding() -> None:
@@ -840,6 +844,45 @@ def test_comm_8_return_without_readiness_assessment_or_support_is_a_finding_from
 
 def test_comm_8_return_with_criteria_assessment_and_support_is_no_finding() -> None:
     assert keys_of("COMM-8", end(reintegration_ready(started()))) == set()
+
+
+def test_comm_8_return_after_the_latest_assessment_said_not_ready_is_a_finding_from_the_end() -> (
+    None
+):
+    state = end(reintegration_ready(started(), ready=False))
+
+    assert since_of("COMM-8", state, "readiness assessment") == TODAY
+
+
+def test_comm_8_the_not_ready_finding_names_the_assessment() -> None:
+    state = end(reintegration_ready(started(), ready=False))
+
+    assert detail_of("COMM-8", state, "readiness assessment") == (
+        "The placement ended on Friday 14 March 2025 with reintegration into the SEN school, "
+        "but the latest readiness assessment, on Monday 10 March 2025, found the student not "
+        "ready to return."
+    )
+
+
+def test_comm_8_a_later_ready_assessment_supersedes_a_not_ready_one() -> None:
+    not_ready = reintegration_ready(started(), ready=False)
+    state = end(reintegration_ready(not_ready, ready=True, on=date(2025, 3, 12)))
+
+    assert keys_of("COMM-8", state) == set()
+
+
+def test_comm_8_a_later_not_ready_assessment_supersedes_a_ready_one() -> None:
+    ready = reintegration_ready(started(), ready=True)
+    state = end(reintegration_ready(ready, ready=False, on=date(2025, 3, 12)))
+
+    assert since_of("COMM-8", state, "readiness assessment") == TODAY
+
+
+def test_comm_8_an_assessment_dated_after_the_return_does_not_count() -> None:
+    assessed = reintegration_ready(started(), ready=True, on=date(2025, 3, 12))
+    state = end(assessed, on=date(2025, 3, 11))
+
+    assert since_of("COMM-8", state, "readiness assessment") == date(2025, 3, 11)
 
 
 def test_comm_8_end_in_further_education_needs_no_readiness_assessment() -> None:

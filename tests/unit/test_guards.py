@@ -559,9 +559,9 @@ def test_stat_4_refuses_full_time_at_unregistered_provider_for_looked_after_stud
 
 
 def test_stat_4_refuses_start_when_the_plan_became_full_time_at_unregistered_provider() -> None:
-    # Agreed when the school group counted 40 hours as full-time; it now counts 32.5.
+    # Agreed when the registration test (STAT-4) was set at 40 hours; it is now 18.
     unregistered = unregistered_provider()
-    lenient = context(policy=PolicyParameters(full_time_hours=Decimal("40")))
+    lenient = context(policy=PolicyParameters(registration_full_time_hours=Decimal("40")))
     command = open_outside_command(unregistered.id, ehcp_reference="EHCP-2023-117")
     state = apply(opened(command, related(unregistered)), exemption_command())
     state = apply(

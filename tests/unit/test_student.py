@@ -525,7 +525,18 @@ READABLE: dict[str, frozenset[str]] = {
     "TermRecorded": frozenset({"name"}),
     "ProviderRegistered": frozenset({"name", "sites", "staffing"}),
     "ProviderRegistrationConfirmed": frozenset({"urn", "evidence_reference"}),
+    # A provider's later facts and its quality-assurance visits are about the provider, not a
+    # student (the visit's summary names no student: its docstring says so).
+    "ProviderSitesChanged": frozenset({"sites"}),
+    "ProviderStaffingRecorded": frozenset({"staffing"}),
+    "ProviderRegistrationLapsed": frozenset({"evidence_reference"}),
+    "ProviderQualityAssured": frozenset({"summary"}),
     "LogSealed": frozenset({"head", "signature"}),
+    # The student's facts: the EHC plan's reference, the other school's URN (COMM-2, STAT-4).
+    "EhcPlanIssued": frozenset({"reference"}),
+    "StudentEhcPlanIssued": frozenset({"reference"}),
+    "RollStatusRecorded": frozenset({"dual_registered_with"}),
+    "StudentRollStatusRecorded": frozenset({"dual_registered_with"}),
     # Values inside events (a plan, its objectives, a review's progress).
     "Plan": frozenset({"ehcp_reference"}),
     "Objective": frozenset({"reference", "qualification"}),
@@ -534,6 +545,9 @@ READABLE: dict[str, frozenset[str]] = {
     "OpenPlacement": frozenset({"student_reference", "location", "ehcp_reference"}),
     "GiveConsent": frozenset({"evidence_reference"}),
     "ForgetStudent": frozenset({"student_reference"}),
+    "StudentFactCommand": frozenset({"student_reference"}),
+    "RecordEhcPlanIssued": frozenset({"reference"}),
+    "RecordRollStatus": frozenset({"dual_registered_with"}),
     "AppointDelegate": frozenset({"delegate_id"}),
     "RevokeDelegation": frozenset({"delegate_id"}),
     "GrantInspectorAccess": frozenset({"inspector_id"}),
@@ -541,6 +555,10 @@ READABLE: dict[str, frozenset[str]] = {
     "RecordTerm": frozenset({"name"}),
     "RegisterProvider": frozenset({"name", "sites", "staffing"}),
     "ConfirmProviderRegistration": frozenset({"urn", "evidence_reference"}),
+    "RecordProviderSites": frozenset({"sites"}),
+    "RecordProviderStaffing": frozenset({"staffing"}),
+    "RecordProviderRegistrationLapsed": frozenset({"evidence_reference"}),
+    "RecordQualityAssuranceVisit": frozenset({"summary"}),
 }
 
 

@@ -38,23 +38,16 @@ from senad_ap.application.erasure import forget
 from senad_ap.application.personal import PersonalData
 from senad_ap.application.pipeline import Pipeline, RegisterMark
 from senad_ap.application.placement_decisions import PlacementDecisions
+from senad_ap.application.provider_decisions import ProviderDecisions
 from senad_ap.application.reading import Reading
 from senad_ap.application.records import AnyState, CheckedRepository, Records
 from senad_ap.application.sealing import Sealing
 from senad_ap.application.signing import SigningKeys
 from senad_ap.application.stores import DEFAULT_SQLITE_FILE
+from senad_ap.application.student_facts import StudentFacts, record_fact
 from senad_ap.domain.base import Command, Event
 from senad_ap.domain.placement import PlacementEvent, PlacementState
-from senad_ap.domain.provider import (
-    AssessProviderRisk,
-    ConfirmProviderRegistration,
-    ProviderCommand,
-    ProviderEvent,
-    ProviderKind,
-    ProviderState,
-    RegisterProvider,
-    RiskOutcome,
-)
+from senad_ap.domain.provider import ProviderEvent, ProviderState
 from senad_ap.domain.school import (
     AppointDelegate,
     GrantInspectorAccess,
@@ -65,6 +58,7 @@ from senad_ap.domain.school import (
     SchoolState,
 )
 from senad_ap.domain.student import ForgetStudent, StudentState
+from senad_ap.domain.student_facts import StudentFactCommand
 from senad_ap.domain.values import Actor, PolicyParameters
 from senad_ap.errors import InvalidInputError, NotFoundError, SenadApError, StoreError
 
@@ -73,7 +67,9 @@ __all__ = ["DEFAULT_SQLITE_FILE", "AlternativeProvision", "RegisterMark"]
 T = TypeVar("T")
 
 
-class AlternativeProvision(PlacementDecisions, Sealing, Application[UUID]):
+class AlternativeProvision(
+    PlacementDecisions, ProviderDecisions, StudentFacts, Sealing, Application[UUID]
+):
     """The record of a school group's alternative provision decisions.
 
     Open a store explicitly::
@@ -253,65 +249,23 @@ class AlternativeProvision(PlacementDecisions, Sealing, Application[UUID]):
         )  # fmt: skip
 
     def record_term(
-        self, name: str, *, starts_on: date, ends_on: date, actor: Actor,
-        on: date | None = None, idempotency_key: str | None = None,
+        self, name: str, *, starts_on: date, ends_on: date,
+        half_term_starts_on: date | None = None, half_term_ends_on: date | None = None,
+        actor: Actor, on: date | None = None, idempotency_key: str | None = None,
         expected_version: int | None = None,
     ) -> SchoolState:  # fmt: skip
-        """Record a term or half term of the school's year (its register days, COMM-6)."""
+        """Record a term of the school's year with its half-term break (its first and last
+        day), or a half term as a term of its own: the register days (COMM-6), the half terms
+        of the half-termly review (STAT-3) and the school weeks reviews are counted in
+        (COMM-5), e.g. ``record_term("Autumn 2025", starts_on=date(2025, 9, 3),
+        ends_on=date(2025, 12, 19), half_term_starts_on=date(2025, 10, 27),
+        half_term_ends_on=date(2025, 10, 31), actor=head)``."""
         return self._school(
             RecordTerm,
             actor=actor, on=on, idempotency_key=idempotency_key,
             expected_version=expected_version, name=name,
             starts_on=starts_on, ends_on=ends_on,
-        )  # fmt: skip
-
-    # ----------------------------------------------------------------- provider decisions
-    def register_provider(
-        self, *, name: str, kind: ProviderKind | str, delivers_accredited_education: bool,
-        sites: Sequence[str] = (), staffing: str | None = None, actor: Actor,
-        on: date | None = None, idempotency_key: str | None = None,
-        expected_version: int | None = None,
-    ) -> ProviderState:  # fmt: skip
-        """Add a provider (a setting a placement may use). Returns it, with its new ``id``.
-
-        ``staffing``: the staff and qualifications it offers (QUAL-3), where known.
-        """
-        provider_id = self._pipeline.new_id("provider", actor, idempotency_key)
-        return self._provider(
-            RegisterProvider,
-            actor=actor, on=on, idempotency_key=idempotency_key,
-            expected_version=expected_version, provider_id=provider_id,
-            name=name, kind=kind, delivers_accredited_education=delivers_accredited_education,
-            sites=tuple(sites) if isinstance(sites, list) else sites, staffing=staffing,
-        )  # fmt: skip
-
-    def confirm_provider_registration(
-        self, provider_id: UUID, *, urn: str, evidence_reference: str, actor: Actor,
-        on: date | None = None, idempotency_key: str | None = None,
-        expected_version: int | None = None,
-    ) -> ProviderState:  # fmt: skip
-        """Record that the DfE register was checked on ``on`` and shows ``urn`` (COMM-3)."""
-        return self._provider(
-            ConfirmProviderRegistration,
-            actor=actor, on=on, idempotency_key=idempotency_key,
-            expected_version=expected_version, provider_id=provider_id,
-            urn=urn, evidence_reference=evidence_reference,
-        )  # fmt: skip
-
-    def assess_provider_risk(
-        self, provider_id: UUID, *, outcome: RiskOutcome | str, safeguarding_policies_seen: bool,
-        staff_checks_confirmed_in_writing: bool, valid_until: date, actor: Actor,
-        on: date | None = None, idempotency_key: str | None = None,
-        expected_version: int | None = None,
-    ) -> ProviderState:  # fmt: skip
-        """Record a risk assessment of the setting made on ``on`` (COMM-4)."""
-        return self._provider(
-            AssessProviderRisk,
-            actor=actor, on=on, idempotency_key=idempotency_key,
-            expected_version=expected_version, provider_id=provider_id,
-            outcome=outcome, safeguarding_policies_seen=safeguarding_policies_seen,
-            staff_checks_confirmed_in_writing=staff_checks_confirmed_in_writing,
-            valid_until=valid_until,
+            half_term_starts_on=half_term_starts_on, half_term_ends_on=half_term_ends_on,
         )  # fmt: skip
 
     def _school(
@@ -319,13 +273,6 @@ class AlternativeProvision(PlacementDecisions, Sealing, Application[UUID]):
     ) -> SchoolState:
         command = self._pipeline.command(command_class, **fields)
         return self._pipeline.run_school(command, expected_version)
-
-    def _provider(
-        self, command_class: type[ProviderCommand], *, expected_version: int | None,
-        **fields: Any,
-    ) -> ProviderState:  # fmt: skip
-        command = self._pipeline.command(command_class, **fields)
-        return self._pipeline.run_provider(command, expected_version)
 
     # ----------------------------------------------------------------- a day's register
     def record_register(
@@ -346,8 +293,10 @@ class AlternativeProvision(PlacementDecisions, Sealing, Application[UUID]):
 
     def execute(
         self, command: Command, *, expected_version: int | None = None
-    ) -> PlacementState | ProviderState | SchoolState:
+    ) -> PlacementState | ProviderState | SchoolState | StudentState:
         """Run any command object (what the public strategies in ``senad_ap.testing`` make)."""
+        if isinstance(command, StudentFactCommand):
+            return record_fact(self._pipeline, command, expected_version)
         return self._pipeline.run(command, expected_version)
 
     # ----------------------------------------------------------------- reading the record

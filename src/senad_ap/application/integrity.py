@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID
@@ -25,7 +25,7 @@ import attrs
 from eventsourcing.utils import get_topic
 
 from senad_ap.application.codec import converter
-from senad_ap.application.records import SNAPSHOT_INTERVAL, Records, store_errors
+from senad_ap.application.records import SNAPSHOT_INTERVAL, Records, fold, hash_of, store_errors
 from senad_ap.application.signing import SigningKeys, seal_statement
 from senad_ap.domain.base import Event
 from senad_ap.domain.records import evolve_record
@@ -38,6 +38,7 @@ __all__ = [
     "SealRecord",
     "Verification",
     "canonical",
+    "chain_and_fold",
     "chain_hash",
     "chained",
     "check_kept",
@@ -80,6 +81,22 @@ def chained(events: Sequence[E], previous: str | None) -> list[E]:
         previous = chain_hash(previous, event)
         result.append(attrs.evolve(event, chain_hash=previous))
     return result
+
+
+def chain_and_fold(
+    events: Sequence[Event], before: Mapping[UUID, Any]
+) -> tuple[list[Event], dict[UUID, Any]]:
+    """One decision's events over several records (a student's fact and its placements):
+    each record's events chained to its last hash and folded into its new state, by record,
+    in the order the records first appear (``before``: each record's state, or ``None``)."""
+    chained_events: list[Event] = []
+    states: dict[UUID, Any] = {}
+    for record_id in dict.fromkeys(e.originator_id for e in events):
+        state = before.get(record_id)
+        mine = chained([e for e in events if e.originator_id == record_id], hash_of(state))
+        chained_events.extend(mine)
+        states[record_id] = fold(state, mine, evolve_record)
+    return chained_events, states
 
 
 def next_head(head: str, event: Event) -> str:

@@ -37,7 +37,7 @@ from uuid import UUID, uuid4, uuid5
 
 import attrs
 
-from senad_ap.application.integrity import chained
+from senad_ap.application.integrity import chain_and_fold, chained
 from senad_ap.application.personal import PersonalData
 from senad_ap.application.records import Records, fold, hash_of, store_errors
 from senad_ap.application.stores import check_text
@@ -69,12 +69,8 @@ from senad_ap.domain.school import (
     evolve_school,
     school_aggregate_id,
 )
-from senad_ap.domain.student import (
-    StudentState,
-    decide_student_on_opening,
-    evolve_student,
-    student_record_id,
-)
+from senad_ap.domain.student import StudentState, student_record_id
+from senad_ap.domain.student_facts import decide_opening, facts_stated_at_opening
 from senad_ap.domain.values import Actor, Context, PolicyParameters, Role
 from senad_ap.errors import (
     ConcurrentChangeError,
@@ -182,16 +178,21 @@ class Pipeline:
         context = self.context()
         related = self.related(state, sealed)
         student_events: Sequence[Event] = ()
-        students: list[StudentState] = []
+        students: list[Any] = []
         with self._revealing_errors():
             events = chained(decide_placement(state, sealed, context, related), hash_of(state))
             if isinstance(sealed, OpenPlacement) and student_id is not None:
-                # The student's record lists the placement, in the same transaction.
-                student = self.records.load(student_id, StudentState)
-                student_events = chained(
-                    decide_student_on_opening(student, sealed, context), hash_of(student)
+                # The student's record lists the placement, and takes any fact the opening
+                # states, with the student's other open placements, in the same transaction.
+                student = related.student
+                others = {}
+                if student is not None and facts_stated_at_opening(student, sealed):
+                    others = self.placements_of(student)
+                student_events, after = chain_and_fold(
+                    decide_opening(student, sealed, context, others),
+                    {student_id: student, **others},
                 )
-                students.append(fold(student, student_events, evolve_student))
+                students.extend(after.values())
         new_state = fold(state, events, evolve_placement)
         # 8. STAT-4: a change to who is taught full-time at an unregistered setting is recorded
         # on the provider too, atomically with the placement's decision.
@@ -347,7 +348,25 @@ class Pipeline:
             if provider is not None:
                 providers[provider_id] = provider
         needed = AUTHORITY[type(command)][0]
-        return Related(providers=providers, school=self.school_for(command.actor, needed))
+        student = None
+        if isinstance(command, OpenPlacement) and state is None:
+            check_text(command.actor.school_id, "school_id", "school id")
+            student = self.records.load(
+                student_record_id(command.actor.school_id, command.student_reference),
+                StudentState,
+            )
+        return Related(
+            providers=providers, school=self.school_for(command.actor, needed), student=student
+        )
+
+    def placements_of(self, student: StudentState | None) -> dict[UUID, PlacementState]:
+        """The student's placements as they stand."""
+        placements: dict[UUID, PlacementState] = {}
+        for placement_id in () if student is None else student.placement_ids:
+            placement = self.records.load(placement_id, PlacementState)
+            if placement is not None:
+                placements[placement_id] = placement
+        return placements
 
     def school_for(self, actor: Actor, needed: Authority) -> SchoolState | None:
         # Only a delegate's authority needs the school's record; skip the read otherwise.

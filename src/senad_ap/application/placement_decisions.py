@@ -58,8 +58,9 @@ class PlacementDecisions:
     def open_placement(
         self, *, student_reference: str, reason: Reason | str, setting: Setting | str,
         location: str,
-        residential: bool, looked_after: bool = False, ehcp_reference: str | None = None,
-        on_roll: bool = True, provider_id: UUID | None = None, reason_detail: str | None = None,
+        residential: bool, looked_after: bool | None = None, ehcp_reference: str | None = None,
+        on_roll: bool | None = None, provider_id: UUID | None = None,
+        reason_detail: str | None = None,
         location_rationale: str | None = None, student_name: str | None = None,
         date_of_birth: date | None = None, actor: Actor, on: date | None = None,
         idempotency_key: str | None = None, expected_version: int | None = None,
@@ -71,6 +72,10 @@ class PlacementDecisions:
         ``student_name`` and ``date_of_birth`` (give them with the student's first placement)
         go on the student's record (``get_student``), sealed with the student's own key like
         every note: ``forget_student`` erases them at the end of retention (STAT-7).
+        ``looked_after``, ``ehcp_reference`` and ``on_roll`` left out are the student's facts
+        as their record holds them (a first placement: not looked after, no EHC plan, on the
+        roll); a fact given that the record does not hold is recorded on it, and on the
+        student's other open placements, with the opening (``record_ehc_plan_issued`` …).
         """
         placement_id = self._pipeline.new_id("placement", actor, idempotency_key)
         return self._placement(

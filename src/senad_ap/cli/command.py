@@ -116,7 +116,8 @@ def _parser() -> argparse.ArgumentParser:
         "--on",
         type=_date,
         metavar="DATE",
-        help="findings open on DATE by today's record (default: today)",
+        help="findings open on DATE as in effect, by today's record, those closed since "
+        "included (default: today); the same as --as-at DATE",
     )
     findings.add_argument("--school", metavar="ID", help="one school only")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import textwrap
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -18,11 +18,11 @@ from senad_ap.projections import attendance, audit, compliance, providers, regis
 from senad_ap.projections.as_at import (
     AsAt,
     Sense,
-    findings_as_at,
     fold_as_at,
     placement_as_at,
     register_as_at,
 )
+from senad_ap.projections.base import ProjectionStore
 from senad_ap.projections.runner import Projections
 
 
@@ -132,26 +132,30 @@ def _entry_included(entry: audit.AuditEntry, as_at: AsAt) -> bool:
 
 def _compliance(session: _Session, args: argparse.Namespace) -> None:
     as_at = _as_at(args)
-    projections = session.projections()
-    on = args.on or datetime.now(UTC).date()
+    store = session.projections().store
+    today = datetime.now(UTC).date()
+    # ``--on`` and ``--as-at`` ask the same question (as in effect on a day, by the record as
+    # it stands now); ``--as-known-on`` asks what the record showed at the end of the day.
     if as_at is None:
-        rows = compliance.open_findings(projections.store, on=on, school_id=args.school)
-        title = f"Open compliance findings on {on.isoformat()}"
-    elif as_at.sense is Sense.KNOWN_ON:
-        rows = compliance.findings_known_on(
-            projections.store, known_on=as_at.on, school_id=args.school
-        )
-        title = f"Compliance findings open {as_at}"
+        as_at = AsAt(Sense.IN_EFFECT_ON, args.on or today)
+    if as_at.sense is Sense.KNOWN_ON:
+        rows = compliance.findings_known_on(store, known_on=as_at.on, school_id=args.school)
+        title = f"Compliance findings open on {as_at.on}, as known on that day"
     else:
-        rows = findings_as_at(projections, as_at, school_id=args.school)
-        title = f"Compliance findings open {as_at}"
+        rows = compliance.open_findings(store, on=as_at.on, school_id=args.school)
+        title = f"Compliance findings open on {as_at.on}, as in effect by today's record"
+    notes = _compliance_notes(store, as_at, rows, today, args.school)
     if args.json:
-        _json(session.out, {"title": title, "findings": rows})
+        _json(
+            session.out,
+            {"title": title, "on": as_at.on, "sense": as_at.sense.value, "findings": rows},
+        )
         return
     _heading(session.out, title)
+    closed_since = any(r.closed_on is not None for r in rows)
     _table(
         session.out,
-        ["rule", "also", "student", "placement", "since", "finding"],
+        ["rule", "also", "student", "placement", "since", *(["closed"] * closed_since), "finding"],
         [
             (
                 r.rule_id,
@@ -159,6 +163,7 @@ def _compliance(session: _Session, args: argparse.Namespace) -> None:
                 r.student_reference,
                 r.placement_id,
                 r.since,
+                *([r.closed_on] * closed_since),
                 r.detail,
             )
             for r in rows
@@ -169,6 +174,35 @@ def _compliance(session: _Session, args: argparse.Namespace) -> None:
         counts[row.rule_id] = counts.get(row.rule_id, 0) + 1
     summary = ", ".join(f"{rule} {n}" for rule, n in sorted(counts.items()))
     session.out.write(f"{len(rows)} open findings{': ' + summary if summary else ''}\n")
+    for note in notes:
+        session.out.write(note + "\n")
+
+
+def _compliance_notes(
+    store: ProjectionStore,
+    as_at: AsAt,
+    rows: Sequence[compliance.FindingRow],
+    today: date,
+    school_id: str | None,
+) -> list[str]:
+    """What an inspector reading a past day must know about the count."""
+    day = as_at.on
+    if day >= today:
+        return []
+    if as_at.sense is Sense.IN_EFFECT_ON:
+        closed = sum(1 for r in rows if r.closed_on is not None)
+        return [
+            f"{closed} of them closed after {day} (column 'closed'); decisions recorded "
+            f"after {day} that took effect by then count (--as-known-on {day}: as the record "
+            "stood that day)."
+        ]
+    late = audit.entries(
+        store, effective_to=day, recorded_from=day + timedelta(days=1), school_id=school_id
+    )
+    return [
+        f"Only what was recorded by the end of {day} counts: {len(late)} decisions recorded "
+        f"later took effect by then (--as-at {day} counts them)."
+    ]
 
 
 def _attendance(session: _Session, args: argparse.Namespace) -> None:
@@ -291,11 +325,13 @@ def _providers(session: _Session, args: argparse.Namespace) -> None:
             "kind",
             "URN",
             "checked",
+            "lapsed",
             "risk assessed",
             "valid until",
             "current",
             "placements now",
             "full-time pupils",
+            "quality assured",
         ],
         [
             (
@@ -304,11 +340,13 @@ def _providers(session: _Session, args: argparse.Namespace) -> None:
                 p.kind,
                 p.urn,
                 p.registration_checked_on,
+                p.registration_lapsed_on,
                 p.risk_assessed_on,
                 p.risk_valid_until,
                 p.risk_assessment_current_on(today),
                 p.placements_now,
                 p.full_time_pupils,
+                p.quality_assured_on,
             )
             for p in rows
         ],

@@ -52,6 +52,7 @@ from senad_ap.demo.cast import (
     DEMO_INSPECTOR,
     DEMO_SCHOOL_ID,
 )
+from senad_ap.demo.changes import monitoring, provider_changes, student_changes
 from senad_ap.demo.clock import DemoClock, demo_clock
 from senad_ap.demo.placements import _PlacementScript
 from senad_ap.demo.students import _roster
@@ -94,6 +95,9 @@ def write_demo(app: AlternativeProvision, clock: DemoClock) -> DemoSummary:
         script.placement(student)
     script.endings(roster)
     script.registers(roster)
+    monitoring(script, roster)
+    provider_changes(script)
+    student_changes(script, roster)
     script.run()
     return DemoSummary(
         placements=len(script.placements),

@@ -94,10 +94,9 @@ _PROVIDERS = (
     # QUAL-3 gap on purpose: nothing recorded about the staff.
     _Provider("farm", "Hollow Lane Farm Project", ProviderKind.UNREGISTERED,
               False, "Hollow Lane Farm", None, None, date(2025, 7, 7)),
-    # Not a school registered with the DfE, so no other kind fits. A placement at the home
-    # cannot name this record (only outside-provider placements name one), but the home's
-    # risk assessment belongs on the record.
-    _Provider("home", "Orchard House (the allied children's home)", ProviderKind.UNREGISTERED,
+    # The allied children's home: a provider record of its own kind, so that its risk
+    # assessment is checked (COMM-4) and it shows its placements.
+    _Provider("home", "Orchard House (the allied children's home)", ProviderKind.CHILDRENS_HOME,
               False, "Orchard House", "Residential care staff; teaching by DEMO-1 teachers",
               None, date(2025, 7, 2)),
     _Provider("academy", "St Aidan's Academy vocational centre", ProviderKind.SCHOOL,

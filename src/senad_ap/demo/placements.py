@@ -99,15 +99,14 @@ class _PlacementScript(_Script):
 
     def open(self, student: _Student) -> None:
         provider = _PROVIDER_BY_KEY[student.provider]
-        setting, provider_id, rationale = Setting.ON_SITE, None, None
+        # Every placement names its provider record: the school's own provision and the home
+        # have theirs too, so that the providers view shows their placements.
+        setting, provider_id, rationale = Setting.ON_SITE, self.providers[provider.key], None
         if student.provider in _OUTSIDE:
-            setting, provider_id = Setting.OUTSIDE_PROVIDER, self.providers[provider.key]
+            setting = Setting.OUTSIDE_PROVIDER
         if student.number == _CHILDRENS_HOME:
-            setting = Setting.ALLIED_CHILDRENS_HOME
-            rationale = (
-                "Lives at Orchard House; the journey to the main site each morning led to "
-                "crises. Mornings taught at the home, afternoons on site (LOC-2)."
-            )
+            # The rationale (LOC-2) is written a week later: ``demo.changes``.
+            setting, provider_id = Setting.ALLIED_CHILDRENS_HOME, self.providers["home"]
         state = self.app.open_placement(
             student_reference=student.reference,
             reason=student.reason,

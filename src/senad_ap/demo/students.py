@@ -46,6 +46,10 @@ _LAST_NAMES = (
 )  # fmt: skip
 
 
+#: The student whose EHC plan is issued mid-term (PLAN-4 opens until the plan links it).
+_EHCP_ISSUED_LATER = 13
+
+
 @attrs.frozen
 class _Student:
     number: int
@@ -60,7 +64,10 @@ class _Student:
         return f"DEMO-S{self.number:03d}"
 
     @property
-    def ehcp_reference(self) -> str:
+    def ehcp_reference(self) -> str | None:
+        """Every student's EHC plan, but one's, which is issued mid-term (``demo.changes``)."""
+        if self.number == _EHCP_ISSUED_LATER:
+            return None
         return f"EHCP-DEMO-{self.number:03d}"
 
     @property

@@ -25,6 +25,7 @@ from senad_ap.domain.values import Actor, Context
 from senad_ap.errors import InvalidInputError
 
 __all__ = [
+    "ADDED_LATER",
     "Command",
     "Event",
     "EventMaker",
@@ -91,10 +92,19 @@ class IdempotencyRecord:
     version: int
 
 
+#: Metadata of a command field added after commands were stored (``fingerprint``).
+ADDED_LATER = "added_later"
+
+
 def fingerprint(command: Command) -> str:
     """A stable digest of what a command asks for, so that a reused key can be told apart."""
     fields = attrs.asdict(command, recurse=False)
     del fields["idempotency_key"]
+    # A field added to a command after commands were first stored counts only when it is
+    # set, so a retry of a command stored before it existed still matches its digest.
+    for field in attrs.fields(type(command)):
+        if field.metadata.get(ADDED_LATER) and fields[field.name] == field.default:
+            del fields[field.name]
     if fields.pop("on_defaulted"):
         fields["effective_on"] = None
     text = type(command).__qualname__ + repr(sorted(fields.items()))

@@ -5,8 +5,12 @@ to one with an EHC plan or who is looked after) must be registered as an indepen
 (Education Act 1996 s.463). The per-student half of that rule is checked when a plan is agreed
 and when a placement starts; the head-count half needs every placement at the setting, so the
 provider's record keeps a roll of its full-time pupils. A placement decision that changes the
-roll also records the change on the provider, in the same transaction. The record does not hold
-dates of birth: every student in alternative provision is taken to be of compulsory school age.
+roll also records the change on the provider, in the same transaction.
+
+"Full-time" is the registration test's: ``PolicyParameters.registration_full_time_hours`` a
+week or more at the setting (18 by default, from the DfE's guidance on registering independent
+schools), not PLAN-2's school week. The record does not read dates of birth: a student counts
+as of compulsory school age unless the record says otherwise (``RecordCompulsorySchoolAge``).
 """
 
 from __future__ import annotations
@@ -15,13 +19,9 @@ from collections.abc import Mapping
 from uuid import UUID
 
 from senad_ap.domain.base import Command, EventMaker, without_key
+from senad_ap.domain.placement.registration import unregistered_full_time
 from senad_ap.domain.placement.state import PlacementState
-from senad_ap.domain.provider import (
-    FullTimePupilAdmitted,
-    FullTimePupilLeft,
-    ProviderKind,
-    ProviderState,
-)
+from senad_ap.domain.provider import FullTimePupilAdmitted, FullTimePupilLeft, ProviderState
 from senad_ap.domain.values import Context
 from senad_ap.errors import PolicyViolationError
 
@@ -34,16 +34,15 @@ def full_time_settings(
     state: PlacementState | None, providers: Mapping[UUID, ProviderState], context: Context
 ) -> frozenset[UUID]:
     """The unregistered providers where this placement, while running, is taught full-time."""
-    if state is None or state.plan is None or state.started_on is None or state.ended_on:
+    if (
+        state is None
+        or state.plan is None
+        or state.started_on is None
+        or state.ended_on
+        or not state.compulsory_school_age
+    ):
         return frozenset()
-    plan = state.plan
-    return frozenset(
-        provider_id
-        for provider_id in plan.provider_ids
-        if provider_id in providers
-        and providers[provider_id].kind is ProviderKind.UNREGISTERED
-        and plan.hours_at(provider_id) >= context.policy.full_time_hours
-    )
+    return frozenset(p.id for p in unregistered_full_time(state.plan, providers, context.policy))
 
 
 def full_time_roll_changes(
@@ -52,8 +51,11 @@ def full_time_roll_changes(
     providers: Mapping[UUID, ProviderState],
     command: Command,
     context: Context,
+    *,
+    refuse: bool = True,
 ) -> tuple[RollChange, ...]:
-    """The provider events a placement decision implies, or a STAT-4 refusal."""
+    """The provider events a placement decision implies, or a STAT-4 refusal. A fact about
+    the student is never refused (``refuse=False``): the roll records what is so."""
     was = full_time_settings(before, providers, context)
     now = full_time_settings(after, providers, context)
     events: list[RollChange] = []
@@ -61,7 +63,7 @@ def full_time_roll_changes(
     for provider_id in sorted(now - was, key=str):
         provider = providers[provider_id]
         others = provider.full_time_pupils - {after.id}
-        if len(others) + 1 >= limit:
+        if refuse and len(others) + 1 >= limit:
             raise PolicyViolationError(
                 "STAT-4",
                 f"{provider.name} is not a registered school and already gives full-time "

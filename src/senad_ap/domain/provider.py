@@ -2,88 +2,95 @@
 
 Before a student starts at an outside provider the record must show that it is registered with
 the DfE where it delivers accredited education (COMM-3), and that it has been risk assessed as
-safe, with safeguarding policies seen and staff checks confirmed in writing (COMM-4).
+safe, with safeguarding policies seen and staff checks confirmed in writing (COMM-4). The
+allied children's home is a provider record of its own kind: not an outside delivery party,
+but risk assessed all the same (COMM-4).
+
+The facts about a provider may change later (its kind, accreditation, sites, staffing, its DfE
+registration lapsing or confirmed again) and it may be visited for quality assurance: those
+events live in ``domain.provider_facts``, its vocabulary in ``domain.provider_values`` and its
+commands in ``domain.provider_commands``; this module keeps the events it began with (their
+module is part of their stored topic), the state, and ``decide`` and ``evolve``.
 """
 
 from __future__ import annotations
 
-import enum
-import re
 from collections.abc import Mapping
-from datetime import date, timedelta
-from typing import cast
+from datetime import date
 from uuid import UUID
 
 import attrs
 
 from senad_ap.domain.authority import Authority, check_authority
-from senad_ap.domain.base import (
-    Command,
-    Event,
-    EventMaker,
-    IdempotencyRecord,
-    advance,
-    check_effective_on,
+from senad_ap.domain.base import EventMaker, IdempotencyRecord, advance, check_effective_on
+from senad_ap.domain.provider_commands import (
+    AssessProviderRisk,
+    ConfirmProviderRegistration,
+    RecordProviderAccreditation,
+    RecordProviderKind,
+    RecordProviderRegistrationLapsed,
+    RecordProviderSites,
+    RecordProviderStaffing,
+    RecordQualityAssuranceVisit,
+    RegisterProvider,
+)
+from senad_ap.domain.provider_facts import (
+    FACT_COMMANDS,
+    FACT_EVENTS,
+    ProviderAccreditationChanged,
+    ProviderKindChanged,
+    ProviderQualityAssured,
+    ProviderRegistrationLapsed,
+    ProviderSitesChanged,
+    ProviderStaffingRecorded,
+    decide_fact,
+    evolve_fact,
+)
+from senad_ap.domain.provider_values import (
+    MAX_RISK_ASSESSMENT_VALIDITY,
+    ProviderCommand,
+    ProviderEvent,
+    ProviderKind,
+    QualityAssuranceVisit,
+    RiskAssessment,
+    RiskOutcome,
 )
 from senad_ap.domain.school import SchoolState
-from senad_ap.domain.validation import checked, enum_text, items_of, non_empty_text, optional_text
 from senad_ap.domain.values import Context, mapping_field
 from senad_ap.errors import InvalidInputError, NotFoundError, PolicyViolationError
 
 __all__ = [
+    "MAX_RISK_ASSESSMENT_VALIDITY",
     "AssessProviderRisk",
     "ConfirmProviderRegistration",
     "FullTimePupilAdmitted",
     "FullTimePupilLeft",
+    "ProviderAccreditationChanged",
     "ProviderCommand",
     "ProviderEvent",
     "ProviderKind",
+    "ProviderKindChanged",
+    "ProviderQualityAssured",
     "ProviderRegistered",
     "ProviderRegistrationConfirmed",
+    "ProviderRegistrationLapsed",
     "ProviderRiskAssessed",
+    "ProviderSitesChanged",
+    "ProviderStaffingRecorded",
     "ProviderState",
+    "QualityAssuranceVisit",
+    "RecordProviderAccreditation",
+    "RecordProviderKind",
+    "RecordProviderRegistrationLapsed",
+    "RecordProviderSites",
+    "RecordProviderStaffing",
+    "RecordQualityAssuranceVisit",
     "RegisterProvider",
     "RiskAssessment",
     "RiskOutcome",
     "decide_provider",
     "evolve_provider",
 ]
-
-#: The longest a risk assessment may be relied on; the school group reviews settings yearly.
-MAX_RISK_ASSESSMENT_VALIDITY = timedelta(days=366)
-_URN = re.compile(r"^[0-9]{6,8}$")
-
-
-class ProviderKind(enum.Enum):
-    SCHOOL_ITSELF = "the school itself"
-    FE_COLLEGE = "further education college"
-    SCHOOL = "school"
-    REGISTERED_INDEPENDENT = "registered independent provider"
-    UNREGISTERED = "unregistered provider"
-
-    @property
-    def can_be_registered(self) -> bool:
-        """The kinds COMM-3 accepts for accredited education, with a DfE number to check."""
-        return self in (
-            ProviderKind.FE_COLLEGE,
-            ProviderKind.SCHOOL,
-            ProviderKind.REGISTERED_INDEPENDENT,
-        )
-
-    @property
-    def is_outside(self) -> bool:
-        """An outside delivery party (INFO-2): anyone but the school itself."""
-        return self is not ProviderKind.SCHOOL_ITSELF
-
-
-class RiskOutcome(enum.Enum):
-    SATISFACTORY = "safe for the student to learn"
-    UNSATISFACTORY = "not safe"
-
-
-@attrs.frozen(slots=False, kw_only=True)
-class ProviderEvent(Event):
-    pass
 
 
 @attrs.frozen(slots=False, kw_only=True)
@@ -138,23 +145,6 @@ class FullTimePupilLeft(ProviderEvent):
 
 
 @attrs.frozen
-class RiskAssessment:
-    outcome: RiskOutcome
-    safeguarding_policies_seen: bool
-    staff_checks_confirmed_in_writing: bool
-    assessed_on: date
-    valid_until: date
-
-    def shows_safe_on(self, day: date) -> bool:
-        return (
-            self.outcome is RiskOutcome.SATISFACTORY
-            and self.safeguarding_policies_seen
-            and self.staff_checks_confirmed_in_writing
-            and self.assessed_on <= day <= self.valid_until
-        )
-
-
-@attrs.frozen
 class ProviderState:
     id: UUID
     version: int
@@ -171,88 +161,35 @@ class ProviderState:
     idempotency: Mapping[str, IdempotencyRecord] = mapping_field()
     #: The chain hash of the record's latest event (tamper evidence).
     chain_hash: str | None = None
+    #: The day the provider was first recorded, and the days its kind and its accreditation
+    #: took the values they have (COMM-3 and STAT-4 findings date from them).
+    registered_on: date | None = None
+    kind_since: date | None = None
+    accreditation_since: date | None = None
+    #: The day its DfE registration lapsed, until it is confirmed again (COMM-3, STAT-4).
+    registration_lapsed_on: date | None = None
+    #: The latest quality-assurance visit (COMM-9).
+    quality_assurance: QualityAssuranceVisit | None = None
 
     @property
     def registration_confirmed(self) -> bool:
-        return self.urn is not None
+        """The record shows a DfE registration confirmed and not lapsed since (COMM-3)."""
+        return self.urn is not None and self.registration_lapsed_on is None
 
+    @property
+    def is_unregistered(self) -> bool:
+        """Not a registered school for STAT-4: recorded as unregistered, or its registration
+        lapsed (the record can no longer show it is registered)."""
+        return self.kind is ProviderKind.UNREGISTERED or self.registration_lapsed_on is not None
 
-@attrs.frozen(kw_only=True)
-class ProviderCommand(Command):
-    pass
-
-
-# Enumerated values may be given as the member or as its text (``"AM"``, ``"parents"``):
-# named converters, so that type checkers see the text accepted too.
-
-
-_PROVIDER_KIND_TEXT = enum_text(ProviderKind)
-
-
-def _as_provider_kind(value: ProviderKind | str) -> ProviderKind:
-    return cast(ProviderKind, _PROVIDER_KIND_TEXT(value))
-
-
-_RISK_OUTCOME_TEXT = enum_text(RiskOutcome)
-
-
-def _as_risk_outcome(value: RiskOutcome | str) -> RiskOutcome:
-    return cast(RiskOutcome, _RISK_OUTCOME_TEXT(value))
-
-
-@attrs.frozen(kw_only=True)
-class RegisterProvider(ProviderCommand):
-    provider_id: UUID = attrs.field(validator=checked("provider id", UUID))
-    name: str = attrs.field(validator=non_empty_text("provider name", 200))
-    kind: ProviderKind = attrs.field(
-        converter=_as_provider_kind, validator=checked("provider kind", ProviderKind)
-    )
-    delivers_accredited_education: bool = attrs.field(
-        validator=checked("delivers accredited education", bool)
-    )
-    sites: tuple[str, ...] = attrs.field(default=(), validator=items_of("sites", str, max_items=50))
-    staffing: str | None = attrs.field(
-        default=None, validator=optional_text("staffing and qualifications")
-    )
-
-
-@attrs.frozen(kw_only=True)
-class ConfirmProviderRegistration(ProviderCommand):
-    provider_id: UUID = attrs.field(validator=checked("provider id", UUID))
-    urn: str = attrs.field(validator=non_empty_text("DfE number (URN or UKPRN)", 8))
-    evidence_reference: str = attrs.field(validator=non_empty_text("evidence reference", 200))
-
-    def __attrs_post_init__(self) -> None:
-        if not _URN.fullmatch(self.urn):
-            raise InvalidInputError(
-                f"A DfE URN has 6 digits (a UKPRN 8); {self.urn!r} is neither.", field="urn"
-            )
-
-
-@attrs.frozen(kw_only=True)
-class AssessProviderRisk(ProviderCommand):
-    provider_id: UUID = attrs.field(validator=checked("provider id", UUID))
-    outcome: RiskOutcome = attrs.field(
-        converter=_as_risk_outcome, validator=checked("risk assessment outcome", RiskOutcome)
-    )
-    safeguarding_policies_seen: bool = attrs.field(
-        validator=checked("safeguarding policies seen", bool)
-    )
-    staff_checks_confirmed_in_writing: bool = attrs.field(
-        validator=checked("staff checks confirmed in writing", bool)
-    )
-    valid_until: date = attrs.field(validator=checked("valid until", date))
-
-    def __attrs_post_init__(self) -> None:
-        if (
-            not self.effective_on
-            < self.valid_until
-            <= (self.effective_on + MAX_RISK_ASSESSMENT_VALIDITY)
-        ):
-            raise InvalidInputError(
-                "A risk assessment must be valid after the day it was made, for at most a year.",
-                field="valid_until",
-            )
+    @property
+    def unregistered_since(self) -> date | None:
+        """The first day the provider has been unregistered without a break (STAT-4)."""
+        days = [self.registration_lapsed_on]
+        if self.kind is ProviderKind.UNREGISTERED:
+            days.append(self.kind_since or self.registered_on)
+        known = [day for day in days if day is not None]
+        return min(known) if known else None
 
 
 def decide_provider(
@@ -268,7 +205,7 @@ def decide_provider(
         Authority.HEAD_OR_DELEGATE,
         school_id=actor.school_id,
         school=school,
-        action="record provider registration or risk assessment",
+        action="record facts about a provider, its registration, risk or quality assurance",
     )
     check_effective_on(command.effective_on, context)
     if isinstance(command, RegisterProvider):
@@ -292,6 +229,8 @@ def decide_provider(
             id=getattr(command, "provider_id", ""),
         )
     make = EventMaker(state.id, state.version, command, context)
+    if isinstance(command, FACT_COMMANDS):
+        return decide_fact(state, command, make)
     if isinstance(command, ConfirmProviderRegistration):
         if not state.kind.can_be_registered:
             raise PolicyViolationError(
@@ -331,13 +270,22 @@ def evolve_provider(state: ProviderState | None, event: ProviderEvent) -> Provid
             sites=event.sites,
             registered_by_school=event.actor.school_id,
             staffing=event.staffing,
+            registered_on=event.effective_on,
         )
         return advance(state, event)
     if state is None:
         raise LookupError("a provider's history must begin with ProviderRegistered")
     state = advance(state, event)
+    if isinstance(event, FACT_EVENTS):
+        return evolve_fact(state, event)
     if isinstance(event, ProviderRegistrationConfirmed):
-        return attrs.evolve(state, urn=event.urn, registration_checked_on=event.effective_on)
+        # A confirmation after a lapse shows the provider registered again.
+        return attrs.evolve(
+            state,
+            urn=event.urn,
+            registration_checked_on=event.effective_on,
+            registration_lapsed_on=None,
+        )
     if isinstance(event, ProviderRiskAssessed):
         assessment = RiskAssessment(
             outcome=event.outcome,

@@ -4,19 +4,23 @@ and the school's term dates.
 COMM-1 puts responsibility for alternative provision with the Head Teacher / Head of Service;
 PLAN-3 lets them delegate the plan. A delegation counts only when it is on the record, so the
 school is an aggregate of its own with these decisions as events. Term dates say which days
-have register sessions (COMM-6) and group attendance by term.
+have register sessions (COMM-6), group attendance by term, and set school time: the half terms
+of the half-termly review (STAT-3) and the school weeks review intervals are counted in
+(COMM-5, COMM-7). A term may be recorded whole with its half-term break, or each half term as
+a term of its own; either way the half terms are the same.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from uuid import UUID, uuid5
 
 import attrs
 
 from senad_ap.domain.base import (
+    ADDED_LATER,
     Command,
     Event,
     EventMaker,
@@ -24,7 +28,7 @@ from senad_ap.domain.base import (
     advance,
     check_effective_on,
 )
-from senad_ap.domain.validation import checked, non_empty_text
+from senad_ap.domain.validation import checked, non_empty_text, optional
 from senad_ap.domain.values import Actor, Context, Role, mapping_field
 from senad_ap.errors import InvalidInputError, NotAuthorisedError
 
@@ -86,22 +90,52 @@ class InspectorAccessRevoked(SchoolEvent):
 
 @attrs.frozen(slots=False, kw_only=True)
 class TermRecorded(SchoolEvent):
-    """A term (or half term) of the school year: its first and last day (COMM-6)."""
+    """A term (or half term) of the school year: its first and last day, and the first and
+    last day of its half-term break if it has one (COMM-6, STAT-3, COMM-5).
+
+    Events stored before the half-term break was recorded have neither field: they load with
+    ``None`` (a term without a break), so the stored format stays readable.
+    """
 
     name: str
     starts_on: date
     ends_on: date
-    evidence_for = ("COMM-6", "STAT-3")
+    half_term_starts_on: date | None = None
+    half_term_ends_on: date | None = None
+    evidence_for = ("COMM-6", "STAT-3", "COMM-5")
+    # Left out of the hash chain while None: terms stored before the break existed still
+    # match the hashes they were stored with.
+    added_later = ("half_term_starts_on", "half_term_ends_on")
 
 
 @attrs.frozen
 class Term:
+    """A recorded term; ``half_term_starts_on`` / ``half_term_ends_on`` are the first and last
+    day of its half-term break (no register, not school time), if it has one."""
+
     name: str
     starts_on: date
     ends_on: date
+    half_term_starts_on: date | None = None
+    half_term_ends_on: date | None = None
 
     def __contains__(self, day: object) -> bool:
         return isinstance(day, date) and self.starts_on <= day <= self.ends_on
+
+    def halves(self) -> tuple[tuple[date, date], ...]:
+        """The first and last day of each half term: the term either side of its break, or
+        the whole term when it has none (a half term recorded as a term of its own)."""
+        first, last = self.half_term_starts_on, self.half_term_ends_on
+        if first is None or last is None:
+            return ((self.starts_on, self.ends_on),)
+        return (
+            (self.starts_on, first - timedelta(days=1)),
+            (last + timedelta(days=1), self.ends_on),
+        )
+
+    def is_school_day(self, day: date) -> bool:
+        """A weekday of the term outside its half-term break."""
+        return day.weekday() < 5 and any(first <= day <= last for first, last in self.halves())
 
 
 @attrs.frozen
@@ -120,6 +154,10 @@ class SchoolState:
     def inspector_may_read(self, actor: Actor, today: date) -> bool:
         until = self.inspectors.get(actor.id)
         return actor.role is Role.INSPECTOR and until is not None and today <= until
+
+    def half_terms(self) -> tuple[tuple[date, date], ...]:
+        """The first and last day of every recorded half term, in date order (STAT-3)."""
+        return tuple(half for term in self.terms for half in term.halves())
 
     def term_of(self, day: date) -> Term | None:
         """The recorded term ``day`` falls in, if any."""
@@ -157,11 +195,23 @@ class RevokeInspectorAccess(SchoolCommand):
 
 @attrs.frozen(kw_only=True)
 class RecordTerm(SchoolCommand):
-    """Record a term or half term, e.g. ``name="Autumn 1 2025"``; terms may not overlap."""
+    """Record a term, e.g. ``name="Autumn 2025"`` with its half-term break
+    (``half_term_starts_on``, ``half_term_ends_on``: its first and last day), or a half term
+    on its own, e.g. ``name="Autumn 1 2025"``; terms may not overlap."""
 
     name: str = attrs.field(validator=non_empty_text("term name", 100))
     starts_on: date = attrs.field(validator=checked("first day of term", date))
     ends_on: date = attrs.field(validator=checked("last day of term", date))
+    half_term_starts_on: date | None = attrs.field(
+        default=None,
+        validator=optional("first day of the half-term break", date),
+        metadata={ADDED_LATER: True},
+    )
+    half_term_ends_on: date | None = attrs.field(
+        default=None,
+        validator=optional("last day of the half-term break", date),
+        metadata={ADDED_LATER: True},
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.ends_on < self.starts_on:
@@ -170,6 +220,28 @@ class RecordTerm(SchoolCommand):
             )
         if (self.ends_on - self.starts_on).days > 200:
             raise InvalidInputError("A term cannot be longer than 200 days.", field="ends_on")
+        self._check_half_term()
+
+    def _check_half_term(self) -> None:
+        first, last = self.half_term_starts_on, self.half_term_ends_on
+        if first is None and last is None:
+            return
+        if first is None or last is None:
+            missing = "half_term_starts_on" if first is None else "half_term_ends_on"
+            raise InvalidInputError(
+                "A half-term break needs both its first and its last day.", field=missing
+            )
+        if last < first:
+            raise InvalidInputError(
+                "The half-term break's last day cannot be before its first day.",
+                field="half_term_ends_on",
+            )
+        if first <= self.starts_on or last >= self.ends_on:
+            raise InvalidInputError(
+                "The half-term break must fall inside the term, with school days before and "
+                f"after it ({self.starts_on.isoformat()} to {self.ends_on.isoformat()}).",
+                field="half_term_starts_on",
+            )
 
 
 def _check_term(state: SchoolState | None, command: RecordTerm) -> None:
@@ -232,6 +304,8 @@ def decide_school(
                 name=command.name,
                 starts_on=command.starts_on,
                 ends_on=command.ends_on,
+                half_term_starts_on=command.half_term_starts_on,
+                half_term_ends_on=command.half_term_ends_on,
             ),
         )
     if isinstance(command, RevokeInspectorAccess):
@@ -255,7 +329,13 @@ def evolve_school(state: SchoolState | None, event: SchoolEvent) -> SchoolState:
         inspectors = {k: v for k, v in state.inspectors.items() if k != event.inspector_id}
         return attrs.evolve(state, inspectors=inspectors)
     if isinstance(event, TermRecorded):
-        term = Term(event.name, event.starts_on, event.ends_on)
+        term = Term(
+            event.name,
+            event.starts_on,
+            event.ends_on,
+            event.half_term_starts_on,
+            event.half_term_ends_on,
+        )
         terms = tuple(sorted((*state.terms, term), key=lambda t: t.starts_on))
         return attrs.evolve(state, terms=terms)
     return state

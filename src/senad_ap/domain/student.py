@@ -32,6 +32,7 @@ from senad_ap.domain.base import (
     advance,
     check_effective_on,
 )
+from senad_ap.domain.personal import with_fields
 from senad_ap.domain.placement.commands import OpenPlacement, check_student_reference
 from senad_ap.domain.placement.events import PlacementRecordErased
 from senad_ap.domain.placement.state import PlacementState
@@ -44,7 +45,13 @@ from senad_ap.errors import (
 )
 
 __all__ = [
+    "CompulsorySchoolAgeRecorded",
+    "EhcPlanCeased",
+    "EhcPlanIssued",
     "ForgetStudent",
+    "LookedAfterEnded",
+    "LookedAfterStarted",
+    "RollStatusRecorded",
     "StudentDetailsRecorded",
     "StudentEvent",
     "StudentForgotten",
@@ -110,6 +117,54 @@ class StudentForgotten(StudentEvent):
     evidence_for = ("STAT-7",)
 
 
+# The facts about the student that the rules need and that change (``student_facts``): each
+# is recorded on the student's record and, in the same transaction, on each of their open
+# placements. ``effective_on`` is the day the fact took effect.
+
+
+@attrs.frozen(slots=False, kw_only=True)
+class EhcPlanIssued(StudentEvent):
+    """The student has an EHC plan, ``reference``, from ``effective_on`` (PLAN-4, STAT-4)."""
+
+    reference: str
+    evidence_for = ("PLAN-4", "STAT-4")
+
+
+@attrs.frozen(slots=False, kw_only=True)
+class EhcPlanCeased(StudentEvent):
+    evidence_for = ("PLAN-4", "STAT-4")
+
+
+@attrs.frozen(slots=False, kw_only=True)
+class LookedAfterStarted(StudentEvent):
+    """Looked after by a local authority from ``effective_on`` (STAT-4)."""
+
+    evidence_for = ("STAT-4",)
+
+
+@attrs.frozen(slots=False, kw_only=True)
+class LookedAfterEnded(StudentEvent):
+    evidence_for = ("STAT-4",)
+
+
+@attrs.frozen(slots=False, kw_only=True)
+class RollStatusRecorded(StudentEvent):
+    """On the school roll or not, and dual registered with another school (its URN) or not
+    (COMM-2)."""
+
+    on_roll: bool
+    dual_registered_with: str | None
+    evidence_for = ("COMM-2",)
+
+
+@attrs.frozen(slots=False, kw_only=True)
+class CompulsorySchoolAgeRecorded(StudentEvent):
+    """Of compulsory school age or not (STAT-4); the fact, never the date of birth."""
+
+    compulsory_school_age: bool
+    evidence_for = ("STAT-4",)
+
+
 @attrs.frozen
 class StudentState:
     id: UUID
@@ -126,6 +181,17 @@ class StudentState:
     idempotency: Mapping[str, IdempotencyRecord] = mapping_field()
     #: The chain hash of the record's latest event (tamper evidence).
     chain_hash: str | None = None
+    #: The facts the rules need (``student_facts``), and the day each last changed (``None``:
+    #: as at the first placement, or never recorded). A placement opened later takes them.
+    ehcp_reference: str | None = None
+    ehcp_changed_on: date | None = None
+    looked_after: bool = False
+    looked_after_changed_on: date | None = None
+    on_roll: bool = True
+    dual_registered_with: str | None = None
+    roll_changed_on: date | None = None
+    compulsory_school_age: bool = True
+    school_age_changed_on: date | None = None
 
     personal: ClassVar[tuple[str, ...]] = ("name", "date_of_birth")
 
@@ -292,6 +358,33 @@ def evolve_student(state: StudentState | None, event: StudentEvent) -> StudentSt
         return attrs.evolve(
             state, forgotten_on=event.effective_on, retention_ended_on=event.retention_ended_on
         )
+    return _evolve_fact(state, event)
+
+
+def _evolve_fact(state: StudentState, event: StudentEvent) -> StudentState:
+    on = event.effective_on
+    match event:
+        case EhcPlanIssued():
+            return with_fields(state, {"ehcp_reference": event.reference, "ehcp_changed_on": on})
+        case EhcPlanCeased():
+            return with_fields(state, {"ehcp_reference": None, "ehcp_changed_on": on})
+        case LookedAfterStarted() | LookedAfterEnded():
+            looked_after = isinstance(event, LookedAfterStarted)
+            return with_fields(state, {"looked_after": looked_after, "looked_after_changed_on": on})
+        case RollStatusRecorded():
+            return with_fields(
+                state,
+                {
+                    "on_roll": event.on_roll,
+                    "dual_registered_with": event.dual_registered_with,
+                    "roll_changed_on": on,
+                },
+            )
+        case CompulsorySchoolAgeRecorded():
+            return with_fields(
+                state,
+                {"compulsory_school_age": event.compulsory_school_age, "school_age_changed_on": on},
+            )
     return state
 
 

@@ -137,8 +137,21 @@ def mapping_field() -> Any:
 class PolicyParameters:
     """Numbers the rules need that the policy text leaves to the school group.
 
-    ``full_time_hours``: weekly hours that count as full-time provision (PLAN-2). The default,
-    32.5, is the DfE's expected length of the school week from September 2024.
+    ``full_time_hours``: weekly hours that count as full-time provision for the student, in
+    total across settings (PLAN-2). The default, 32.5, is the DfE's expected length of the
+    school week from September 2024.
+    ``registration_full_time_hours``: weekly hours at one setting that count as *full-time
+    education* there in the registration test of STAT-4, a different test with a lower
+    number. An institution that gives full-time education to five or more pupils of
+    compulsory school age, or to one such pupil with an EHC plan or who is looked after, is an
+    independent school (Education Act 1996 s.463, as amended) and must be registered
+    (Education and Skills Act 2008, Part 4: conducting an unregistered independent
+    educational institution is an offence). The statute does not define "full-time"; the
+    DfE's guidance on registering independent schools ("Registration of independent schools",
+    departmental guidance) treats education for 18 hours a week or more as full-time, and
+    local authorities summarise it as "more than 18 hours a week" (source to be checked: the
+    guidance's paragraph, and whether 18 hours itself counts; the default counts it). Default
+    18; a setting is full-time for a pupil at this many hours a week or more.
     ``unregistered_full_time_pupils``: how many full-time pupils of compulsory school age make
     a setting an independent school that must be registered (STAT-4).
     ``max_days_ahead``: how far in the future a decision may take effect.
@@ -149,17 +162,28 @@ class PolicyParameters:
     is kept after their date of birth (STAT-7: commonly date of birth + 31 years, IRMS
     toolkit); without a recorded date of birth it runs from the last entry instead, which is
     never earlier. A student's personal data may be erased when both have ended.
-    ``longest_review_interval_weeks``: the longest gap between progress reviews (STAT-3: DfE
-    "Arranging alternative provision", 2025, expects reviews at least half-termly; a half term
-    is commonly six teaching weeks). A plan's own shorter interval applies instead (COMM-5).
+    ``longest_review_interval_weeks``: half a term, in school weeks, where the school's half
+    terms are not recorded (STAT-3: DfE "Arranging alternative provision", 2025, expects
+    reviews at least half-termly; a half term is commonly six teaching weeks), and the review
+    interval before a plan sets one (COMM-5).
+    ``longest_contact_interval_weeks``: the longest a running placement may go without a
+    recorded contact with each of its outside providers (CONTACT-1: "on-going contact with
+    the Alternative Provision"; six weeks, about a half term, the school group's choice).
+    ``longest_quality_assurance_interval_weeks``: the longest an outside provider teaching a
+    running placement may go without a quality-assurance visit (COMM-9: "regularly monitored,
+    including through frequent monitoring of the effectiveness"; twelve weeks, about a term,
+    the school group's choice).
     """
 
     version: str = POLICY_VERSION
     full_time_hours: Decimal = Decimal("32.5")
+    registration_full_time_hours: Decimal = Decimal("18")
     unregistered_full_time_pupils: int = 5
     max_days_ahead: int = 366
     max_hours_per_day: Decimal = Decimal("12")
     longest_review_interval_weeks: int = 6
+    longest_contact_interval_weeks: int = 6
+    longest_quality_assurance_interval_weeks: int = 12
     register_retention_years: int = 6
     sen_file_retention_years: int = 31
 

@@ -5,7 +5,8 @@ school's term dates) the placement is evaluated again by the pure rules in
 ``senad_ap.domain.compliance``. Each gap is a row: rule id, placement, the day it opens
 (``since``; a review not yet overdue has a future ``since``), and, once the evidence arrives,
 the day it closed and when that was recorded. Rows are kept after closing, so the findings
-*as known on* any past date can be read back exactly.
+*as known on* any past date can be read back exactly. The findings *as in effect on* any
+date (``open_findings``) are kept beside them (``senad_ap.projections.in_effect``).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from senad_ap.projections.base import (
     parse_datetime,
     upsert,
 )
+from senad_ap.projections.in_effect import IN_EFFECT_STATEMENTS, IN_EFFECT_TABLES, InEffect
 
 __all__ = ["ComplianceProjection", "FindingRow", "findings_known_on", "open_findings"]
 
@@ -97,6 +99,7 @@ class ComplianceProjection(Projection):
         "compliance_placements",
         "compliance_links",
         "compliance_versions",
+        *IN_EFFECT_TABLES,
     )
     create_statements = (
         "CREATE TABLE IF NOT EXISTS compliance_findings (placement_id TEXT, school_id TEXT, "
@@ -113,6 +116,8 @@ class ComplianceProjection(Projection):
         "PRIMARY KEY (provider_id, placement_id))",
         "CREATE TABLE IF NOT EXISTS compliance_versions (record_id TEXT PRIMARY KEY, "
         "version INTEGER)",
+        # The days each gap was open as in effect (``open_findings``).
+        *IN_EFFECT_STATEMENTS,
     )
 
     def __init__(self, policy: PolicyParameters | None = None) -> None:
@@ -133,6 +138,7 @@ class ComplianceProjection(Projection):
         self._record: dict[UUID, tuple[int, _Related, tuple[Finding, ...]]] = {}
         # Placement versions not yet written: one upsert per placement per batch.
         self._pending: dict[str, tuple[str, int]] = {}
+        self._in_effect = InEffect(self.write_later, self.flush, self._version_of)
 
     def flush(self, cursor: Cursor) -> None:
         # The findings' writes were queued in order; the open findings a later event needs
@@ -143,12 +149,16 @@ class ComplianceProjection(Projection):
                 _UPSERT_PLACEMENT, [(pid, *row) for pid, row in self._pending.items()]
             )
             self._pending.clear()
+        self._in_effect.flush(cursor)
 
     def process(self, cursor: Cursor, change: Change, world: World) -> None:
         state = change.after
+        effective_on = change.event.effective_on
+        self._in_effect.observe(change.event)
         if isinstance(state, PlacementState):
             self._remember_placement(cursor, state)
             self._evaluate(cursor, state, change, world)
+            self._in_effect.took_effect(cursor, str(state.id), effective_on)
             return
         cursor.execute(_UPSERT_VERSION, (str(state.id), state.version))
         self._versions[str(state.id)] = state.version
@@ -173,6 +183,8 @@ class ComplianceProjection(Projection):
             placement = world.state(UUID(row["placement_id"]), int(row["version"]))
             if isinstance(placement, PlacementState):
                 self._evaluate(cursor, placement, change, world)
+        # Only the decisions that change a placement's findings count (a school's terms).
+        self._in_effect.took_effect(cursor, str(state.id), effective_on)
 
     def _remember_placement(self, cursor: Cursor, state: PlacementState) -> None:
         placement_id = str(state.id)
@@ -192,16 +204,7 @@ class ComplianceProjection(Projection):
     ) -> tuple[dict[UUID, ProviderState], SchoolState | None]:
         ids = [str(p) for p in state.provider_ids]
         ids.append(str(school_aggregate_id(state.school_id)))
-        unknown = [record_id for record_id in ids if record_id not in self._versions]
-        if unknown:
-            cursor.execute(
-                "SELECT record_id, version FROM compliance_versions WHERE record_id IN "  # noqa: S608
-                f"({', '.join('?' for _ in unknown)})",
-                unknown,
-            )
-            found = {row["record_id"]: int(row["version"]) for row in cursor.fetchall()}
-            for record_id in unknown:
-                self._versions[record_id] = found.get(record_id)
+        self._load_versions(cursor, ids)
         providers: dict[UUID, ProviderState] = {}
         school: SchoolState | None = None
         for record_id in ids:
@@ -214,6 +217,23 @@ class ComplianceProjection(Projection):
             elif isinstance(record, SchoolState):
                 school = record
         return providers, school
+
+    def _version_of(self, cursor: Cursor, record_id: str) -> int | None:
+        """The version of a provider or school record processed so far (``None``: none)."""
+        self._load_versions(cursor, [record_id])
+        return self._versions[record_id]
+
+    def _load_versions(self, cursor: Cursor, ids: list[str]) -> None:
+        unknown = [record_id for record_id in ids if record_id not in self._versions]
+        if unknown:
+            cursor.execute(
+                "SELECT record_id, version FROM compliance_versions WHERE record_id IN "  # noqa: S608
+                f"({', '.join('?' for _ in unknown)})",
+                unknown,
+            )
+            found = {row["record_id"]: int(row["version"]) for row in cursor.fetchall()}
+            for record_id in unknown:
+                self._versions[record_id] = found.get(record_id)
 
     def _open_rows(self, cursor: Cursor, placement_id: UUID) -> dict[tuple[str, str], _OpenRow]:
         rows = self._open.get(placement_id)
@@ -254,7 +274,9 @@ class ComplianceProjection(Projection):
             # A mark changes only the register: the rest of the findings stand as they were.
             recorded_gaps = kept[2]
         else:
-            recorded_gaps = record_findings(state, providers=providers, policy=self.policy)
+            recorded_gaps = record_findings(
+                state, providers=providers, school=school, policy=self.policy
+            )
         self._record[state.id] = (state.version, versions, recorded_gaps)
         findings = (
             *recorded_gaps,
@@ -267,6 +289,15 @@ class ComplianceProjection(Projection):
             self._hints.pop(state.id, None)
         else:
             self._hints[state.id] = hint
+        self._in_effect.advance(
+            cursor,
+            state,
+            findings,
+            change.event.effective_on,
+            frontier=self._in_effect.frontier(cursor, state),
+            events_of=world.app.events_of,
+            policy=self.policy,
+        )
         found = {(f.rule_id, f.key): f for f in findings}
         open_rows = self._open_rows(cursor, state.id)
         event = change.event
@@ -357,12 +388,33 @@ def open_findings(
     school_id: str | None = None,
     placement_id: UUID | None = None,
 ) -> list[FindingRow]:
-    """The gaps the record shows now that are open on ``on`` (today, or a later day to see
-    what will be overdue by then)."""
-    sql = "SELECT * FROM compliance_findings WHERE closed_position IS NULL AND since <= ?"
-    params: list[str] = [on.isoformat()]
+    """The gaps open on ``on`` *as in effect*, by the record as it stands now: every decision
+    that took effect by ``on`` counts, including those recorded later (late entries). A past
+    day includes the gaps closed since (``closed_on``: the day the gap closed, if it has); a
+    later day shows what will be overdue by then, unless evidence arrives first. The same
+    gaps as ``as_at.findings_as_at(projections, AsAt(Sense.IN_EFFECT_ON, on))``."""
+    day = on.isoformat()
+    sql = (
+        "SELECT placement_id, school_id, student_reference, rule_id, key, since, detail, "
+        "related_rules, open_until FROM compliance_in_effect WHERE open_from <= ? "
+        "AND (open_until IS NULL OR open_until > ?)"
+    )
+    params: list[str] = [day, day]
     sql, params = _filtered(sql, params, school_id, placement_id)
-    return [FindingRow.from_row(row) for row in store.rows(sql + _ORDER, tuple(params))]
+    return [
+        FindingRow(
+            placement_id=UUID(row["placement_id"]),
+            school_id=row["school_id"],
+            student_reference=row["student_reference"],
+            rule_id=row["rule_id"],
+            key=row["key"],
+            since=date.fromisoformat(row["since"]),
+            detail=row["detail"],
+            related_rules=tuple(r for r in row["related_rules"].split(",") if r),
+            closed_on=parse_date(row["open_until"]),
+        )
+        for row in store.rows(sql + _ORDER, tuple(params))
+    ]
 
 
 def findings_known_on(
@@ -411,4 +463,10 @@ def _filtered(
 def stored_rows(store: ProjectionStore) -> list[dict[str, Any]]:
     return store.rows(
         "SELECT * FROM compliance_findings ORDER BY placement_id, rule_id, key, opened_position"
+    )
+
+
+def stored_in_effect_rows(store: ProjectionStore) -> list[dict[str, Any]]:
+    return store.rows(
+        "SELECT * FROM compliance_in_effect ORDER BY placement_id, rule_id, key, since, open_from"
     )

@@ -1,6 +1,8 @@
-"""Providers: registration status and URN (COMM-3), risk assessment and its expiry (COMM-4),
-staffing (QUAL-3), the full-time roll at unregistered settings (STAT-4), and the placements
-there now (from the placement register)."""
+"""Providers: registration status and URN, and the day it lapsed (COMM-3), risk assessment and
+its expiry (COMM-4), staffing (QUAL-3), the latest quality-assurance visit (COMM-9), the
+full-time roll at unregistered settings (STAT-4), and the placements there now (from the
+placement register; the school's own provision and the allied children's home count those
+that name them)."""
 
 from __future__ import annotations
 
@@ -41,6 +43,8 @@ _COLUMNS = (
     "safeguarding_policies_seen",
     "staff_checks_confirmed_in_writing",
     "full_time_pupils",
+    "registration_lapsed_on",
+    "quality_assured_on",
 )
 _INTEGERS = (
     "delivers_accredited_education",
@@ -72,6 +76,10 @@ def provider_row(state: ProviderState) -> dict[str, Any]:
             None if risk is None else int(risk.staff_checks_confirmed_in_writing)
         ),
         "full_time_pupils": len(state.full_time_pupils),
+        "registration_lapsed_on": iso(state.registration_lapsed_on),
+        "quality_assured_on": (
+            None if state.quality_assurance is None else iso(state.quality_assurance.visited_on)
+        ),
     }
 
 
@@ -90,10 +98,13 @@ class ProviderRow:
     risk_valid_until: date | None
     full_time_pupils: int
     placements_now: int
+    registration_lapsed_on: date | None = None
+    quality_assured_on: date | None = None
 
     @property
     def registration_confirmed(self) -> bool:
-        return self.urn is not None
+        """A DfE registration confirmed and not lapsed since (COMM-3)."""
+        return self.urn is not None and self.registration_lapsed_on is None
 
     def risk_assessment_current_on(self, day: date) -> bool:
         return self.risk_valid_until is not None and day <= self.risk_valid_until
@@ -114,6 +125,8 @@ class ProviderRow:
             risk_valid_until=parse_date(row["risk_valid_until"]),
             full_time_pupils=int(row["full_time_pupils"]),
             placements_now=int(row["placements_now"] or 0),
+            registration_lapsed_on=parse_date(row["registration_lapsed_on"]),
+            quality_assured_on=parse_date(row["quality_assured_on"]),
         )
 
 

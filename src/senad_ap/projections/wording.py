@@ -44,13 +44,6 @@ from senad_ap.domain.placement.events import (
     ReintegrationSupportAgreed,
 )
 from senad_ap.domain.plan import ObjectiveArea, Plan, Setting
-from senad_ap.domain.provider import (
-    FullTimePupilAdmitted,
-    FullTimePupilLeft,
-    ProviderRegistered,
-    ProviderRegistrationConfirmed,
-    ProviderRiskAssessed,
-)
 from senad_ap.domain.school import (
     DelegateAppointed,
     DelegationRevoked,
@@ -363,46 +356,6 @@ def _ended(event: PlacementEnded) -> str:
     return f"Placement ended; destination: {event.destination.value}{_note(event.note)}."
 
 
-# --------------------------------------------------------------------------- providers
-@_words(ProviderRegistered)
-def _provider_registered(event: ProviderRegistered) -> str:
-    staffing = "" if event.staffing is None else f"; staffing: {_quoted(event.staffing)}"
-    return (
-        f"Provider registered: {_quoted(event.name)} ({event.kind.value}); delivers accredited "
-        f"education: {_yes(event.delivers_accredited_education)}; "
-        f"sites: {_texts(event.sites, 'none recorded')}{staffing}."
-    )
-
-
-@_words(ProviderRegistrationConfirmed)
-def _registration_confirmed(event: ProviderRegistrationConfirmed) -> str:
-    return (
-        f"Provider's DfE registration confirmed on {event.effective_on.isoformat()}: "
-        f"registration number {event.urn} (evidence: {_quoted(event.evidence_reference)})."
-    )
-
-
-@_words(ProviderRiskAssessed)
-def _risk_assessed(event: ProviderRiskAssessed) -> str:
-    return (
-        f"Provider risk assessed on {event.effective_on.isoformat()}: {event.outcome.value}; "
-        f"safeguarding policies seen: {_yes(event.safeguarding_policies_seen)}; "
-        "staff checks confirmed in writing: "
-        f"{_yes(event.staff_checks_confirmed_in_writing)}; "
-        f"valid until {event.valid_until.isoformat()}."
-    )
-
-
-@_words(FullTimePupilAdmitted)
-def _pupil_admitted(event: FullTimePupilAdmitted) -> str:
-    return f"Full-time pupil admitted to this provider: placement {event.placement_id}."
-
-
-@_words(FullTimePupilLeft)
-def _pupil_left(event: FullTimePupilLeft) -> str:
-    return f"Full-time pupil left this provider: placement {event.placement_id}."
-
-
 # --------------------------------------------------------------------------- the school
 # ``school_id`` is left out of these sentences (and the placement's): it is always the acting
 # person's own school, which the trail shows with the actor.
@@ -442,9 +395,18 @@ def _sealed(event: LogSealed) -> str:
 
 @_words(TermRecorded)
 def _term(event: TermRecorded) -> str:
+    breaks = [
+        f"{label} {day.isoformat()}"
+        for label, day in (
+            ("half term from", event.half_term_starts_on),
+            ("to", event.half_term_ends_on),
+        )
+        if day is not None
+    ]
+    half_term = f", {' '.join(breaks)}" if breaks else ""
     return (
         f"Term recorded: {_quoted(event.name)}, {event.starts_on.isoformat()} to "
-        f"{event.ends_on.isoformat()}."
+        f"{event.ends_on.isoformat()}{half_term}."
     )
 
 
@@ -488,3 +450,13 @@ def _placement_erased(event: PlacementRecordErased) -> str:
         f"Placement record closed: the student's personal data was erased (STAT-7; retention "
         f"ended on {event.retention_ended_on.isoformat()}); its decisions stay on the record."
     )
+
+
+# The providers' decisions and contacts with them are worded in a module of their own, which
+# registers its wordings with ``_words`` when imported: imported here, after everything it
+# uses is defined, so that ``describe`` always knows them.
+# The student's facts that change, and a location's rationale, are worded in their own module.
+from senad_ap.projections import (  # noqa: E402
+    wording_facts,  # noqa: F401
+    wording_providers,  # noqa: F401
+)

@@ -159,6 +159,13 @@ def valid_histories(
     def plan_provider_ids() -> list[UUID]:
         return draw(st.lists(st.sampled_from(usable), unique=True)) if usable else []
 
+    def lawful(plan: Plan) -> Plan:
+        # STAT-4 counts an EHC plan reference given on the plan too: none on a plan that
+        # uses an unregistered setting.
+        if any(kinds[p] is ProviderKind.UNREGISTERED for p in plan.provider_ids):
+            return attrs.evolve(plan, ehcp_reference=None)
+        return plan
+
     def is_outside(plan: Plan) -> bool:
         at = at_provider is not None and kinds[at_provider].is_outside
         return at or any(kinds[p].is_outside for p in plan.provider_ids)
@@ -175,12 +182,14 @@ def valid_histories(
             draw(medical_exemption_commands(placement_id=placement_id, actor=decider, on=cursor))
         )
     cursor = day_between(cursor, started)
-    plan = draw(
-        plans(
-            provider_ids=plan_provider_ids(),
-            full_time=full_time,
-            agreed_on=cursor,
-            residential=opening.residential,
+    plan = lawful(
+        draw(
+            plans(
+                provider_ids=plan_provider_ids(),
+                full_time=full_time,
+                agreed_on=cursor,
+                residential=opening.residential,
+            )
         )
     )
     history.append(
@@ -275,12 +284,14 @@ def valid_histories(
             history.append(step)
             last = day
         if not revised and not withdrawn and _sometimes(draw, 10):
-            revision = draw(
-                plans(
-                    provider_ids=plan_provider_ids(),
-                    full_time=not exempt or draw(st.booleans()),
-                    agreed_on=day,
-                    residential=opening.residential,
+            revision = lawful(
+                draw(
+                    plans(
+                        provider_ids=plan_provider_ids(),
+                        full_time=not exempt or draw(st.booleans()),
+                        agreed_on=day,
+                        residential=opening.residential,
+                    )
                 )
             )
             # A running placement moved to an outside setting needs both consents (INFO-2).

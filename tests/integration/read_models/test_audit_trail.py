@@ -42,14 +42,16 @@ STARTED = [
     "PlacementOpened",
     "StudentRecorded",
     "StudentPlacementOpened",
+    "EhcPlanIssued",
     "NeedsAssessed",
     "PlanAgreed",
     "ConsentGiven",
     "ConsentGiven",
     "PlacementStarted",
 ]
-# Opening a placement also begins the student's record, in the same transaction.
-PLACEMENT_EVENTS = [e for e in STARTED[3:] if not e.startswith("Student")]
+# Opening a placement also begins the student's record, in the same transaction, with the
+# EHC plan the opening states.
+PLACEMENT_EVENTS = [e for e in STARTED[3:] if not e.startswith("Student") and e != "EhcPlanIssued"]
 
 EXPORT_FIELDS = {
     "position", "record_id", "record_kind", "record_version", "placement_id", "provider_ids",

@@ -223,13 +223,16 @@ def test_comm_5_follows_the_plans_shorter_review_interval(
     assert finding_history(projections, placement_id, "COMM-5") == [("", day(15), None)]
 
 
-def test_comm_5_expects_a_review_at_least_every_half_term(
+def test_stat_3_expects_a_review_at_least_every_half_term_whatever_the_plans_interval(
     app: AlternativeProvision, projections: Projections, provider: ProviderState
 ) -> None:
     plan = plan_at(provider.id, review_interval_weeks=10)
     placement_id = start_with_plan(app, plan, provider=provider).id
 
-    assert finding_history(projections, placement_id, "COMM-5") == [("", day(43), None)]
+    assert (
+        finding_history(projections, placement_id, "STAT-3"),
+        finding_history(projections, placement_id, "COMM-5"),
+    ) == ([("", day(43), None)], [("", day(71), None)])
 
 
 def test_review_closes_an_overdue_comm_5_and_sets_the_next_due_date(
@@ -267,7 +270,7 @@ def four_weekly_app(
     app.close()
 
 
-def test_comm_5_follows_the_applications_longest_review_interval(
+def test_stat_3_follows_the_applications_longest_review_interval_without_terms(
     four_weekly_app: AlternativeProvision, place: Place
 ) -> None:
     placement_id = start_outside_placement(four_weekly_app).placement.id
@@ -276,7 +279,7 @@ def test_comm_5_follows_the_applications_longest_review_interval(
     rows = compliance_queries.finding_history(projections.store, placement_id)
     projections.close()
 
-    assert [(r.key, r.since) for r in rows if r.rule_id == "COMM-5"] == [("", day(29))]
+    assert [(r.key, r.since) for r in rows if r.rule_id == "STAT-3"] == [("", day(29))]
 
 
 # --------------------------------------------------------------------------- COMM-6

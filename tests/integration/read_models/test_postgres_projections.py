@@ -62,6 +62,8 @@ def test_projections_for_a_postgres_url_keep_their_tables_and_tracking_in_its_sc
         "attendance_terms",
         "audit_trail",
         "compliance_findings",
+        "compliance_in_effect",
+        "compliance_latest",
         "compliance_links",
         "compliance_placements",
         "compliance_versions",

@@ -21,20 +21,28 @@ PLAN-1      needs assessed on or before the day of the plan in force (AIM-2)
 PLAN-3      a plan is agreed
 PLAN-4      the plan gives the EHC plan reference where the student has one
 COMM-2      the student stays on the school roll
-COMM-4      each outside provider of a running placement keeps a current, satisfactory risk
-            assessment (a ``must`` rule: checked as a guard at the start, reported as a finding
-            afterwards, when an assessment runs out and nothing can be refused)
-COMM-5      progress reviews at the agreed interval (COMM-7, STAT-3)
+COMM-3      an outside provider of a running placement that delivers accredited education
+            keeps its DfE registration (a guard at the start; a finding when it lapses, or the
+            provider's kind or accreditation changes, while the placement runs)
+COMM-4      each outside provider (and the allied children's home) of a running placement
+            keeps a current, satisfactory risk assessment (a ``must`` rule: checked as a guard
+            at the start, reported as a finding afterwards, when an assessment runs out and
+            nothing can be refused)
+COMM-5      progress reviews at the plan's interval, in school weeks (COMM-7)
 COMM-6      attendance recorded for every session of the placement
 COMM-7      reported with COMM-5 and AIM-4
-COMM-8      readiness criteria where return to school is planned; readiness assessment and a
-            support package when the placement ends with a return to school
-COMM-9      a placement that uses providers (outside, or named in the plan) has its plan
-            agreed with them
+COMM-8      readiness criteria where return to school is planned; when the placement ends with
+            a return to school: a support package, and a readiness assessment made by the day
+            of the return whose latest word was "ready" (none, or "not ready": a finding)
+COMM-9      a placement that uses outside providers has its plan agreed with them; each
+            outside provider of a running placement has a quality-assurance visit at least
+            every ``longest_quality_assurance_interval_weeks``
 INFO-1      information shared with the local authority, parents and any outside provider
             (STAT-5 for the local authority)
 INFO-3      information shared with an outside provider covers safeguarding
-CONTACT-1   contact arrangements and challenge arrangements on the plan
+CONTACT-1   contact arrangements and challenge arrangements on the plan; a contact with each
+            outside provider of a running placement at least every
+            ``longest_contact_interval_weeks``
 PT-1        curriculum continuity on a plan with part-time alternative provision
 PT-2        every school day covered by the weekly pattern
 QUAL-1      the latest review reports progress against every objective of the plan
@@ -42,8 +50,16 @@ QUAL-2      reported with AIM-1
 QUAL-3      staffing recorded for each provider of a started placement
 QUAL-4      services involved recorded on the plan
 LOC-2       a rationale recorded where the allied children's home is used
-STAT-3      reported with COMM-5
+STAT-3      a review between the commissioner and the provider in every half term after the
+            one of the last such review or the start; for an outside placement, a review
+            held with the provider (COMM-9)
+STAT-4      a provider that became unregistered (its kind, or a lapsed registration) teaches a
+            student with an EHC plan or who is looked after full-time
 STAT-5      reported with INFO-1 (the local authority)
+STAT-4      a running placement whose student is protected (EHC plan, looked after; of compulsory
+            school age) and whose plan gives full-time education (the registration test's
+            hours) at an unregistered setting: a guard on the plan and the start, a finding
+            when a fact changes afterwards (one per provider)
 STAT-6      a part-time plan under a medical exemption is reviewed by the exemption's review date
 ==========  ============================================================================
 
@@ -60,7 +76,12 @@ Choices the record leaves open:
   (COMM-6) is expected up to and including the last day.
 - *COMM-6 calendar.* Sessions are the AM and PM of each of the current plan's school days from
   the start, within the school's recorded terms when it has recorded any (days outside every
-  recorded term, including after the last one, expect no register).
+  recorded term, including after the last one, and days of a half-term break expect no
+  register).
+- *School time* (``school_time``): review intervals are counted in school weeks and the
+  half-termly review by the recorded half terms; where no terms are recorded (none, or before
+  the first or after the last) every week counts, so a review is reported late rather than
+  not at all.
 - *PLAN-1* compares the plan with the latest needs assessment (the state keeps only that one):
   needs assessed again after the plan reopen the gap until the plan is revised.
 - *QUAL-1* compares the latest review with the plan in force only when the review is not older
@@ -68,9 +89,11 @@ Choices the record leaves open:
 - Providers missing from ``providers`` are not judged (COMM-4, QUAL-3).
 
 Where the checks live: ``finding`` (the finding and its wording), ``dates`` (the plan's date,
-when reviews fall due), ``plan`` (before the start and the plan), ``running`` (while the
-placement runs: reviews, information, providers, the medical exemption) and ``register`` (the
-attendance register: AIM-3's first marks and COMM-6).
+when reviews fall due), ``school_time`` (school weeks and half terms), ``plan`` (before the
+start and the plan), ``running`` (while the placement runs: reviews, information, the medical
+exemption), ``providers`` (the providers of a running placement: COMM-3, COMM-4, COMM-9,
+CONTACT-1, QUAL-3, STAT-4) and ``register`` (the attendance register: AIM-3's first marks and
+COMM-6).
 """
 
 from __future__ import annotations
@@ -79,7 +102,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from uuid import UUID
 
-from senad_ap.domain.compliance.dates import review_due
+from senad_ap.domain.compliance.dates import half_termly_review_due, review_due
 from senad_ap.domain.compliance.finding import Finding, open_on
 from senad_ap.domain.compliance.plan import _before_start, _location_gaps, _plan_gaps
 from senad_ap.domain.compliance.register import (
@@ -98,6 +121,7 @@ from senad_ap.domain.values import PolicyParameters
 __all__ = [
     "Finding",
     "RegisterHint",
+    "half_termly_review_due",
     "open_on",
     "placement_findings",
     "record_findings",
@@ -136,7 +160,7 @@ def placement_findings(
     if state.erased_on is not None:
         return ()
     found = [
-        *record_findings(state, providers=providers, policy=policy),
+        *record_findings(state, providers=providers, school=school, policy=policy),
         *register_findings(state, school=school, policy=policy, marked_before=marked_before),
     ]
     return tuple(sorted(found, key=_order))
@@ -146,18 +170,20 @@ def record_findings(
     state: PlacementState,
     *,
     providers: Mapping[UUID, ProviderState] = _NO_PROVIDERS,
+    school: SchoolState | None = None,
     policy: PolicyParameters = _DEFAULT_POLICY,
 ) -> tuple[Finding, ...]:
     """The part of ``placement_findings`` that does not read the register: it stays the same
     when an attendance mark is recorded or corrected (which changes only the marks, the last
-    entry, the version and the idempotency keys), so a caller may keep it across marks."""
+    entry, the version and the idempotency keys), so a caller may keep it across marks while
+    the school's record (its terms: school time, COMM-5, STAT-3) stays the same too."""
     if state.erased_on is not None:
         return ()
     found = [
         *_before_start(state),
         *_location_gaps(state),
         *_plan_gaps(state, providers, policy),
-        *_running_gaps(state, providers, policy),
+        *_running_gaps(state, providers, policy, school),
     ]
     return tuple(sorted(found, key=_order))
 
@@ -178,7 +204,7 @@ def register_findings(
     if marked_before is not None and marked_before.key == _register_key(state, school):
         first = max(started, marked_before.day)
     return (
-        *_first_attendance_gap(state, started, policy),
+        *_first_attendance_gap(state, started, policy, school),
         *_attendance_gap(state, started, school, first),
     )
 

@@ -25,12 +25,18 @@ _RETURN_TO_SCHOOL = frozenset({Destination.SEN_SCHOOL, Destination.MAINSTREAM_SC
 
 def _before_start(state: PlacementState) -> Iterator[Finding]:
     if not state.on_roll:
+        since = state.roll_changed_on or state.opened_on
+        when = (
+            f"when the placement opened on {_day(since)}"
+            if state.roll_changed_on is None
+            else f"from {_day(since)}"
+        )
         yield Finding(
             "COMM-2",
             state.id,
-            state.opened_on,
-            f"The student was recorded as off the school roll when the placement opened on "
-            f"{_day(state.opened_on)}; a student in alternative provision stays on the roll.",
+            since,
+            f"The student was recorded as off the school roll {when}; a student in "
+            "alternative provision stays on the roll.",
         )
     if state.plan is None:
         yield Finding(
@@ -91,16 +97,24 @@ def _plan_gaps(
             related_rules=("COMM-7",),
         )
     if state.ehcp_reference is not None and plan.ehcp_reference is None:
+        # From the later of the plan and the day the EHC plan was issued (an EHC plan issued
+        # mid-term leaves the plan unlinked only from then).
+        since = max(on, state.ehcp_from or on)
         yield Finding(
             "PLAN-4",
             state.id,
-            on,
+            since,
             f"The student has an EHC plan ({state.ehcp_reference}), but the plan of "
             f"{_day(on)} is not linked to it.",
         )
     yield from _reintegration_gaps(state, plan, on)
-    if (state.is_outside or state.provider_ids) and not plan.agreed_with_providers:
-        names = _names(sorted(_provider_name(p, providers) for p in state.provider_ids))
+    # The providers that deliver the plan: the school's own provision and the allied
+    # children's home, named by their own records (item 6), are not among them.
+    delivering = set(plan.provider_ids)
+    if state.provider_id is not None and state.setting is Setting.OUTSIDE_PROVIDER:
+        delivering.add(state.provider_id)
+    if (state.is_outside or delivering) and not plan.agreed_with_providers:
+        names = _names(sorted(_provider_name(p, providers) for p in delivering))
         yield Finding(
             "COMM-9",
             state.id,
@@ -151,12 +165,25 @@ def _reintegration_gaps(state: PlacementState, plan: Plan, on: date) -> Iterator
     if state.ended_on is None or not returned or state.destination is None:
         return
     ended = f"The placement ended on {_day(state.ended_on)} with {state.destination.value}"
-    if state.reintegration_assessment is None:
+    # COMM-8: the return rests on the latest readiness assessment made by the day it
+    # happened. None (or only one dated after the return) is a gap; so is one that found the
+    # student not ready: the return went ahead against it.
+    assessment = state.reintegration_assessment
+    if assessment is None or assessment.assessed_on > state.ended_on:
         yield Finding(
             "COMM-8",
             state.id,
             state.ended_on,
-            f"{ended}, but the student's readiness to return was never assessed.",
+            f"{ended}, but the student's readiness to return was not assessed before the return.",
+            key="readiness assessment",
+        )
+    elif not assessment.ready:
+        yield Finding(
+            "COMM-8",
+            state.id,
+            state.ended_on,
+            f"{ended}, but the latest readiness assessment, on {_day(assessment.assessed_on)}, "
+            "found the student not ready to return.",
             key="readiness assessment",
         )
     if not state.reintegration_support:

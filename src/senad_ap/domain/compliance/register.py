@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import attrs
 
 from senad_ap.domain.attendance_codes import Session
-from senad_ap.domain.compliance.dates import _ONE_DAY, _review_interval
+from senad_ap.domain.compliance.dates import _ONE_DAY
 from senad_ap.domain.compliance.finding import _WEEKDAYS, Finding, _day
 from senad_ap.domain.compliance.running import _nothing_recorded
 from senad_ap.domain.placement.state import PlacementState
@@ -48,10 +48,10 @@ def register_hint(
 
 
 def _first_attendance_gap(
-    state: PlacementState, started: date, policy: PolicyParameters
+    state: PlacementState, started: date, policy: PolicyParameters, school: SchoolState | None
 ) -> Iterator[Finding]:
     if not state.marks:
-        yield from _nothing_recorded(state, started, _review_interval(state, policy), "attendance")
+        yield from _nothing_recorded(state, started, policy, school, "attendance")
 
 
 def _expected_days(
@@ -64,12 +64,11 @@ def _expected_days(
     end = state.ended_on
     terms = () if school is None else school.terms
     if terms:
+        # Each half term of each term: a half-term break has no register sessions.
         spans = [
-            (
-                max(term.starts_on, first_day),
-                term.ends_on if end is None else min(term.ends_on, end),
-            )
+            (max(first, first_day), last if end is None else min(last, end))
             for term in terms
+            for first, last in term.halves()
         ]
     else:
         # Every 7 days hold each school day once, and a fully marked day takes two marks, so

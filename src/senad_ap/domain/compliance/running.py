@@ -1,33 +1,89 @@
 """Record findings while the placement runs: the medical exemption's review (STAT-6),
-information sharing (INFO-1, INFO-3), progress reviews (AIM-3, COMM-5, QUAL-1) and the
-providers' staffing and risk assessments (QUAL-3, COMM-4)."""
+information sharing (INFO-1, INFO-3), progress reviews (AIM-3, COMM-5, STAT-3, QUAL-1), the
+providers (``providers``: COMM-3, COMM-4, COMM-9, CONTACT-1, QUAL-3) and full-time education
+at a setting that is not a registered school once a fact makes it unlawful (STAT-4)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from datetime import date, timedelta
+from datetime import date
 from uuid import UUID
 
-from senad_ap.domain.compliance.dates import _ONE_DAY, _due, _plan_date, _ran_on, _review_interval
+from senad_ap.domain.compliance.dates import (
+    _ONE_DAY,
+    _due,
+    _half_termly_anchor,
+    _plan_date,
+    _ran_on,
+    _review_weeks,
+    _terms,
+)
 from senad_ap.domain.compliance.finding import Finding, _day, _names
+from senad_ap.domain.compliance.providers import provider_gaps
+from senad_ap.domain.compliance.school_time import next_half_term_ends, school_weeks_after
 from senad_ap.domain.placement.events import InformationParty, InformationScope
+from senad_ap.domain.placement.registration import (
+    protected,
+    protected_since,
+    unregistered_full_time,
+)
 from senad_ap.domain.placement.state import PlacementState
-from senad_ap.domain.provider import ProviderState, RiskAssessment, RiskOutcome
+from senad_ap.domain.provider import ProviderState
+from senad_ap.domain.school import SchoolState
 from senad_ap.domain.values import PolicyParameters
 
 # --------------------------------------------------------------------------- while it runs
 
 
 def _running_gaps(
-    state: PlacementState, providers: Mapping[UUID, ProviderState], policy: PolicyParameters
+    state: PlacementState,
+    providers: Mapping[UUID, ProviderState],
+    policy: PolicyParameters,
+    school: SchoolState | None,
 ) -> Iterator[Finding]:
     yield from _medical_review_gap(state, policy)
     started = state.started_on
     if started is None:
         return
     yield from _information_gaps(state, started)
-    yield from _monitoring_gaps(state, started, policy)
-    yield from _provider_gaps(state, started, providers)
+    yield from _monitoring_gaps(state, started, policy, school)
+    yield from _half_termly_gap(state, started, policy, school)
+    yield from provider_gaps(state, started, providers, policy)
+    yield from _registration_gaps(state, started, providers, policy)
+
+
+def _registration_gaps(
+    state: PlacementState,
+    started: date,
+    providers: Mapping[UUID, ProviderState],
+    policy: PolicyParameters,
+) -> Iterator[Finding]:
+    """STAT-4 (a ``must``: a guard on the plan and the start, a finding afterwards): a fact
+    that changed under a running placement — the student's (an EHC plan issued, looked after,
+    of compulsory school age) or the provider's (its registration lapsed, its kind no longer
+    a registered school) — while the plan gives full-time education at a setting that is not
+    a registered school. The finding opens on the later of the two facts and the start."""
+    plan = state.plan
+    if plan is None:
+        return
+    protected_from = protected_since(state, plan, _plan_date(state))
+    if protected_from is None:
+        return
+    for provider in unregistered_full_time(plan, providers, policy):
+        since = max(protected_from, started, provider.unregistered_since or started)
+        if not _ran_on(state, since):
+            continue
+        yield Finding(
+            "STAT-4",
+            state.id,
+            since,
+            f"From {_day(since)} the student {protected(state, plan)}, and the plan gives "
+            f"{plan.hours_at(provider.id)} hours a week at {provider.name}, which is not a "
+            "registered school: full-time education there "
+            f"({policy.registration_full_time_hours} hours a week or more) is unlawful. "
+            "Revise the plan, or record the setting's registration.",
+            key=str(provider.id),
+        )
 
 
 def _medical_review_gap(state: PlacementState, policy: PolicyParameters) -> Iterator[Finding]:
@@ -74,15 +130,20 @@ def _information_gaps(state: PlacementState, started: date) -> Iterator[Finding]
         )
 
 
+def _weeks(weeks: int, school: SchoolState | None) -> str:
+    """How an interval is counted: once the school's terms are recorded, in school weeks (the
+    holidays they show do not count; weeks outside them do, as calendar weeks)."""
+    return f"{weeks} weeks, holidays not counted" if _terms(school) else f"{weeks} weeks"
+
+
 def _monitoring_gaps(
-    state: PlacementState, started: date, policy: PolicyParameters
+    state: PlacementState, started: date, policy: PolicyParameters, school: SchoolState | None
 ) -> Iterator[Finding]:
-    interval = _review_interval(state, policy)
-    weeks = interval.days // 7
+    weeks = _review_weeks(state, policy)
     if state.reviews == 0:
-        yield from _nothing_recorded(state, started, interval, "progress review")
+        yield from _nothing_recorded(state, started, policy, school, "progress review")
     last = state.last_reviewed_on
-    due = _due(state, started, interval)
+    due = _due(state, started, policy, school)
     since = due + _ONE_DAY
     if _ran_on(state, since):
         after = f"the last review on {_day(last)}" if last else f"the start on {_day(started)}"
@@ -90,9 +151,9 @@ def _monitoring_gaps(
             "COMM-5",
             state.id,
             since,
-            f"A progress review was due by {_day(due)} (reviews at least every {weeks} weeks; "
-            f"none is recorded since {after}).",
-            related_rules=("COMM-7", "STAT-3"),
+            f"A progress review was due by {_day(due)} (reviews at least every "
+            f"{_weeks(weeks, school)}; none is recorded since {after}).",
+            related_rules=("COMM-7",),
         )
     plan, on = state.plan, _plan_date(state)
     if last is not None and plan is not None and on is not None and last >= on:
@@ -108,68 +169,60 @@ def _monitoring_gaps(
             )
 
 
-def _nothing_recorded(
-    state: PlacementState, started: date, interval: timedelta, key: str
+def _half_termly_gap(
+    state: PlacementState, started: date, policy: PolicyParameters, school: SchoolState | None
 ) -> Iterator[Finding]:
-    """AIM-3: nothing of ``key`` recorded by the first review date after the start."""
-    first_due = started + interval
+    """STAT-3: the commissioner and the provider review the placement at least half-termly
+    (DfE, "Arranging alternative provision: a guide for local authorities and schools", 2025).
+    Every half term after the one of the last such review (or the start) holds one: it is
+    overdue the day after the next half term ends. For an outside placement only a review
+    held with the provider counts."""
+    anchor = _half_termly_anchor(state, started)
+    due, recorded = next_half_term_ends(
+        anchor, _terms(school), fallback_weeks=policy.longest_review_interval_weeks
+    )
+    since = due + _ONE_DAY
+    if not _ran_on(state, since):
+        return
+    held = "held with the provider " if state.is_outside else ""
+    last = (
+        f"the last review {held}on {_day(anchor)}"
+        if anchor != started
+        else f"the start on {_day(started)}"
+    )
+    when = (
+        "the end of the next half term"
+        if recorded
+        else f"{_weeks(policy.longest_review_interval_weeks, school)} (half a term; the next "
+        "half term is not recorded)"
+    )
+    yield Finding(
+        "STAT-3",
+        state.id,
+        since,
+        f"A half-termly review {held}was due by {_day(due)}, {when} after {last}.",
+        related_rules=("COMM-9",) if state.is_outside else (),
+    )
+
+
+def _nothing_recorded(
+    state: PlacementState,
+    started: date,
+    policy: PolicyParameters,
+    school: SchoolState | None,
+    key: str,
+) -> Iterator[Finding]:
+    """AIM-3: nothing of ``key`` recorded by the first review date after the start: the
+    plan's interval, or half a term if shorter, in school weeks once terms are recorded."""
+    weeks = min(_review_weeks(state, policy), policy.longest_review_interval_weeks)
+    first_due = school_weeks_after(started, weeks, _terms(school))
     since = first_due + _ONE_DAY
     if _ran_on(state, since):
         yield Finding(
             "AIM-3",
             state.id,
             since,
-            f"No {key} is recorded by {_day(first_due)}, {interval.days // 7} weeks after the "
+            f"No {key} is recorded by {_day(first_due)}, {_weeks(weeks, school)} after the "
             f"placement started on {_day(started)}.",
             key=key,
         )
-
-
-def _is_satisfactory(assessment: RiskAssessment) -> bool:
-    return (
-        assessment.outcome is RiskOutcome.SATISFACTORY
-        and assessment.safeguarding_policies_seen
-        and assessment.staff_checks_confirmed_in_writing
-    )
-
-
-def _provider_gaps(
-    state: PlacementState, started: date, providers: Mapping[UUID, ProviderState]
-) -> Iterator[Finding]:
-    for provider_id in sorted(state.provider_ids, key=str):
-        provider = providers.get(provider_id)
-        if provider is None:
-            continue
-        if provider.staffing is None:
-            yield Finding(
-                "QUAL-3",
-                state.id,
-                started,
-                f"{provider.name} has no staffing or staff qualifications on the record.",
-                key=str(provider_id),
-            )
-        if not provider.kind.is_outside:
-            continue
-        assessment = provider.risk_assessment
-        if assessment is None:
-            since, what = started, "has never been risk assessed"
-        elif not _is_satisfactory(assessment):
-            since = max(assessment.assessed_on, started)
-            what = (
-                f"was risk assessed on {_day(assessment.assessed_on)} without showing it is "
-                "safe, with safeguarding policies seen and staff checks confirmed in writing"
-            )
-        else:
-            since = assessment.valid_until + _ONE_DAY
-            what = (
-                "has no risk assessment on the record after the one valid until "
-                f"{_day(assessment.valid_until)}"
-            )
-        if _ran_on(state, since):
-            yield Finding(
-                "COMM-4",
-                state.id,
-                since,
-                f"{provider.name} {what}; the student is taught there.",
-                key=str(provider_id),
-            )

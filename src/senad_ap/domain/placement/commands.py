@@ -50,6 +50,7 @@ __all__ = [
     "OpenPlacement",
     "PlacementCommand",
     "RecordAttendance",
+    "RecordLocationRationale",
     "RecordMedicalExemption",
     "ReviewProgress",
     "RevisePlan",
@@ -144,6 +145,11 @@ def _as_need_area_items(value: Sequence[NeedArea | str]) -> tuple[NeedArea, ...]
     return cast(tuple[NeedArea, ...], _NEED_AREA_ITEMS(value))
 
 
+#: The settings a placement may name a provider record for (item 6: the school's own
+#: provision and the allied children's home are provider records too).
+_NAMED_SETTINGS = (Setting.OUTSIDE_PROVIDER, Setting.ON_SITE, Setting.ALLIED_CHILDRENS_HOME)
+
+
 @attrs.frozen(kw_only=True)
 class OpenPlacement(PlacementCommand):
     """``effective_on`` is the day the need for AP was identified."""
@@ -153,11 +159,14 @@ class OpenPlacement(PlacementCommand):
     setting: Setting = attrs.field(converter=as_setting, validator=checked("setting", Setting))
     location: str = attrs.field(validator=non_empty_text("location", 300))
     residential: bool = attrs.field(validator=checked("residential", bool))
-    looked_after: bool = attrs.field(default=False, validator=checked("looked after", bool))
+    #: The student's facts, where the opening states them; left out (``None``), the student's
+    #: record gives them (a first placement: not looked after, no EHC plan, on the roll). A
+    #: stated fact the record does not hold is recorded on it too (``domain.student_facts``).
+    looked_after: bool | None = attrs.field(default=None, validator=optional("looked after", bool))
     ehcp_reference: str | None = attrs.field(
         default=None, validator=optional_text("EHC plan reference", 100)
     )
-    on_roll: bool = attrs.field(default=True, validator=checked("on roll", bool))
+    on_roll: bool | None = attrs.field(default=None, validator=optional("on roll", bool))
     provider_id: UUID | None = attrs.field(default=None, validator=optional("provider id", UUID))
     reason_detail: str | None = attrs.field(default=None, validator=optional_text("reason detail"))
     location_rationale: str | None = attrs.field(
@@ -182,10 +191,15 @@ class OpenPlacement(PlacementCommand):
                 "the placement and at most 30 years before it.",
                 field="date_of_birth",
             )
-        if (self.setting is Setting.OUTSIDE_PROVIDER) != (self.provider_id is not None):
+        # An outside provider is always named; the school's own on-site provision and the
+        # allied children's home may be named by their provider records (COMM-4).
+        if (self.setting is Setting.OUTSIDE_PROVIDER and self.provider_id is None) or (
+            self.provider_id is not None and self.setting not in _NAMED_SETTINGS
+        ):
             raise InvalidInputError(
-                "A placement at an outside provider must name the provider, and only such a "
-                "placement does.",
+                "A placement at an outside provider must name the provider; one on the "
+                "school's site or at the allied children's home may name its provider record; "
+                "no other placement names one.",
                 field="provider_id",
             )
         if self.setting is Setting.SCHOOL_CLASS:
@@ -348,3 +362,11 @@ class EndPlacement(PlacementCommand):
     )
     note: str | None = attrs.field(default=None, validator=optional_text("note"))
     personal = ("note",)
+
+
+@attrs.frozen(kw_only=True)
+class RecordLocationRationale(PlacementCommand):
+    """Why the placement uses its location, recorded or revised after the opening (LOC-2)."""
+
+    rationale: str = attrs.field(validator=non_empty_text("rationale for the location"))
+    personal = ("rationale",)

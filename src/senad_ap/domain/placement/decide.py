@@ -28,6 +28,7 @@ from senad_ap.domain.placement.commands import (
     OpenPlacement,
     PlacementCommand,
     RecordAttendance,
+    RecordLocationRationale,
     RecordMedicalExemption,
     ReviewProgress,
     RevisePlan,
@@ -35,6 +36,7 @@ from senad_ap.domain.placement.commands import (
     StartPlacement,
     WithdrawConsent,
 )
+from senad_ap.domain.placement.contacts import ProviderContacted, RecordProviderContact
 from senad_ap.domain.placement.decide_attendance import correct_attendance, record_attendance
 from senad_ap.domain.placement.decide_plan import (
     agree_plan,
@@ -55,13 +57,27 @@ from senad_ap.domain.placement.decide_start import (
     start_placement,
     withdraw_consent,
 )
-from senad_ap.domain.placement.events import PlacementEvent, PlacementOpened
-from senad_ap.domain.placement.guards import Related, _check_childrens_home, _provider
+from senad_ap.domain.placement.events import (
+    LocationRationaleRecorded,
+    PlacementEvent,
+    PlacementOpened,
+    StudentRollStatusRecorded,
+    StudentSchoolAgeRecorded,
+)
+from senad_ap.domain.placement.guards import (
+    Related,
+    _check_childrens_home,
+    _check_has_happened,
+    _provider,
+)
+from senad_ap.domain.placement.registration import protected
 from senad_ap.domain.placement.state import PlacementState
 from senad_ap.domain.plan import Setting
+from senad_ap.domain.provider import ProviderKind
 from senad_ap.domain.values import Context
 from senad_ap.errors import (
     AlreadyRecordedError,
+    InvalidInputError,
     LifecycleError,
     NotFoundError,
     PolicyViolationError,
@@ -93,6 +109,13 @@ AUTHORITY: dict[type[PlacementCommand], tuple[Authority, str, str]] = {
         Authority.HEAD_OR_DELEGATE, "COMM-1", "agree a reintegration support package",
     ),
     EndPlacement: (Authority.HEAD_OR_DELEGATE, "COMM-1", "end a placement"),
+    RecordProviderContact: (
+        Authority.SCHOOL_STAFF, "CONTACT-1", "record a contact with the provider",
+    ),
+    # LOC-2: why the placement uses its location (the children's home) is the Head's call.
+    RecordLocationRationale: (
+        Authority.HEAD_OR_DELEGATE, "COMM-1", "record the rationale for the location",
+    ),
 }  # fmt: skip
 
 
@@ -104,6 +127,14 @@ def providers_needed(state: PlacementState | None, command: PlacementCommand) ->
     if isinstance(command, AgreePlan | RevisePlan):
         ids |= command.plan.provider_ids
     if isinstance(command, StartPlacement | RevisePlan | EndPlacement) and state is not None:
+        ids |= state.provider_ids
+    if (
+        isinstance(command, RecordAttendance | CorrectAttendance)
+        and state is not None
+        and protected(state, state.plan) is not None
+    ):
+        # STAT-4: a present mark at an unregistered full-time setting is refused; only a
+        # protected student's register needs the providers' records.
         ids |= state.provider_ids
     return ids
 
@@ -169,9 +200,9 @@ def decide_placement(
         case StartPlacement():
             return start_placement(state, command, context, related, make)
         case RecordAttendance():
-            return record_attendance(state, command, context, make)
+            return record_attendance(state, command, context, related, make)
         case CorrectAttendance():
-            return correct_attendance(state, command, context, make)
+            return correct_attendance(state, command, context, related, make)
         case ReviewProgress():
             return review_progress(state, command, context, make)
         case AgreeReintegrationCriteria():
@@ -182,6 +213,10 @@ def decide_placement(
             return agree_reintegration_support(command, make)
         case EndPlacement():
             return end_placement(state, command, make)
+        case RecordProviderContact():
+            return _contact(state, command, context, make)
+        case RecordLocationRationale():
+            return (make(LocationRationaleRecorded, rationale=command.rationale),)
     raise TypeError(f"not a placement command: {type(command).__name__}")  # pragma: no cover
 
 
@@ -203,9 +238,22 @@ def _open(command: OpenPlacement, context: Context, related: Related) -> tuple[P
     _check_childrens_home(command.setting, command.residential)
     outside = False
     if command.provider_id is not None:
-        outside = _provider(related, command.provider_id).kind.is_outside
+        provider = _provider(related, command.provider_id)
+        _check_named_provider(command.setting, provider.kind, provider.name)
+        outside = provider.kind.is_outside
+    # A fact the opening leaves out is the student's record's (``domain.student_facts``).
+    student = related.student
+    looked_after = command.looked_after
+    if looked_after is None:
+        looked_after = student is not None and student.looked_after
+    ehcp_reference = command.ehcp_reference
+    if ehcp_reference is None and student is not None:
+        ehcp_reference = student.ehcp_reference
+    on_roll = command.on_roll
+    if on_roll is None:
+        on_roll = student is None or student.on_roll
     make = EventMaker(command.placement_id, 0, command, context)
-    return (
+    opened = (
         make(
             PlacementOpened,
             school_id=actor.school_id,
@@ -217,9 +265,65 @@ def _open(command: OpenPlacement, context: Context, related: Related) -> tuple[P
             provider_id=command.provider_id,
             outside_delivery=outside,
             residential=command.residential,
-            looked_after=command.looked_after,
-            ehcp_reference=command.ehcp_reference,
-            on_roll=command.on_roll,
+            looked_after=looked_after,
+            ehcp_reference=ehcp_reference,
+            on_roll=on_roll,
             location_rationale=command.location_rationale,
+        ),
+    )
+    if student is None:
+        return opened
+    # The facts the opening's event does not carry, as the student's record holds them.
+    facts: list[PlacementEvent] = []
+    if student.dual_registered_with is not None and on_roll:
+        facts.append(
+            make(
+                StudentRollStatusRecorded,
+                on_roll=True,
+                dual_registered_with=student.dual_registered_with,
+            )
+        )
+    if not student.compulsory_school_age:
+        facts.append(make(StudentSchoolAgeRecorded, compulsory_school_age=False))
+    return (*opened, *facts)
+
+
+#: The kind of provider record a placement at the school's site or the allied children's home
+#: names, if it names one.
+_KIND_OF_SETTING = {
+    Setting.ON_SITE: ProviderKind.SCHOOL_ITSELF,
+    Setting.ALLIED_CHILDRENS_HOME: ProviderKind.CHILDRENS_HOME,
+}
+
+
+def _check_named_provider(setting: Setting, kind: ProviderKind, name: str) -> None:
+    expected = _KIND_OF_SETTING.get(setting)
+    if expected is not None and kind is not expected:
+        raise InvalidInputError(
+            f"A placement {setting.value} names a provider recorded as '{expected.value}'; "
+            f"{name} is recorded as '{kind.value}'.",
+            field="provider_id",
+        )
+
+
+def _contact(
+    state: PlacementState, command: RecordProviderContact, context: Context, make: EventMaker
+) -> tuple[PlacementEvent, ...]:
+    # CONTACT-1: a contact is evidence that it took place, with one of this placement's
+    # providers.
+    _check_has_happened(command.effective_on, context, "A contact")
+    if command.provider_id not in state.provider_ids:
+        raise InvalidInputError(
+            f"Provider {command.provider_id} is not one of the providers of placement "
+            f"{state.id}: it is neither the placement's own nor in its plan.",
+            field="provider_id",
+        )
+    return (
+        make(
+            ProviderContacted,
+            provider_id=command.provider_id,
+            method=command.method,
+            contact_with=command.contact_with,
+            note=command.note,
         ),
     )

@@ -11,7 +11,12 @@ from senad_ap.domain.placement.events import (
     AttendanceRecorded,
     PlacementEvent,
 )
-from senad_ap.domain.placement.guards import _check_started
+from senad_ap.domain.placement.guards import Related, _check_started
+from senad_ap.domain.placement.registration import (
+    protected,
+    protected_since,
+    unregistered_full_time,
+)
 from senad_ap.domain.placement.state import PlacementState
 from senad_ap.domain.values import Context, Weekday
 from senad_ap.errors import AlreadyRecordedError, InvalidInputError, PolicyViolationError
@@ -20,9 +25,13 @@ __all__ = ["correct_attendance", "record_attendance"]
 
 
 def record_attendance(
-    state: PlacementState, command: RecordAttendance, context: Context, make: EventMaker
+    state: PlacementState,
+    command: RecordAttendance,
+    context: Context,
+    related: Related,
+    make: EventMaker,
 ) -> tuple[PlacementEvent, ...]:
-    _check_mark(state, command.effective_on, command, context)
+    _check_mark(state, command.effective_on, command, context, related)
     if state.mark(command.effective_on, command.session) is not None:
         raise AlreadyRecordedError(
             f"The {command.session.value} session of {command.effective_on.isoformat()}"
@@ -34,9 +43,13 @@ def record_attendance(
 
 
 def correct_attendance(
-    state: PlacementState, command: CorrectAttendance, context: Context, make: EventMaker
+    state: PlacementState,
+    command: CorrectAttendance,
+    context: Context,
+    related: Related,
+    make: EventMaker,
 ) -> tuple[PlacementEvent, ...]:
-    _check_mark(state, command.effective_on, command, context)
+    _check_mark(state, command.effective_on, command, context, related)
     mark = state.mark(command.effective_on, command.session)
     if mark is None:
         raise InvalidInputError(
@@ -68,6 +81,7 @@ def _check_mark(
     day: date,
     command: RecordAttendance | CorrectAttendance,
     context: Context,
+    related: Related,
 ) -> None:
     _check_started(state, day, "record attendance")
     if day > context.today:
@@ -97,5 +111,33 @@ def _check_mark(
             "INFO-2",
             f"On {day.isoformat()} the consent of {parties} to this outside placement had been "
             "withdrawn, so the student cannot be recorded as attending it.",
+            state.id,
+        )
+    _check_registration(state, day, command, context, related)
+
+
+def _check_registration(
+    state: PlacementState,
+    day: date,
+    command: RecordAttendance | CorrectAttendance,
+    context: Context,
+    related: Related,
+) -> None:
+    # STAT-4: from the day a fact makes the student one an unregistered setting may not teach
+    # full-time (an EHC plan issued, looked after), the student cannot be recorded as taught
+    # there until the plan is revised (or the setting registers). Absences are still marked.
+    plan = state.plan
+    if plan is None or not command.code.means_attending_the_placement:
+        return
+    since = protected_since(state, plan, state.plan_revised_on or state.plan_agreed_on)
+    if since is None or day < since:
+        return
+    for provider in unregistered_full_time(plan, related.providers, context.policy):
+        raise PolicyViolationError(
+            "STAT-4",
+            f"From {since.isoformat()} the student {protected(state, plan)}, and "
+            f"{provider.name} is not a registered school: the plan's {plan.hours_at(provider.id)} "
+            "hours a week there are full-time education it may not give, so the student "
+            f"cannot be recorded as attending on {day.isoformat()}. Revise the plan.",
             state.id,
         )

@@ -36,6 +36,7 @@ __all__ = [
     "InformationParty",
     "InformationScope",
     "InformationShared",
+    "LocationRationaleRecorded",
     "MedicalExemptionRecorded",
     "NeedsAssessed",
     "PlacementEnded",
@@ -49,6 +50,12 @@ __all__ = [
     "ReintegrationAssessed",
     "ReintegrationCriteriaAgreed",
     "ReintegrationSupportAgreed",
+    "StudentEhcPlanCeased",
+    "StudentEhcPlanIssued",
+    "StudentLookedAfterEnded",
+    "StudentLookedAfterStarted",
+    "StudentRollStatusRecorded",
+    "StudentSchoolAgeRecorded",
 ]
 
 
@@ -251,3 +258,67 @@ class PlacementEnded(PlacementEvent):
     note: str | None
     personal = ("note",)
     evidence_for = ("AIM-4", "COMM-7")
+
+
+@attrs.frozen(slots=False, kw_only=True)
+class LocationRationaleRecorded(PlacementEvent):
+    """Why the placement uses its location, recorded or revised after the opening (LOC-2: the
+    allied children's home is used for a residential student only with a clear rationale)."""
+
+    rationale: str
+    personal = ("rationale",)
+    evidence_for = ("LOC-2",)
+
+
+# The student's facts, as each of their placements that is still open carries them. Recorded
+# with the same fact on the student's record (``senad_ap.domain.student_facts``), in the same
+# transaction; ``effective_on`` is the day the fact took effect, which may be before the
+# placement opened (a placement opened later took the fact from the student's record).
+
+
+@attrs.frozen(slots=False, kw_only=True)
+class StudentEhcPlanIssued(PlacementEvent):
+    """The student has an EHC plan from ``effective_on`` (PLAN-4, STAT-4)."""
+
+    reference: str
+    evidence_for = ("PLAN-4", "STAT-4")
+
+
+@attrs.frozen(slots=False, kw_only=True)
+class StudentEhcPlanCeased(PlacementEvent):
+    """The student's EHC plan ceased on ``effective_on`` (PLAN-4, STAT-4)."""
+
+    evidence_for = ("PLAN-4", "STAT-4")
+
+
+@attrs.frozen(slots=False, kw_only=True)
+class StudentLookedAfterStarted(PlacementEvent):
+    """The student is looked after by a local authority from ``effective_on`` (STAT-4)."""
+
+    evidence_for = ("STAT-4",)
+
+
+@attrs.frozen(slots=False, kw_only=True)
+class StudentLookedAfterEnded(PlacementEvent):
+    """The student is no longer looked after from ``effective_on`` (STAT-4)."""
+
+    evidence_for = ("STAT-4",)
+
+
+@attrs.frozen(slots=False, kw_only=True)
+class StudentRollStatusRecorded(PlacementEvent):
+    """On the school roll or not from ``effective_on``, and dual registered with another school
+    (its six-digit URN) or not (COMM-2)."""
+
+    on_roll: bool
+    dual_registered_with: str | None
+    evidence_for = ("COMM-2",)
+
+
+@attrs.frozen(slots=False, kw_only=True)
+class StudentSchoolAgeRecorded(PlacementEvent):
+    """Of compulsory school age or not from ``effective_on`` (STAT-4 counts only such pupils).
+    The record holds the fact, not the date of birth, which is sealed and never read."""
+
+    compulsory_school_age: bool
+    evidence_for = ("STAT-4",)

@@ -5,17 +5,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 import attrs
 
 from senad_ap.domain.placement.events import ConsentParty
+from senad_ap.domain.placement.registration import protected, unregistered_full_time
 from senad_ap.domain.placement.state import PlacementState
 from senad_ap.domain.plan import Plan, Setting
-from senad_ap.domain.provider import ProviderKind, ProviderState
+from senad_ap.domain.provider import ProviderState
 from senad_ap.domain.school import SchoolState
 from senad_ap.domain.values import Context
 from senad_ap.errors import InvalidInputError, LifecycleError, NotFoundError, PolicyViolationError
+
+if TYPE_CHECKING:  # the student's module reads the placement's: no import at run time
+    from senad_ap.domain.student import StudentState
 
 __all__ = ["Related"]
 
@@ -26,6 +31,8 @@ class Related:
 
     providers: Mapping[UUID, ProviderState] = attrs.field(factory=dict)
     school: SchoolState | None = None
+    #: The student's record, for an opening (a later placement takes the student's facts).
+    student: StudentState | None = None
 
 
 def _check_childrens_home(setting: Setting, residential: bool) -> None:
@@ -65,42 +72,46 @@ def _check_unregistered_full_time(
     providers: Mapping[UUID, ProviderState],
     context: Context,
 ) -> None:
-    # STAT-4: an unregistered setting may not give full-time education to a pupil with an EHC
-    # plan or who is looked after (Education Act 1996 s.463).
-    if state.ehcp_reference is None and not state.looked_after:
+    # STAT-4: an unregistered setting may not give full-time education (in the registration
+    # test's sense: ``registration_full_time_hours`` there, 18 a week by default) to a pupil
+    # of compulsory school age with an EHC plan or who is looked after (Education Act 1996
+    # s.463; Education and Skills Act 2008, Part 4).
+    who = protected(state, plan)
+    if who is None:
         return
-    for provider_id, provider in providers.items():
-        if provider.kind is not ProviderKind.UNREGISTERED:
-            continue
-        if plan.hours_at(provider_id) >= context.policy.full_time_hours:
-            who = "has an EHC plan" if state.ehcp_reference is not None else "is looked after"
-            raise PolicyViolationError(
-                "STAT-4",
-                f"{provider.name} is not a registered school, so it cannot be the full-time "
-                f"setting of a student who {who}; running such a setting unregistered is an "
-                "offence.",
-                state.id,
-            )
+    for provider in unregistered_full_time(plan, providers, context.policy):
+        raise PolicyViolationError(
+            "STAT-4",
+            f"{provider.name} is not a registered school, so it cannot give full-time "
+            f"education ({context.policy.registration_full_time_hours} hours a week or more "
+            f"there; the plan gives {plan.hours_at(provider.id)}) to a student who {who}; "
+            "running such a setting unregistered is an offence.",
+            state.id,
+        )
 
 
 def _check_settings(state: PlacementState, on: date, related: Related) -> None:
     """The evidence every outside setting of a running placement needs (COMM-3, COMM-4, INFO-2)."""
     providers = {pid: _provider(related, pid) for pid in state.provider_ids}
     for provider in providers.values():
-        if not provider.kind.is_outside:
+        if not provider.kind.needs_risk_assessment:
             continue
-        # COMM-3: accredited education only at a setting confirmed registered with the DfE.
-        if provider.delivers_accredited_education and not (
-            provider.kind.can_be_registered and provider.registration_confirmed
+        # COMM-3: accredited education only at a setting confirmed registered with the DfE
+        # (and not lapsed since: ``registration_confirmed``).
+        if (
+            provider.kind.is_outside
+            and provider.delivers_accredited_education
+            and not (provider.kind.can_be_registered and provider.registration_confirmed)
         ):
             raise PolicyViolationError(
                 "COMM-3",
                 f"{provider.name} delivers accredited education, but the record does not "
                 "confirm it is registered with the DfE (as an FE college, a school or a "
-                "registered independent provider).",
+                "registered independent provider), or its registration has lapsed.",
                 state.id,
             )
-        # COMM-4: risk assessed as safe, with safeguarding policies, and still current.
+        # COMM-4: risk assessed as safe, with safeguarding policies, and still current: every
+        # outside setting, and the allied children's home.
         assessment = provider.risk_assessment
         if assessment is None or not assessment.shows_safe_on(on):
             raise PolicyViolationError(

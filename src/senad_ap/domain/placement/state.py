@@ -19,6 +19,7 @@ import attrs
 from senad_ap.domain.attendance_codes import AttendanceCode, Session
 from senad_ap.domain.base import IdempotencyRecord, advance
 from senad_ap.domain.personal import with_fields
+from senad_ap.domain.placement.contacts import ProviderContacted
 from senad_ap.domain.placement.events import (
     AttendanceCorrected,
     AttendanceRecorded,
@@ -28,6 +29,7 @@ from senad_ap.domain.placement.events import (
     InformationParty,
     InformationScope,
     InformationShared,
+    LocationRationaleRecorded,
     MedicalExemptionRecorded,
     NeedsAssessed,
     PlacementEnded,
@@ -41,6 +43,12 @@ from senad_ap.domain.placement.events import (
     ReintegrationAssessed,
     ReintegrationCriteriaAgreed,
     ReintegrationSupportAgreed,
+    StudentEhcPlanCeased,
+    StudentEhcPlanIssued,
+    StudentLookedAfterEnded,
+    StudentLookedAfterStarted,
+    StudentRollStatusRecorded,
+    StudentSchoolAgeRecorded,
 )
 from senad_ap.domain.plan import Effectiveness, NeedArea, Plan, Reason, Setting
 from senad_ap.domain.values import Destination, mapping_field
@@ -160,12 +168,16 @@ class PlacementState:
     reviews: int = 0
     last_reviewed_on: date | None = None
     next_review_on: date | None = None
+    #: The latest review held with the provider (STAT-3: the commissioner and the provider).
+    last_reviewed_with_provider_on: date | None = None
     last_effectiveness: Effectiveness | None = None
     #: The objectives the latest review reported progress against (QUAL-1).
     last_review_references: tuple[str, ...] = ()
     reintegration_criteria: tuple[str, ...] = ()
     reintegration_assessment: ReintegrationAssessment | None = None
     reintegration_support: tuple[str, ...] = ()
+    #: The latest contact recorded with each provider (CONTACT-1).
+    provider_contacts: Mapping[UUID, date] = mapping_field()
     idempotency: Mapping[str, IdempotencyRecord] = mapping_field()
     #: The chain hash of the record's latest event (tamper evidence).
     chain_hash: str | None = None
@@ -173,6 +185,16 @@ class PlacementState:
     erased_on: date | None = None
     #: The latest day any decision or mark on the record took effect (retention, STAT-7).
     last_entry_on: date | None = None
+    #: The student's facts that change (``domain.student_facts``): the day the EHC plan in
+    #: force was issued, the day they became looked after, the day the roll status last
+    #: changed (COMM-2), the other school they are dual registered with (its URN), and
+    #: whether they are of compulsory school age (STAT-4), since when.
+    ehcp_from: date | None = None
+    looked_after_from: date | None = None
+    roll_changed_on: date | None = None
+    dual_registered_with: str | None = None
+    compulsory_school_age: bool = True
+    school_age_changed_on: date | None = None
 
     personal: ClassVar[tuple[str, ...]] = (
         "reason_detail", "location_rationale", "plan", "medical_exemption",
@@ -253,6 +275,8 @@ def _opened(event: PlacementOpened) -> PlacementState:
         opened_on=event.effective_on,
         opened_outside=event.outside_delivery,
         location_rationale=event.location_rationale,
+        ehcp_from=None if event.ehcp_reference is None else event.effective_on,
+        looked_after_from=event.effective_on if event.looked_after else None,
     )
 
 
@@ -332,6 +356,9 @@ def _evolve(state: PlacementState | None, event: PlacementEvent) -> PlacementSta
                 reviews=state.reviews + 1,
                 last_reviewed_on=on,
                 next_review_on=event.next_review_on,
+                last_reviewed_with_provider_on=(
+                    on if event.with_provider else state.last_reviewed_with_provider_on
+                ),
                 last_effectiveness=event.effectiveness,
                 last_review_references=tuple(p.reference for p in event.progress),
             )
@@ -342,8 +369,43 @@ def _evolve(state: PlacementState | None, event: PlacementEvent) -> PlacementSta
             return attrs.evolve(state, reintegration_assessment=assessment)
         case ReintegrationSupportAgreed():
             return attrs.evolve(state, reintegration_support=event.support)
+        case ProviderContacted():
+            last = state.provider_contacts.get(event.provider_id)
+            if last is not None and last >= on:
+                return state
+            contacts = {**state.provider_contacts, event.provider_id: on}
+            return attrs.evolve(state, provider_contacts=contacts)
         case PlacementEnded():
             return attrs.evolve(state, ended_on=on, destination=event.destination)
         case PlacementRecordErased():
             return attrs.evolve(state, erased_on=on)
+    return _evolve_fact(state, event, on)
+
+
+def _evolve_fact(state: PlacementState, event: PlacementEvent, on: date) -> PlacementState:
+    """The student's facts that change, and the location's rationale (LOC-2)."""
+    match event:
+        case LocationRationaleRecorded():
+            return with_fields(state, {"location_rationale": event.rationale})
+        case StudentEhcPlanIssued():
+            return attrs.evolve(state, ehcp_reference=event.reference, ehcp_from=on)
+        case StudentEhcPlanCeased():
+            return attrs.evolve(state, ehcp_reference=None, ehcp_from=None)
+        case StudentLookedAfterStarted():
+            return attrs.evolve(state, looked_after=True, looked_after_from=on)
+        case StudentLookedAfterEnded():
+            return attrs.evolve(state, looked_after=False, looked_after_from=None)
+        case StudentRollStatusRecorded():
+            return attrs.evolve(
+                state,
+                on_roll=event.on_roll,
+                dual_registered_with=event.dual_registered_with,
+                roll_changed_on=on,
+            )
+        case StudentSchoolAgeRecorded():
+            return attrs.evolve(
+                state,
+                compulsory_school_age=event.compulsory_school_age,
+                school_age_changed_on=on,
+            )
     return state

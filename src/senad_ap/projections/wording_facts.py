@@ -1,0 +1,79 @@
+"""The wording of the student's facts that change, on the student's record and on each
+placement's, and of a location's rationale recorded after the opening (registered with
+``wording``'s table when that module is imported)."""
+
+from __future__ import annotations
+
+from senad_ap.domain.placement.events import (
+    LocationRationaleRecorded,
+    StudentEhcPlanCeased,
+    StudentEhcPlanIssued,
+    StudentLookedAfterEnded,
+    StudentLookedAfterStarted,
+    StudentRollStatusRecorded,
+    StudentSchoolAgeRecorded,
+)
+from senad_ap.domain.student import (
+    CompulsorySchoolAgeRecorded,
+    EhcPlanCeased,
+    EhcPlanIssued,
+    LookedAfterEnded,
+    LookedAfterStarted,
+    RollStatusRecorded,
+)
+from senad_ap.projections.wording import _quoted, _words
+
+__all__: list[str] = []
+
+
+@_words(LocationRationaleRecorded)
+def _rationale(event: LocationRationaleRecorded) -> str:
+    return f"Rationale for the location recorded (LOC-2): {_quoted(event.rationale)}."
+
+
+def _ehcp_issued(event: EhcPlanIssued | StudentEhcPlanIssued) -> str:
+    return (
+        f"The student's EHC plan {event.reference} was issued, in force from "
+        f"{event.effective_on.isoformat()}."
+    )
+
+
+def _ehcp_ceased(event: EhcPlanCeased | StudentEhcPlanCeased) -> str:
+    return f"The student's EHC plan ceased on {event.effective_on.isoformat()}."
+
+
+def _looked_after(event: LookedAfterStarted | StudentLookedAfterStarted) -> str:
+    return (
+        f"The student is looked after by a local authority from {event.effective_on.isoformat()}."
+    )
+
+
+def _not_looked_after(event: LookedAfterEnded | StudentLookedAfterEnded) -> str:
+    return f"The student is no longer looked after from {event.effective_on.isoformat()}."
+
+
+def _roll(event: RollStatusRecorded | StudentRollStatusRecorded) -> str:
+    status = "on the school roll" if event.on_roll else "not on the school roll"
+    if event.dual_registered_with is not None:
+        status += f", dual registered with the school of URN {event.dual_registered_with}"
+    return f"The student is {status} from {event.effective_on.isoformat()}."
+
+
+def _school_age(event: CompulsorySchoolAgeRecorded | StudentSchoolAgeRecorded) -> str:
+    age = "of" if event.compulsory_school_age else "not of"
+    return f"The student is {age} compulsory school age from {event.effective_on.isoformat()}."
+
+
+# Each fact reads the same on the student's record and on a placement's.
+_words(EhcPlanIssued)(_ehcp_issued)
+_words(StudentEhcPlanIssued)(_ehcp_issued)
+_words(EhcPlanCeased)(_ehcp_ceased)
+_words(StudentEhcPlanCeased)(_ehcp_ceased)
+_words(LookedAfterStarted)(_looked_after)
+_words(StudentLookedAfterStarted)(_looked_after)
+_words(LookedAfterEnded)(_not_looked_after)
+_words(StudentLookedAfterEnded)(_not_looked_after)
+_words(RollStatusRecorded)(_roll)
+_words(StudentRollStatusRecorded)(_roll)
+_words(CompulsorySchoolAgeRecorded)(_school_age)
+_words(StudentSchoolAgeRecorded)(_school_age)

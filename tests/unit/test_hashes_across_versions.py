@@ -1,0 +1,69 @@
+"""Events stored by an earlier version of the library still match their hashes after a field
+was added to their type (``Event.added_later``): the hashes below were computed by the
+library before ``TermRecorded`` had its half-term break and ``LogSealed`` its signature."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from uuid import UUID
+
+import attrs
+import pytest
+
+from senad_ap.application.integrity import canonical, chain_hash
+from senad_ap.domain.base import Event
+from senad_ap.domain.school import TermRecorded
+from senad_ap.domain.seal import LogSealed
+from senad_ap.domain.values import Actor, Role
+
+HEAD = Actor(id="head-1", role=Role.HEAD_TEACHER, school_id="712E")
+WHEN = {
+    "timestamp": datetime(2025, 9, 1, 8, tzinfo=UTC),
+    "actor": HEAD,
+    "effective_on": date(2025, 9, 1),
+    "policy_version": "section 7, version 6",
+    "originator_version": 1,
+}
+TERM = TermRecorded(
+    originator_id=UUID(int=7), school_id="712E", name="Autumn 2025",
+    starts_on=date(2025, 9, 3), ends_on=date(2025, 12, 19), **WHEN,  # type: ignore[arg-type]
+)  # fmt: skip
+SEAL = LogSealed(
+    originator_id=UUID(int=8), head="ab" * 32, last_position=12, events=12, **WHEN,  # type: ignore[arg-type]
+)  # fmt: skip
+#: Computed with the library at commit 20d7cba (before either field existed).
+OLD_HASHES = {
+    "TermRecorded": "50c1881ca570aebdfca8a909a623ccdce8313bdab8a5a8ee70bb8514be991e59",
+    "LogSealed": "18c333a9b75264c2dc3510ba50073897f72d37267f09e9041ac8b994f8a1b4c6",
+}
+
+
+@pytest.mark.parametrize("event", [TERM, SEAL], ids=lambda e: type(e).__name__)
+def test_an_event_stored_before_a_field_was_added_keeps_its_hash(event: Event) -> None:
+    assert chain_hash(None, event) == OLD_HASHES[type(event).__name__]
+
+
+def test_a_field_added_later_counts_in_the_hash_once_it_is_given() -> None:
+    with_break = attrs.evolve(
+        TERM, half_term_starts_on=date(2025, 10, 27), half_term_ends_on=date(2025, 10, 31)
+    )
+
+    assert chain_hash(None, with_break) != OLD_HASHES["TermRecorded"]
+
+
+def _event_types(cls: type[Event]) -> list[type[Event]]:
+    found = []
+    for sub in cls.__subclasses__():
+        found += [sub, *_event_types(sub)]
+    return found
+
+
+@pytest.mark.parametrize("cls", _event_types(Event), ids=lambda c: c.__name__)
+def test_every_field_added_later_has_a_default_of_none(cls: type[Event]) -> None:
+    defaults = {f.name: f.default for f in attrs.fields(cls)}
+
+    assert all(defaults[name] is None for name in cls.added_later)
+
+
+def test_a_field_left_none_is_not_in_the_content_hashed() -> None:
+    assert b"half_term" not in canonical(TERM)
