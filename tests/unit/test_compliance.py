@@ -313,8 +313,11 @@ def end(
     return apply(state, command, ctx=context(max(on, TODAY)))
 
 
-def reintegration_ready(state: PlacementState) -> PlacementState:
-    """Criteria agreed, readiness assessed and a support package agreed (COMM-8)."""
+def reintegration_ready(
+    state: PlacementState, *, ready: bool = True, on: date = A_REVIEW_DAY
+) -> PlacementState:
+    """Criteria agreed, readiness assessed (ready, unless ``ready`` is False) on ``on``, and a
+    support package agreed (COMM-8)."""
     steps: list[PlacementCommand] = [
         AgreeReintegrationCriteria(
             actor=HEAD,
@@ -324,10 +327,10 @@ def reintegration_ready(state: PlacementState) -> PlacementState:
         ),
         AssessReintegration(
             actor=TEACHER,
-            effective_on=A_REVIEW_DAY,
+            effective_on=on,
             placement_id=PLACEMENT_ID,
-            ready=True,
-            criteria_met=("Attends full days for four weeks",),
+            ready=ready,
+            criteria_met=("Attends full days for four weeks",) if ready else (),
         ),
         AgreeReintegrationSupport(
             actor=HEAD,
@@ -840,6 +843,45 @@ def test_comm_8_return_without_readiness_assessment_or_support_is_a_finding_from
 
 def test_comm_8_return_with_criteria_assessment_and_support_is_no_finding() -> None:
     assert keys_of("COMM-8", end(reintegration_ready(started()))) == set()
+
+
+def test_comm_8_return_after_the_latest_assessment_said_not_ready_is_a_finding_from_the_end() -> (
+    None
+):
+    state = end(reintegration_ready(started(), ready=False))
+
+    assert since_of("COMM-8", state, "readiness assessment") == TODAY
+
+
+def test_comm_8_the_not_ready_finding_names_the_assessment() -> None:
+    state = end(reintegration_ready(started(), ready=False))
+
+    assert detail_of("COMM-8", state, "readiness assessment") == (
+        "The placement ended on Friday 14 March 2025 with reintegration into the SEN school, "
+        "but the latest readiness assessment, on Monday 10 March 2025, found the student not "
+        "ready to return."
+    )
+
+
+def test_comm_8_a_later_ready_assessment_supersedes_a_not_ready_one() -> None:
+    not_ready = reintegration_ready(started(), ready=False)
+    state = end(reintegration_ready(not_ready, ready=True, on=date(2025, 3, 12)))
+
+    assert keys_of("COMM-8", state) == set()
+
+
+def test_comm_8_a_later_not_ready_assessment_supersedes_a_ready_one() -> None:
+    ready = reintegration_ready(started(), ready=True)
+    state = end(reintegration_ready(ready, ready=False, on=date(2025, 3, 12)))
+
+    assert since_of("COMM-8", state, "readiness assessment") == TODAY
+
+
+def test_comm_8_an_assessment_dated_after_the_return_does_not_count() -> None:
+    assessed = reintegration_ready(started(), ready=True, on=date(2025, 3, 12))
+    state = end(assessed, on=date(2025, 3, 11))
+
+    assert since_of("COMM-8", state, "readiness assessment") == date(2025, 3, 11)
 
 
 def test_comm_8_end_in_further_education_needs_no_readiness_assessment() -> None:

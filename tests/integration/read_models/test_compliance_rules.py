@@ -27,7 +27,8 @@ from senad_ap import (
     WeeklyHours,
 )
 from senad_ap.domain.plan import SCHOOL_WEEK
-from senad_ap.projections import Projections
+from senad_ap.projections import AsAt, Projections, Sense
+from senad_ap.projections.as_at import findings_as_at
 from senad_ap.testing import FixedClock
 from tests.integration.projection_scenes import (
     START,
@@ -84,6 +85,54 @@ def test_return_without_readiness_assessment_or_support_opens_comm_8(
     assert open_findings(projections, "COMM-8", on=day(5)) == [
         ("readiness assessment", day(5)),
         ("support package", day(5)),
+    ]
+
+
+def _return_after_not_ready(app: AlternativeProvision, clock: FixedClock, returning: UUID) -> None:
+    """Criteria and support agreed, readiness assessed as not ready on day 3, and the
+    placement ended with a return to the SEN school on day 5 all the same (COMM-8)."""
+    app.agree_reintegration_criteria(returning, criteria=["Attends 90%"], actor=HEAD)
+    app.agree_reintegration_support(returning, support=["Key adult"], actor=HEAD)
+    move_to(clock, day(3))
+    app.assess_reintegration(returning, ready=False, criteria_met=[], actor=STAFF)
+    move_to(clock, day(5))
+    app.end_placement(returning, destination=Destination.SEN_SCHOOL, actor=HEAD)
+
+
+def test_return_after_a_not_ready_assessment_opens_comm_8_at_the_end(
+    app: AlternativeProvision, projections: Projections, clock: FixedClock, returning: UUID
+) -> None:
+    _return_after_not_ready(app, clock, returning)
+
+    assert open_findings(projections, "COMM-8", on=day(5)) == [("readiness assessment", day(5))]
+
+
+def test_comm_8_of_an_ended_placement_stays_open_on_the_record(
+    app: AlternativeProvision, projections: Projections, clock: FixedClock, returning: UUID
+) -> None:
+    _return_after_not_ready(app, clock, returning)
+    move_to(clock, day(200))
+    app.record_term("Summer 2026", starts_on=day(80), ends_on=day(150), actor=HEAD)
+
+    assert open_findings(projections, "COMM-8", on=day(200)) == [("readiness assessment", day(5))]
+
+
+@pytest.mark.parametrize("sense", list(Sense))
+def test_comm_8_of_a_return_after_not_ready_is_in_the_findings_as_at_the_end(
+    app: AlternativeProvision,
+    projections: Projections,
+    clock: FixedClock,
+    returning: UUID,
+    sense: Sense,
+) -> None:
+    _return_after_not_ready(app, clock, returning)
+    move_to(clock, day(30))
+    projections.catch_up()
+
+    found = findings_as_at(projections, AsAt(sense, day(5)))
+
+    assert [(r.rule_id, r.key, r.since) for r in found if r.rule_id == "COMM-8"] == [
+        ("COMM-8", "readiness assessment", day(5))
     ]
 
 

@@ -27,8 +27,9 @@ COMM-4      each outside provider of a running placement keeps a current, satisf
 COMM-5      progress reviews at the agreed interval (COMM-7, STAT-3)
 COMM-6      attendance recorded for every session of the placement
 COMM-7      reported with COMM-5 and AIM-4
-COMM-8      readiness criteria where return to school is planned; readiness assessment and a
-            support package when the placement ends with a return to school
+COMM-8      readiness criteria where return to school is planned; when the placement ends with
+            a return to school: a support package, and a readiness assessment made by the day
+            of the return whose latest word was "ready" (none, or "not ready": a finding)
 COMM-9      a placement that uses providers (outside, or named in the plan) has its plan
             agreed with them
 INFO-1      information shared with the local authority, parents and any outside provider

@@ -151,12 +151,25 @@ def _reintegration_gaps(state: PlacementState, plan: Plan, on: date) -> Iterator
     if state.ended_on is None or not returned or state.destination is None:
         return
     ended = f"The placement ended on {_day(state.ended_on)} with {state.destination.value}"
-    if state.reintegration_assessment is None:
+    # COMM-8: the return rests on the latest readiness assessment made by the day it
+    # happened. None (or only one dated after the return) is a gap; so is one that found the
+    # student not ready: the return went ahead against it.
+    assessment = state.reintegration_assessment
+    if assessment is None or assessment.assessed_on > state.ended_on:
         yield Finding(
             "COMM-8",
             state.id,
             state.ended_on,
-            f"{ended}, but the student's readiness to return was never assessed.",
+            f"{ended}, but the student's readiness to return was not assessed before the return.",
+            key="readiness assessment",
+        )
+    elif not assessment.ready:
+        yield Finding(
+            "COMM-8",
+            state.id,
+            state.ended_on,
+            f"{ended}, but the latest readiness assessment, on {_day(assessment.assessed_on)}, "
+            "found the student not ready to return.",
             key="readiness assessment",
         )
     if not state.reintegration_support:
