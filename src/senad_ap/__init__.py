@@ -45,6 +45,13 @@ from senad_ap.domain.plan import (
     Setting,
     WeeklyHours,
 )
+from senad_ap.domain.policy import (
+    POLICY_RECORD_ID,
+    PolicyState,
+    PolicyVersion,
+    PolicyVersionRecorded,
+    RecordPolicyVersion,
+)
 from senad_ap.domain.provider import (
     ProviderKind,
     ProviderRegistered,
@@ -91,6 +98,7 @@ from senad_ap.errors import (
 
 __all__ = [
     "DEFAULT_SQLITE_FILE",
+    "POLICY_RECORD_ID",
     "POLICY_VERSION",
     "Actor",
     "AlreadyRecordedError",
@@ -134,6 +142,9 @@ __all__ = [
     "PlanAgreed",
     "PlanRevised",
     "PolicyParameters",
+    "PolicyState",
+    "PolicyVersion",
+    "PolicyVersionRecorded",
     "PolicyViolationError",
     "ProgressRating",
     "ProgressReviewed",
@@ -143,6 +154,7 @@ __all__ = [
     "ProviderRiskAssessed",
     "ProviderState",
     "Reason",
+    "RecordPolicyVersion",
     "RegisterMark",
     "RegisterRefusedError",
     "ReintegrationAssessed",

@@ -526,6 +526,7 @@ READABLE: dict[str, frozenset[str]] = {
     "ProviderRegistered": frozenset({"name", "sites", "staffing"}),
     "ProviderRegistrationConfirmed": frozenset({"urn", "evidence_reference"}),
     "LogSealed": frozenset({"head"}),
+    "PolicyParameters": frozenset({"version"}),
     # Values inside events (a plan, its objectives, a review's progress).
     "Plan": frozenset({"ehcp_reference"}),
     "Objective": frozenset({"reference", "qualification"}),

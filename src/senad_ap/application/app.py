@@ -7,6 +7,7 @@ room that does the work:
 - ``application.pipeline``: one command from load to save (idempotency, personal data, the
   expected version, the pure decision, the hash chain, the STAT-4 roll), and a day's register;
 - ``application.placement_decisions``: the placement commands' methods;
+- ``application.policy_versions``: the policy's versions (POL-1);
 - ``application.reading``: reads, reader checks and as-at;
 - ``application.erasure``: erasure at the end of retention;
 - ``application.integrity``: seals and ``verify``;
@@ -46,11 +47,13 @@ from senad_ap.application.integrity import (
 from senad_ap.application.personal import PersonalData
 from senad_ap.application.pipeline import Pipeline, RegisterMark
 from senad_ap.application.placement_decisions import PlacementDecisions
+from senad_ap.application.policy_versions import PolicyVersions
 from senad_ap.application.reading import Reading
 from senad_ap.application.records import AnyState, Records, store_errors
 from senad_ap.application.stores import DEFAULT_SQLITE_FILE
 from senad_ap.domain.base import Command, Event
 from senad_ap.domain.placement import PlacementEvent, PlacementState
+from senad_ap.domain.policy import PolicyState
 from senad_ap.domain.provider import (
     AssessProviderRisk,
     ConfirmProviderRegistration,
@@ -79,7 +82,7 @@ __all__ = ["DEFAULT_SQLITE_FILE", "AlternativeProvision", "RegisterMark"]
 T = TypeVar("T")
 
 
-class AlternativeProvision(PlacementDecisions, Application[UUID]):
+class AlternativeProvision(PlacementDecisions, PolicyVersions, Application[UUID]):
     """The record of a school group's alternative provision decisions.
 
     Open a store explicitly::
@@ -339,7 +342,7 @@ class AlternativeProvision(PlacementDecisions, Application[UUID]):
 
     def execute(
         self, command: Command, *, expected_version: int | None = None
-    ) -> PlacementState | ProviderState | SchoolState:
+    ) -> PlacementState | ProviderState | SchoolState | PolicyState:
         """Run any command object (what the public strategies in ``senad_ap.testing`` make)."""
         return self._pipeline.run(command, expected_version)
 
@@ -419,7 +422,8 @@ class AlternativeProvision(PlacementDecisions, Application[UUID]):
         the seals (``seals()``; ``senad-ap seals``). Returns the new seal, or ``None`` when no
         event was recorded since the last one.
         """
-        return record_seal(self._records, actor=actor, clock=self._clock, policy=self.policy)
+        policy = self._pipeline.policy_on(self._clock().date())
+        return record_seal(self._records, actor=actor, clock=self._clock, policy=policy)
 
     def seals(self) -> list[SealRecord]:
         """Every seal recorded in this store, oldest first (to export for an inspector)."""

@@ -156,8 +156,8 @@ def _compliance(session: _Session, args: argparse.Namespace) -> None:
             (
                 r.rule_id,
                 ", ".join(r.related_rules),
-                r.student_reference,
-                r.placement_id,
+                "(school group)" if r.group_level else r.student_reference,
+                "policy" if r.group_level else r.placement_id,
                 r.since,
                 r.detail,
             )
