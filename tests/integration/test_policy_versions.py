@@ -25,6 +25,7 @@ from senad_ap import (
 )
 from senad_ap.domain.base import Event
 from senad_ap.domain.seal import LogSealed
+from tests.integration.conftest import Store
 from tests.integration.scenario import (
     HEAD,
     OPENED_ON,
@@ -184,6 +185,16 @@ def test_a_decision_back_dated_before_the_new_version_carries_the_old_name(
     scene = open_outside_placement(app, on=OPENED_ON)
 
     assert app.events_of(scene.placement.id)[0].policy_version == POLICY_VERSION
+
+
+def test_a_version_recorded_by_another_instance_is_in_force_at_once(store: Store) -> None:
+    first, second = store.open(), store.open()
+    first.policy_in_force()  # the first instance has read the policy before
+    record_version_7(second)
+
+    scene = open_outside_placement(first, on=IN_FORCE_FROM)
+
+    assert first.events_of(scene.placement.id)[0].policy_version == VERSION_7
 
 
 def test_the_recording_of_a_version_carries_the_version_in_force_before_it(

@@ -132,6 +132,7 @@ class Pipeline:
         self.personal = personal
         self.clock = clock
         self.policy = policy
+        self._policy_record: PolicyState | None = None
 
     def context(self, on: date | None = None) -> Context:
         """When the decision is recorded, and under which policy: the version in force on
@@ -147,7 +148,15 @@ class Pipeline:
     def policy_version_on(self, day: date) -> PolicyVersion:
         """The policy version in force on ``day``: the latest recorded one in force by then,
         else the application's own ``policy`` (POL-1)."""
-        return version_in_force(self.records.load(POLICY_RECORD_ID, PolicyState), self.policy, day)
+        return version_in_force(self.policy_record(), self.policy, day)
+
+    def policy_record(self) -> PolicyState | None:
+        """The policy record as it stands (``None``: no version recorded), kept here and
+        brought up to date with one query (another process may have recorded a version)."""
+        self._policy_record = self.records.refreshed(
+            POLICY_RECORD_ID, self._policy_record, evolve_policy
+        )
+        return self._policy_record
 
     def today(self) -> date:
         return self.clock().date()

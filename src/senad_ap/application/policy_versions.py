@@ -14,7 +14,6 @@ import attrs
 
 from senad_ap.application.pipeline import Pipeline
 from senad_ap.domain.policy import (
-    POLICY_RECORD_ID,
     PolicyState,
     PolicyVersion,
     RecordPolicyVersion,
@@ -89,6 +88,6 @@ class PolicyVersions:
     def policy_versions(self) -> tuple[PolicyVersion, ...]:
         """Every version: the built-in one (the application's ``policy``), then each recorded
         version in the order it was recorded."""
-        state = self._pipeline.records.load(POLICY_RECORD_ID, PolicyState)
+        state = self._pipeline.policy_record()
         recorded = () if state is None else state.versions
         return (built_in_version(self.policy), *recorded)

@@ -141,6 +141,18 @@ class Records:
         self.remember(state)
         return state
 
+    def refreshed(
+        self, record_id: UUID, state: S | None, evolve: Callable[[S | None, Any], S]
+    ) -> S | None:
+        """``state`` (``None``: not begun) with the record's events after its version folded
+        in: one query, no snapshot or cache, for a small record read before every command
+        (the policy's, POL-1) that another process may have changed."""
+        after = 0 if state is None else int(state.version)  # type: ignore[attr-defined]
+        with store_errors():
+            for stored in self.recorder.select_events(record_id, gt=after):
+                state = evolve(state, self.mapper.to_domain_event(stored))
+        return state
+
     def placement(self, placement_id: UUID) -> PlacementState:
         """The placement's current state; ``NotFoundError`` naming the id when there is none."""
         state = self.load(placement_id, PlacementState)
