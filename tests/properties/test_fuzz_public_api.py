@@ -1232,6 +1232,21 @@ def test_attendance_code_nested_too_deep_to_print_is_refused(record: Record, met
         getattr(record.app, method)(**kwargs)
 
 
+@pytest.mark.parametrize("method", ["record_attendance", "correct_attendance", "record_register"])
+def test_attendance_session_nested_too_deep_to_print_is_refused(
+    record: Record, method: str
+) -> None:
+    deep = _nested(20_000)
+    kwargs = VALID_CALLS[method](record)
+    if method == "record_register":
+        kwargs["marks"] = [RegisterMark(record.started, deep, "/")]  # type: ignore[arg-type]
+    else:
+        kwargs["session"] = deep
+
+    with pytest.raises(SenadApError):
+        getattr(record.app, method)(**kwargs)
+
+
 @pytest.mark.parametrize("session", [None, "noon", 0], ids=repr)
 def test_register_with_a_key_and_a_mark_whose_session_is_not_a_session(
     record: Record, session: object

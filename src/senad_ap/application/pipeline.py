@@ -458,12 +458,14 @@ def session_of(value: Session | str) -> Session:
     """A register session from the enum or its text (``"AM"``, ``"PM"``)."""
     if isinstance(value, Session):
         return value
-    try:
-        return Session(value)
-    except ValueError:
-        raise InvalidInputError(
-            f"A session is 'AM' or 'PM', not {value!r}.", field="session"
-        ) from None
+    if isinstance(value, str) and value in _SESSIONS:
+        return _SESSIONS[value]
+    # Only text is quoted: the repr of other junk (a list nested too deep) may not print.
+    shown = repr(value) if isinstance(value, str) else type(value).__name__
+    raise InvalidInputError(f"A session is 'AM' or 'PM', not {shown}.", field="session")
+
+
+_SESSIONS = {session.value: session for session in Session}
 
 
 def code_of(value: AttendanceCode | str) -> AttendanceCode:
