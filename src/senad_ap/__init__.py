@@ -54,6 +54,13 @@ from senad_ap.domain.plan import (
     Setting,
     WeeklyHours,
 )
+from senad_ap.domain.policy import (
+    POLICY_RECORD_ID,
+    PolicyState,
+    PolicyVersion,
+    PolicyVersionRecorded,
+    RecordPolicyVersion,
+)
 from senad_ap.domain.provider import (
     ProviderAccreditationChanged,
     ProviderKind,
@@ -113,6 +120,7 @@ from senad_ap.errors import (
 
 __all__ = [
     "DEFAULT_SQLITE_FILE",
+    "POLICY_RECORD_ID",
     "POLICY_VERSION",
     "Actor",
     "AlreadyRecordedError",
@@ -163,6 +171,9 @@ __all__ = [
     "PlanAgreed",
     "PlanRevised",
     "PolicyParameters",
+    "PolicyState",
+    "PolicyVersion",
+    "PolicyVersionRecorded",
     "PolicyViolationError",
     "ProgressRating",
     "ProgressReviewed",
@@ -180,6 +191,7 @@ __all__ = [
     "ProviderState",
     "QualityAssuranceVisit",
     "Reason",
+    "RecordPolicyVersion",
     "RegisterMark",
     "RegisterRefusedError",
     "ReintegrationAssessed",

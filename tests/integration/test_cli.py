@@ -392,6 +392,29 @@ def test_compliance_as_known_on_a_past_day_says_how_many_decisions_were_recorded
     assert "3 decisions recorded later took effect by then" in run.out
 
 
+def _group_findings(text: str) -> list[str]:
+    """The rule id of each group-level row of a ``compliance`` table (no student: the
+    school group's)."""
+    return [line.split()[0] for line in text.splitlines() if "(school group)" in line]
+
+
+@pytest.mark.parametrize(
+    "when", [("--on", "2026-01-05"), ("--as-at", "2026-01-05"), ("--as-known-on", "2026-01-05")]
+)
+def test_compliance_after_the_policys_review_date_shows_pol_1_for_the_school_group(
+    written: Written, when: tuple[str, str]
+) -> None:
+    run = _main("--db", str(written.db), "compliance", *when)
+
+    assert (run.code, _group_findings(run.out)) == (0, ["POL-1"])
+
+
+def test_compliance_on_the_policys_review_date_shows_no_pol_1(written: Written) -> None:
+    run = _main("--db", str(written.db), "compliance", "--on", "2025-12-31")
+
+    assert (run.code, _group_findings(run.out)) == (0, [])
+
+
 # ----------------------------------------------------------------------------- history
 def test_history_shows_every_decision_on_the_placement_with_who_and_when(
     written: Written, summary: DemoSummary, reintegrated_events: tuple[Event, ...]

@@ -22,12 +22,14 @@ from hypothesis import strategies as st
 from senad_ap import AlternativeProvision, PlacementState, ProviderState, SchoolState
 from senad_ap.domain.base import Command, Event
 from senad_ap.domain.placement import OpenPlacement, StartPlacement
+from senad_ap.domain.policy import POLICY_RECORD_ID, PolicyState
 from senad_ap.domain.provider import (
     MAX_RISK_ASSESSMENT_VALIDITY,
     AssessProviderRisk,
     RegisterProvider,
     RiskOutcome,
 )
+from senad_ap.domain.records import evolve_record
 from senad_ap.domain.school import RecordTerm
 from senad_ap.domain.values import Actor, Role
 from senad_ap.projections import attendance, audit, compliance, providers, register
@@ -89,6 +91,13 @@ class Run:
         found = {s.command.actor.school_id for s in self.steps}
         states = {school_id: self.app.get_school(school_id) for school_id in found}
         return {school_id: state for school_id, state in states.items() if state is not None}
+
+    def policy(self) -> PolicyState | None:
+        """The policy record's final state (``None``: no version recorded)."""
+        state: PolicyState | None = None
+        for event in self.app.events_of(POLICY_RECORD_ID):
+            state = evolve_record(state, event)  # type: ignore[assignment]
+        return state
 
     def events(self) -> list[tuple[int, Event]]:
         """Every stored event with its position, in log order."""

@@ -50,6 +50,7 @@ from senad_ap import (
     ObjectiveArea,
     ObjectiveProgress,
     PlacementStatus,
+    PolicyParameters,
     ProgressRating,
     ProviderKind,
     Reason,
@@ -99,6 +100,7 @@ READS = (
     "verify",
     "get_student",
     "reveal",
+    "policy_in_force",
 )
 #: A student whose retention ended long ago (opened 40 years back), so erasing them succeeds.
 FORGOTTEN = "STU-0099"
@@ -204,6 +206,15 @@ def _valid_calls() -> dict[str, Callable[[Record], Kwargs]]:
             ends_on=date(2026, 7, 17),
             half_term_starts_on=date(2026, 5, 25),
             half_term_ends_on=date(2026, 5, 29),
+            actor=HEAD,
+            on=TODAY,
+        ),
+        # ------------------------------------------------------------ the policy (POL-1)
+        "record_policy_version": lambda r: _kw(
+            version="section 7, version 7",
+            ratified_on=TODAY,
+            review_due_on=TODAY + timedelta(days=365),
+            parameters=PolicyParameters(full_time_hours=Decimal("30")),
             actor=HEAD,
             on=TODAY,
         ),
@@ -430,6 +441,7 @@ def _valid_calls() -> dict[str, Callable[[Record], Kwargs]]:
         "record_location_rationale": lambda r: _kw(
             placement_id=r.opened, rationale="Nearest safe setting", actor=HEAD, on=TODAY
         ),
+        "policy_in_force": lambda r: _kw(on=TODAY),
         # ------------------------------------------------------------ erasure
         "forget_student": lambda r: _kw(student_reference=FORGOTTEN, actor=HEAD, on=TODAY),
         # ------------------------------------------------------------ tamper evidence
@@ -814,6 +826,26 @@ def _plans() -> list[Junk]:
     ]
 
 
+def _policy_parameters() -> list[Junk]:
+    return [
+        fixed(label, value)
+        for label, value in (
+            ("no hours", PolicyParameters(full_time_hours=Decimal(0))),
+            ("NaN hours", PolicyParameters(full_time_hours=Decimal("NaN"))),
+            ("sNaN hours", PolicyParameters(max_hours_per_day=Decimal("sNaN"))),
+            ("infinite hours", PolicyParameters(full_time_hours=Decimal("Infinity"))),
+            ("float hours", PolicyParameters(full_time_hours=32.5)),  # type: ignore[arg-type]
+            ("text hours", PolicyParameters(full_time_hours="32.5")),  # type: ignore[arg-type]
+            ("no weeks", PolicyParameters(longest_review_interval_weeks=0)),
+            ("True years", PolicyParameters(register_retention_years=True)),
+            ("None pupils", PolicyParameters(unregistered_full_time_pupils=None)),  # type: ignore[arg-type]
+            ("another name", PolicyParameters(version="section 7, version 8")),
+            ("a long name", PolicyParameters(version="v" * 100_000)),
+            ("a name that is not text", PolicyParameters(version=7)),  # type: ignore[arg-type]
+        )
+    ]
+
+
 def _commands() -> list[Junk]:
     def record(placement: Callable[[Record], UUID], day: date) -> Make:
         return lambda r, _v: RecordAttendance(
@@ -1022,6 +1054,8 @@ JUNK_BY_PARAMETER: dict[str, st.SearchStrategy[Junk]] = {
             "next_review_on",
             "known_on",
             "date_of_birth",
+            "ratified_on",
+            "review_due_on",
         ),
         _DATES,
     ),
@@ -1046,6 +1080,7 @@ JUNK_BY_PARAMETER: dict[str, st.SearchStrategy[Junk]] = {
     **dict.fromkeys(SEQUENCE_PARAMETERS, _SEQUENCES | _ITEMS),
     "reason": _TEXTS | _ENUMS,
     "plan": st.sampled_from(_plans()),
+    "parameters": st.sampled_from(_policy_parameters()) | _GENERAL,
     "command": st.sampled_from(_commands()),
     "marks": st.sampled_from(_register_marks()) | _SEQUENCES | _ITEMS,
     "version": st.sampled_from(_versions()),
@@ -1260,6 +1295,21 @@ def test_attendance_code_nested_too_deep_to_print_is_refused(record: Record, met
         kwargs["marks"] = [RegisterMark(record.started, Session.AM, deep)]  # type: ignore[arg-type]
     else:
         kwargs["code"] = deep
+
+    with pytest.raises(SenadApError):
+        getattr(record.app, method)(**kwargs)
+
+
+@pytest.mark.parametrize("method", ["record_attendance", "correct_attendance", "record_register"])
+def test_attendance_session_nested_too_deep_to_print_is_refused(
+    record: Record, method: str
+) -> None:
+    deep = _nested(20_000)
+    kwargs = VALID_CALLS[method](record)
+    if method == "record_register":
+        kwargs["marks"] = [RegisterMark(record.started, deep, "/")]  # type: ignore[arg-type]
+    else:
+        kwargs["session"] = deep
 
     with pytest.raises(SenadApError):
         getattr(record.app, method)(**kwargs)

@@ -32,6 +32,8 @@ from senad_ap import (
     ObjectiveProgress,
     PlacementState,
     Plan,
+    PolicyParameters,
+    PolicyState,
     ProviderState,
     Role,
     SchoolState,
@@ -102,6 +104,8 @@ EXPECTED_EVENT_TYPES = {
     "TermRecorded",
     # the log's seals
     "LogSealed",
+    # the policy's versions (POL-1)
+    "PolicyVersionRecorded",
     # the student (personal data, erasure)
     "StudentRecorded",
     "StudentDetailsRecorded",
@@ -183,6 +187,13 @@ _KNOWN: dict[object, st.SearchStrategy[Any]] = {
     Plan: plans(),
     Actor: actors(),
     ObjectiveProgress: objective_progress(),
+    PolicyParameters: st.builds(
+        PolicyParameters,
+        version=_TEXTS,
+        full_time_hours=_DECIMALS,
+        max_hours_per_day=_DECIMALS,
+        unregistered_full_time_pupils=st.integers(1, 10**9),
+    ),
 }
 
 
@@ -297,7 +308,9 @@ def test_snapshots_of_placements_providers_and_schools_come_back_unchanged(
     ]
     path = a_new_file(tmp_path_factory)
     with sqlite_store(path) as app:
-        states: dict[UUID, PlacementState | ProviderState | SchoolState | StudentState] = {}
+        states: dict[
+            UUID, PlacementState | ProviderState | SchoolState | StudentState | PolicyState
+        ] = {}
         for command in decisions:
             state = app.execute(command)
             states[state.id] = state

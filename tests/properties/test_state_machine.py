@@ -20,7 +20,10 @@ provider. After every step it checks:
 (c) folding a record's stored events gives the state the application returned, both for the
     state a command returned and for each placement and provider as it stands;
 (d) no outside placement was marked as attending on or after a withdrawal of consent that
-    still stands (INFO-2), again from the stored events alone.
+    still stands (INFO-2), again from the stored events alone;
+(e) every event carries the name of the policy version in force on its day, as the record
+    stood when it was recorded (POL-1), and a start met the full-time hours of that version
+    (PLAN-2, in (a)), worked out from the recorded versions alone.
 
 The same machine runs on a SQLite file (``PlacementRecordOnSQLite``), with fewer examples.
 Rules marked "macro" below make several commands in a row (a provider made ready; a placement
@@ -55,6 +58,7 @@ from hypothesis.stateful import (
 )
 
 from senad_ap import (
+    POLICY_VERSION,
     Actor,
     AlternativeProvision,
     AttendanceCode,
@@ -66,6 +70,7 @@ from senad_ap import (
     ObjectiveProgress,
     PlacementState,
     Plan,
+    PolicyParameters,
     ProgressRating,
     ProviderKind,
     ProviderState,
@@ -80,7 +85,7 @@ from senad_ap import (
     Weekday,
     WeeklyHours,
 )
-from senad_ap.domain.base import Command
+from senad_ap.domain.base import Command, Event
 from senad_ap.domain.placement import (
     AgreePlan,
     AgreeReintegrationCriteria,
@@ -114,6 +119,13 @@ from senad_ap.domain.placement import (
     StudentSchoolAgeRecorded,
     WithdrawConsent,
     evolve_placement,
+)
+from senad_ap.domain.policy import (
+    POLICY_RECORD_ID,
+    PolicyState,
+    PolicyVersionRecorded,
+    RecordPolicyVersion,
+    evolve_policy,
 )
 from senad_ap.domain.provider import (
     AssessProviderRisk,
@@ -227,7 +239,7 @@ OUTSIDE_GAPS = {
 KEYS = st.none() | st.sampled_from(("key-1", "key-2"))
 
 Stored = tuple[int | None, tuple[tuple[int, str, int, str, bytes], ...]]
-State = PlacementState | ProviderState | SchoolState | StudentState
+State = PlacementState | ProviderState | SchoolState | StudentState | PolicyState
 
 
 # ------------------------------------------------------------------ (a) evidence, independently
@@ -264,9 +276,12 @@ def start_evidence_gaps(events: Iterable[object]) -> list[str]:
     providers: dict[UUID, _Provider] = {}
     placements: dict[UUID, _Placement] = {}
     delegates: dict[str, set[str]] = {}
+    versions: list[tuple[date, PolicyParameters]] = []
     gaps: list[str] = []
     for stored in events:
         match stored:
+            case PolicyVersionRecorded():
+                versions.append((stored.effective_on, stored.parameters))
             case ProviderRegistered():
                 providers[stored.originator_id] = _Provider(
                     stored.kind, stored.delivers_accredited_education
@@ -303,9 +318,13 @@ def start_evidence_gaps(events: Iterable[object]) -> list[str]:
                 placements[stored.originator_id].consents[stored.party] = given
             case PlacementStarted():
                 placement = placements[stored.originator_id]
+                threshold = FULL_TIME_HOURS
+                in_force = in_force_on(versions, stored.effective_on)
+                if in_force is not None:
+                    threshold = in_force.full_time_hours
                 gaps += [
                     f"{stored.originator_id}: {gap}"
-                    for gap in _gaps_at_start(stored, placement, providers, delegates)
+                    for gap in _gaps_at_start(stored, placement, providers, delegates, threshold)
                 ]
     return gaps
 
@@ -322,11 +341,40 @@ def _uses_outside(provider_ids: set[UUID | None], providers: dict[UUID, _Provide
     )
 
 
+def in_force_on(
+    versions: Sequence[tuple[date, PolicyParameters]], day: date
+) -> PolicyParameters | None:
+    """The recorded version in force on ``day``: the one in force from the latest day on or
+    before it (of one day's, the later recorded); ``None`` for the built-in version."""
+    found: tuple[date, PolicyParameters] | None = None
+    for start, parameters in versions:
+        if start <= day and (found is None or start >= found[0]):
+            found = (start, parameters)
+    return None if found is None else found[1]
+
+
+def wrong_policy_versions(events: Iterable[object]) -> list[str]:
+    """Events (in store order) whose ``policy_version`` is not the version in force on their
+    day among the versions recorded before them (POL-1)."""
+    versions: list[tuple[date, PolicyParameters]] = []
+    wrong: list[str] = []
+    for stored in events:
+        assert isinstance(stored, Event)
+        in_force = in_force_on(versions, stored.effective_on)
+        expected = POLICY_VERSION if in_force is None else in_force.version
+        if stored.policy_version != expected:
+            wrong.append(f"{type(stored).__name__} {stored.policy_version!r} not {expected!r}")
+        if isinstance(stored, PolicyVersionRecorded):
+            versions.append((stored.effective_on, stored.parameters))
+    return wrong
+
+
 def _gaps_at_start(
     started: PlacementStarted,
     placement: _Placement,
     providers: dict[UUID, _Provider],
     delegates: dict[str, set[str]],
+    full_time_hours: Decimal,
 ) -> list[str]:
     gaps: list[str] = []
     actor = started.actor
@@ -342,7 +390,7 @@ def _gaps_at_start(
     plan = placement.plan
     if plan is None:
         return [*gaps, "PLAN-2: no plan agreed"]
-    if _weekly_hours(plan) < FULL_TIME_HOURS and not placement.exempt:
+    if _weekly_hours(plan) < full_time_hours and not placement.exempt:
         gaps.append(f"PLAN-2: {_weekly_hours(plan)} hours and no medical exemption")
     used = {entry.provider_id for entry in plan.weekly_pattern if entry.provider_id is not None}
     if placement.provider_id is not None:
@@ -619,6 +667,12 @@ class PlacementRecordMachine(RuleBasedStateMachine):
                     assert isinstance(school_event, SchoolEvent)
                     school = evolve_school(school, school_event)
             assert school == result
+        elif isinstance(result, PolicyState):
+            state: PolicyState | None = None
+            for stored in self.app.events_of(POLICY_RECORD_ID)[: result.version]:
+                assert isinstance(stored, PolicyVersionRecorded)
+                state = evolve_policy(state, stored)
+            assert state == result
 
     def created(self, result: State | None, new_id: UUID) -> Any:
         return new_id if result is not None else multiple()
@@ -1499,6 +1553,35 @@ class PlacementRecordMachine(RuleBasedStateMachine):
             )
         )
 
+    # -------------------------------------------------------------- the policy (POL-1)
+    @rule(
+        who=WHO,
+        days_ago=st.integers(-1, 10),
+        number=st.integers(7, 9),
+        hours=st.sampled_from((Decimal("25"), FULL_TIME_HOURS, FULL_TIME_HOURS, Decimal("35"))),
+        review_after=st.integers(1, 400),
+        key=KEYS,
+    )
+    def record_policy_version(
+        self, who: Who, days_ago: int, number: int, hours: Decimal, review_after: int,
+        key: str | None,
+    ) -> None:  # fmt: skip
+        """A new version (refused: not the Head, in force tomorrow, a name already used); from
+        its day, decisions are checked against its full-time hours (PLAN-2)."""
+        on = self.day(days_ago)
+        self.run(
+            RecordPolicyVersion(
+                actor=self.actor(who),
+                effective_on=on,
+                parameters=PolicyParameters(
+                    version=f"section 7, version {number}", full_time_hours=hours
+                ),
+                ratified_on=on - timedelta(days=7),
+                review_due_on=on + timedelta(days=review_after),
+                idempotency_key=key,
+            )
+        )
+
     # -------------------------------------------------------------- odd requests
     @rule(
         placement_id=st.uuids(),
@@ -1592,6 +1675,11 @@ class PlacementRecordMachine(RuleBasedStateMachine):
         for school in halves.values():
             school.sort()
             assert all(a[1] < b[0] for a, b in itertools.pairwise(school))
+
+    @invariant()
+    def every_event_carries_the_policy_version_in_force_on_its_day(self) -> None:
+        wrong = wrong_policy_versions(self.stored_events())
+        assert wrong == []
 
     @invariant()
     def folding_each_placement_history_gives_its_current_state(self) -> None:

@@ -537,6 +537,7 @@ READABLE: dict[str, frozenset[str]] = {
     "StudentEhcPlanIssued": frozenset({"reference"}),
     "RollStatusRecorded": frozenset({"dual_registered_with"}),
     "StudentRollStatusRecorded": frozenset({"dual_registered_with"}),
+    "PolicyParameters": frozenset({"version"}),
     # Values inside events (a plan, its objectives, a review's progress).
     "Plan": frozenset({"ehcp_reference"}),
     "Objective": frozenset({"reference", "qualification"}),

@@ -45,7 +45,7 @@ from senad_ap.domain.plan import (
 )
 from senad_ap.domain.provider import ProviderRiskAssessed, RiskOutcome
 from senad_ap.domain.school import TermRecorded
-from senad_ap.domain.values import POLICY_VERSION, Actor, Weekday
+from senad_ap.domain.values import POLICY_VERSION, Actor, PolicyParameters, Weekday
 from senad_ap.projections.wording import describe, event_type, facts
 from senad_ap.testing import actors, plans
 from tests.unit.builders import (
@@ -134,6 +134,8 @@ def example_value(hint: Any, name: str, *, full: bool) -> object:
         return PROVIDER_ID
     if hint is Plan:
         return plan() if full else part_time_plan_with_gaps()
+    if hint is PolicyParameters:
+        return PolicyParameters(version="section 7, version 7") if full else PolicyParameters()
     if hint is ObjectiveProgress:
         return ObjectiveProgress(
             "EN1", ProgressRating.AS_EXPECTED, "reads fluently" if full else None
@@ -559,6 +561,14 @@ def values_of(hint: Any, texts: st.SearchStrategy[str]) -> st.SearchStrategy[Any
             reference=st.sampled_from(("EN1", "MA1")),
             rating=st.sampled_from(ProgressRating),
             note=st.none() | _NOTES,
+        ),
+        PolicyParameters: st.builds(
+            PolicyParameters,
+            version=texts,
+            full_time_hours=_DECIMALS,
+            max_hours_per_day=_DECIMALS,
+            unregistered_full_time_pupils=st.integers(1, 10**9),
+            longest_review_interval_weeks=st.integers(1, 10**9),
         ),
     }
     if hint in known:

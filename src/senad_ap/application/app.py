@@ -7,6 +7,7 @@ room that does the work:
 - ``application.pipeline``: one command from load to save (idempotency, personal data, the
   expected version, the pure decision, the hash chain, the STAT-4 roll), and a day's register;
 - ``application.placement_decisions``: the placement commands' methods;
+- ``application.policy_versions``: the policy's versions (POL-1);
 - ``application.reading``: reads, reader checks and as-at;
 - ``application.erasure``: erasure at the end of retention;
 - ``application.integrity``: seals and ``verify``;
@@ -38,6 +39,7 @@ from senad_ap.application.erasure import forget
 from senad_ap.application.personal import PersonalData
 from senad_ap.application.pipeline import Pipeline, RegisterMark
 from senad_ap.application.placement_decisions import PlacementDecisions
+from senad_ap.application.policy_versions import PolicyVersions
 from senad_ap.application.provider_decisions import ProviderDecisions
 from senad_ap.application.reading import Reading
 from senad_ap.application.records import AnyState, CheckedRepository, Records
@@ -47,6 +49,7 @@ from senad_ap.application.stores import DEFAULT_SQLITE_FILE
 from senad_ap.application.student_facts import StudentFacts, record_fact
 from senad_ap.domain.base import Command, Event
 from senad_ap.domain.placement import PlacementEvent, PlacementState
+from senad_ap.domain.policy import PolicyState
 from senad_ap.domain.provider import ProviderEvent, ProviderState
 from senad_ap.domain.school import (
     AppointDelegate,
@@ -68,7 +71,12 @@ T = TypeVar("T")
 
 
 class AlternativeProvision(
-    PlacementDecisions, ProviderDecisions, StudentFacts, Sealing, Application[UUID]
+    PlacementDecisions,
+    ProviderDecisions,
+    StudentFacts,
+    PolicyVersions,
+    Sealing,
+    Application[UUID],
 ):
     """The record of a school group's alternative provision decisions.
 
@@ -293,7 +301,7 @@ class AlternativeProvision(
 
     def execute(
         self, command: Command, *, expected_version: int | None = None
-    ) -> PlacementState | ProviderState | SchoolState | StudentState:
+    ) -> PlacementState | ProviderState | SchoolState | StudentState | PolicyState:
         """Run any command object (what the public strategies in ``senad_ap.testing`` make)."""
         if isinstance(command, StudentFactCommand):
             return record_fact(self._pipeline, command, expected_version)

@@ -29,7 +29,7 @@ def forget(pipeline: Pipeline, command: ForgetStudent) -> StudentState:
     # 1. load the student
     student_id = student_record_id(command.actor.school_id, command.student_reference)
     student = records.load(student_id, StudentState)
-    context = pipeline.context()
+    context = pipeline.context(command.effective_on)
     # An erasure recorded before a crash, whose key survived: finish it.
     if student is not None and student.forgotten_on is not None:
         with store_errors():

@@ -23,7 +23,9 @@ to ``Pipeline.run``. For a placement (``run_placement``) the steps are, in order
 10. **save** every event in one transaction (``Records.save``), remember the new states and
     snapshot those due; the state returned has its personal values revealed.
 
-Providers and schools take steps 1, 3, 4, 5, 6, 7 and 10. A day's register
+Providers, schools and the policy record take steps 1, 3, 4, 5, 6, 7 and 10. Every decision
+is taken under the policy version in force on the day it takes effect (``Pipeline.context``,
+POL-1): its numbers are the ``Context``'s, its name the events' ``policy_version``. A day's register
 (``Pipeline.register``) runs steps 1 and 3 to 7 per mark and saves all marks at once.
 """
 
@@ -55,6 +57,15 @@ from senad_ap.domain.placement import (
     decide_placement,
     evolve_placement,
     providers_needed,
+)
+from senad_ap.domain.policy import (
+    POLICY_RECORD_ID,
+    PolicyState,
+    PolicyVersion,
+    RecordPolicyVersion,
+    decide_policy,
+    evolve_policy,
+    version_in_force,
 )
 from senad_ap.domain.provider import (
     ProviderCommand,
@@ -117,10 +128,31 @@ class Pipeline:
         self.personal = personal
         self.clock = clock
         self.policy = policy
+        self._policy_record: PolicyState | None = None
 
-    def context(self) -> Context:
-        """When the decision is recorded, and under which policy."""
-        return Context(recorded_at=self.clock(), policy=self.policy)
+    def context(self, on: date | None = None) -> Context:
+        """When the decision is recorded, and under which policy: the version in force on
+        ``on``, the day the decision takes effect (today if not given), as the record stands
+        now (POL-1, ``domain.policy``)."""
+        now = self.clock()
+        return Context(recorded_at=now, policy=self.policy_on(now.date() if on is None else on))
+
+    def policy_on(self, day: date) -> PolicyParameters:
+        """The numbers of the policy version in force on ``day`` (POL-1)."""
+        return self.policy_version_on(day).parameters
+
+    def policy_version_on(self, day: date) -> PolicyVersion:
+        """The policy version in force on ``day``: the latest recorded one in force by then,
+        else the application's own ``policy`` (POL-1)."""
+        return version_in_force(self.policy_record(), self.policy, day)
+
+    def policy_record(self) -> PolicyState | None:
+        """The policy record as it stands (``None``: no version recorded), kept here and
+        brought up to date with one query (another process may have recorded a version)."""
+        self._policy_record = self.records.refreshed(
+            POLICY_RECORD_ID, self._policy_record, evolve_policy
+        )
+        return self._policy_record
 
     def today(self) -> date:
         return self.clock().date()
@@ -147,7 +179,7 @@ class Pipeline:
     # ----------------------------------------------------------------- running one
     def run(
         self, command: Command, expected_version: int | None = None
-    ) -> PlacementState | ProviderState | SchoolState:
+    ) -> PlacementState | ProviderState | SchoolState | PolicyState:
         """Run any command object (what the public strategies in ``senad_ap.testing`` make)."""
         if isinstance(command, PlacementCommand):
             return self.run_placement(command, expected_version)
@@ -155,6 +187,8 @@ class Pipeline:
             return self.run_provider(command, expected_version)
         if isinstance(command, SchoolCommand):
             return self.run_school(command, expected_version)
+        if isinstance(command, RecordPolicyVersion):
+            return self.run_policy(command, expected_version)
         raise InvalidInputError(f"Not a command: {type(command).__name__}.", field="command")
 
     def run_placement(
@@ -175,7 +209,7 @@ class Pipeline:
         # 4. refuse a decision taken on an out-of-date view of the record
         check_expected_version(state, expected_version, "placement", command.placement_id)
         # 5. decide (pure), 6. chain, 7. fold
-        context = self.context()
+        context = self.context(sealed.effective_on)
         related = self.related(state, sealed)
         student_events: Sequence[Event] = ()
         students: list[Any] = []
@@ -222,7 +256,8 @@ class Pipeline:
             return self.records.at_version(provider_id, replayed, ProviderState)
         check_expected_version(state, expected_version, "provider", provider_id)
         school = self.school_for(command.actor, Authority.HEAD_OR_DELEGATE)
-        events = chained(decide_provider(state, command, self.context(), school), hash_of(state))
+        context = self.context(command.effective_on)
+        events = chained(decide_provider(state, command, context, school), hash_of(state))
         new_state = fold(state, events, evolve_provider)
         self.records.save(events, [new_state])
         return new_state
@@ -238,8 +273,24 @@ class Pipeline:
         if replayed is not None:
             return self.records.at_version(school_id, replayed, SchoolState)
         check_expected_version(state, expected_version, "school", command.actor.school_id)
-        events = chained(decide_school(state, command, self.context()), hash_of(state))
+        context = self.context(command.effective_on)
+        events = chained(decide_school(state, command, context), hash_of(state))
         new_state = fold(state, events, evolve_school)
+        self.records.save(events, [new_state])
+        return new_state
+
+    def run_policy(
+        self, command: RecordPolicyVersion, expected_version: int | None = None
+    ) -> PolicyState:
+        """A new policy version: load, replay, expected version, decide, chain, fold, save."""
+        state = self.records.load(POLICY_RECORD_ID, PolicyState)
+        replayed = self.replayed_version(state, command)
+        if replayed is not None:
+            return self.records.at_version(POLICY_RECORD_ID, replayed, PolicyState)
+        check_expected_version(state, expected_version, "policy record", POLICY_RECORD_ID)
+        context = self.context(command.effective_on)
+        events = chained(decide_policy(state, command, context), hash_of(state))
+        new_state = fold(state, events, evolve_policy)
         self.records.save(events, [new_state])
         return new_state
 
@@ -253,7 +304,7 @@ class Pipeline:
             raise InvalidInputError("The register must be a list of marks.", field="marks")
         if idempotency_key is not None:
             check_text(idempotency_key, "idempotency_key", "idempotency key")
-        context = self.context()
+        context = self.context(on)
         states: dict[UUID, PlacementState] = {}
         before: dict[UUID, PlacementState] = {}
         pending: list[Event] = []
@@ -431,12 +482,14 @@ def session_of(value: Session | str) -> Session:
     """A register session from the enum or its text (``"AM"``, ``"PM"``)."""
     if isinstance(value, Session):
         return value
-    try:
-        return Session(value)
-    except ValueError:
-        raise InvalidInputError(
-            f"A session is 'AM' or 'PM', not {value!r}.", field="session"
-        ) from None
+    if isinstance(value, str) and value in _SESSIONS:
+        return _SESSIONS[value]
+    # Only text is quoted: the repr of other junk (a list nested too deep) may not print.
+    shown = repr(value) if isinstance(value, str) else type(value).__name__
+    raise InvalidInputError(f"A session is 'AM' or 'PM', not {shown}.", field="session")
+
+
+_SESSIONS = {session.value: session for session in Session}
 
 
 def code_of(value: AttendanceCode | str) -> AttendanceCode:

@@ -1,8 +1,9 @@
 """Reading records from the store and saving decisions to it: the one room that talks to
 eventsourcing's repository, recorder, cache and snapshots.
 
-``Records`` loads the current state of a placement, provider, school, student or the seals'
-record (from the cache, the latest snapshot and the events after it), loads a record as it
+``Records`` loads the current state of a placement, provider, school, student, the seals' or
+the policy's record (from the cache, the latest snapshot and the events after it), loads a
+record as it
 stood at a version, and saves a decision's events in one transaction, putting the new states
 in the cache and taking a snapshot when one is due. It turns every library error into one of
 ``senad_ap.errors``: a write that lost a race is ``ConcurrentChangeError``, any other failure
@@ -26,6 +27,7 @@ from eventsourcing.persistence import IntegrityError, PersistenceError
 from senad_ap.application.codec import Snapshot
 from senad_ap.domain.base import Event
 from senad_ap.domain.placement import PlacementEvent, PlacementState, evolve_placement
+from senad_ap.domain.policy import PolicyEvent, PolicyState, evolve_policy
 from senad_ap.domain.provider import ProviderEvent, ProviderState, evolve_provider
 from senad_ap.domain.records import evolve_record
 from senad_ap.domain.school import SchoolEvent, SchoolState, evolve_school
@@ -55,7 +57,7 @@ SNAPSHOT_INTERVAL = 100
 
 S = TypeVar("S")
 E = TypeVar("E", bound=Event)
-AnyState = PlacementState | ProviderState | SchoolState | StudentState | SealState
+AnyState = PlacementState | ProviderState | SchoolState | StudentState | SealState | PolicyState
 
 
 class _WrongKindError(Exception):
@@ -173,6 +175,7 @@ _PROJECTORS: dict[type, Callable[[Any, Iterable[Any]], Any]] = {
     ProviderState: _projector(ProviderEvent, evolve_provider),
     SchoolState: _projector(SchoolEvent, evolve_school),
     SealState: _projector(SealEvent, evolve_seal),
+    PolicyState: _projector(PolicyEvent, evolve_policy),
     StudentState: _projector(StudentEvent, evolve_student),
 }
 
@@ -230,6 +233,18 @@ class Records:
         if not isinstance(state, kind):
             return None
         self.remember(state)
+        return state
+
+    def refreshed(
+        self, record_id: UUID, state: S | None, evolve: Callable[[S | None, Any], S]
+    ) -> S | None:
+        """``state`` (``None``: not begun) with the record's events after its version folded
+        in: one query, no snapshot or cache, for a small record read before every command
+        (the policy's, POL-1) that another process may have changed."""
+        after = 0 if state is None else int(state.version)  # type: ignore[attr-defined]
+        with store_errors():
+            for stored in self.recorder.select_events(record_id, gt=after):
+                state = evolve(state, self.mapper.to_domain_event(stored))
         return state
 
     def placement(self, placement_id: UUID) -> PlacementState:

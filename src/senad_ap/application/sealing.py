@@ -14,6 +14,7 @@ from senad_ap.application.integrity import (
     seals_of,
     verify,
 )
+from senad_ap.application.pipeline import Pipeline
 from senad_ap.application.records import Records, store_errors
 from senad_ap.application.signing import SigningKeys, create_signing_key
 from senad_ap.domain.values import Actor, PolicyParameters
@@ -26,6 +27,7 @@ class Sealing:
 
     _records: Records
     _keys: SigningKeys
+    _pipeline: Pipeline
     _clock: Callable[[], datetime]
     policy: PolicyParameters
 
@@ -43,8 +45,9 @@ class Sealing:
         the seals (``seals()``; ``senad-ap seals``). Returns the new seal, or ``None`` when no
         event was recorded since the last one.
         """
+        policy = self._pipeline.policy_on(self._clock().date())
         return record_seal(
-            self._records, actor=actor, clock=self._clock, policy=self.policy, keys=self._keys
+            self._records, actor=actor, clock=self._clock, policy=policy, keys=self._keys
         )
 
     def seals(self) -> list[SealRecord]:

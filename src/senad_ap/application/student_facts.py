@@ -153,7 +153,7 @@ def record_fact(
     # 4. refuse a decision taken on an out-of-date view of the student's record
     check_expected_version(student, expected_version, "student", command.student_reference)
     # 1. load the placements; 5. decide (pure); 6. chain and 7. fold, record by record
-    context = pipeline.context()
+    context = pipeline.context(command.effective_on)
     placements = pipeline.placements_of(student)
     events, states = chain_and_fold(
         decide_fact(student, command, context, placements), {student_id: student, **placements}

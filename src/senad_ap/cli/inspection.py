@@ -160,8 +160,8 @@ def _compliance(session: _Session, args: argparse.Namespace) -> None:
             (
                 r.rule_id,
                 ", ".join(r.related_rules),
-                r.student_reference,
-                r.placement_id,
+                "(school group)" if r.group_level else r.student_reference,
+                "policy" if r.group_level else r.placement_id,
                 r.since,
                 *([r.closed_on] * closed_since),
                 r.detail,

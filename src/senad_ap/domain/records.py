@@ -1,5 +1,5 @@
 """Any record's ``evolve``: the one place that knows which kind of event belongs to which
-kind of record (placement, provider, school, student, the log's seals)."""
+kind of record (placement, provider, school, student, the log's seals, the policy)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 
 from senad_ap.domain.base import Event
 from senad_ap.domain.placement import PlacementEvent, PlacementState, evolve_placement
+from senad_ap.domain.policy import PolicyEvent, PolicyState, evolve_policy
 from senad_ap.domain.provider import ProviderEvent, ProviderState, evolve_provider
 from senad_ap.domain.school import SchoolEvent, SchoolState, evolve_school
 from senad_ap.domain.seal import SealEvent, SealState, evolve_seal
@@ -14,7 +15,7 @@ from senad_ap.domain.student import StudentEvent, StudentState, evolve_student
 
 __all__ = ["RecordState", "evolve_record"]
 
-RecordState = PlacementState | ProviderState | SchoolState | StudentState | SealState
+RecordState = PlacementState | ProviderState | SchoolState | StudentState | SealState | PolicyState
 
 
 def evolve_record(state: Any, event: Event) -> RecordState:
@@ -29,4 +30,6 @@ def evolve_record(state: Any, event: Event) -> RecordState:
         return evolve_student(state, event)
     if isinstance(event, SealEvent):
         return evolve_seal(state, event)
+    if isinstance(event, PolicyEvent):
+        return evolve_policy(state, event)
     raise TypeError(f"not an event of this library: {type(event).__name__}")

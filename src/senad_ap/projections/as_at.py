@@ -18,8 +18,9 @@ from uuid import UUID
 import attrs
 
 from senad_ap.domain.base import Event
-from senad_ap.domain.compliance import placement_findings
+from senad_ap.domain.compliance import placement_findings, policy_findings
 from senad_ap.domain.placement import PlacementState
+from senad_ap.domain.policy import POLICY_RECORD_ID, PolicyState
 from senad_ap.domain.provider import ProviderState
 from senad_ap.domain.records import evolve_record
 from senad_ap.domain.school import SchoolState, school_aggregate_id
@@ -147,12 +148,20 @@ def findings_as_at(
     school_id: str | None = None,
     policy: PolicyParameters | None = None,
 ) -> list[FindingRow]:
-    """The compliance gaps open on ``as_at.on``, with the record read in ``as_at``'s sense."""
+    """The compliance gaps open on ``as_at.on``, with the record read in ``as_at``'s sense;
+    the group-level one (POL-1) first, once the record has begun (the log's first event was
+    recorded by then, as known on the day; any event, as in effect)."""
     app = projections.app
     policy = policy or app.policy
     providers: dict[UUID, ProviderState | None] = {}
     schools: dict[str, SchoolState | None] = {}
     rows: list[FindingRow] = []
+    if _record_begun(app, as_at):
+        group: PolicyState | None = fold_as_at(_events(app, POLICY_RECORD_ID), as_at)
+        rows.extend(
+            FindingRow.from_finding(finding, None)
+            for finding in policy_findings(group, policy, on=as_at.on)
+        )
     for placement_id in _placement_ids(projections, school_id):
         found = placement_as_at(app, placement_id, as_at)
         if found is None:
@@ -172,6 +181,17 @@ def findings_as_at(
             if finding.since <= as_at.on:
                 rows.append(FindingRow.from_finding(finding, state))
     return sorted(rows, key=lambda r: (r.student_reference, str(r.placement_id), r.rule_id, r.key))
+
+
+def _record_begun(app: AlternativeProvision, as_at: AsAt) -> bool:
+    """Whether the log holds an event, and, as known on a day, its first was recorded by then."""
+    first = app.recorder.select_notifications(start=None, limit=1)
+    if not first:
+        return False
+    if as_at.sense is Sense.IN_EFFECT_ON:
+        return True
+    event = app.mapper.to_domain_event(first[0])
+    return isinstance(event, Event) and event.timestamp <= as_at.end
 
 
 def _placement_ids(projections: Projections, school_id: str | None) -> list[UUID]:

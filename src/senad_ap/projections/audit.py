@@ -19,6 +19,7 @@ import attrs
 
 from senad_ap.domain.base import Event
 from senad_ap.domain.placement import AttendanceCorrected, PlacementEvent, PlacementState
+from senad_ap.domain.policy import PolicyEvent
 from senad_ap.domain.provider import ProviderEvent
 from senad_ap.domain.school import SchoolEvent
 from senad_ap.domain.student import StudentEvent
@@ -62,6 +63,8 @@ def _kind(event: Event) -> str:
         return "school"
     if isinstance(event, StudentEvent):
         return "student"
+    if isinstance(event, PolicyEvent):
+        return "policy"
     return "other"
 
 

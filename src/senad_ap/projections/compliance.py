@@ -7,6 +7,14 @@ school's term dates) the placement is evaluated again by the pure rules in
 the day it closed and when that was recorded. Rows are kept after closing, so the findings
 *as known on* any past date can be read back exactly. The findings *as in effect on* any
 date (``open_findings``) are kept beside them (``senad_ap.projections.in_effect``).
+
+One finding is about the school group rather than a placement: POL-1, the policy version in
+force past its review date. Its row has the policy record's id (``POLICY_RECORD_ID``) where a
+placement's id goes, and an empty school and student reference; it is worked out when the
+projection meets the log's first event (the built-in version) and again at each recorded
+version (as in effect on each day: the stretches between versions coming into force, worked
+out whole, since a version may be recorded late). A query for one school's findings includes
+it: the policy is every school's.
 """
 
 from __future__ import annotations
@@ -21,12 +29,15 @@ import attrs
 from senad_ap.domain.compliance import (
     Finding,
     RegisterHint,
+    policy_findings,
+    policy_findings_in_effect,
     record_findings,
     register_findings,
     register_hint,
 )
 from senad_ap.domain.placement import PlacementState
 from senad_ap.domain.placement.events import AttendanceCorrected, AttendanceRecorded
+from senad_ap.domain.policy import POLICY_RECORD_ID, PolicyState
 from senad_ap.domain.provider import ProviderState
 from senad_ap.domain.school import SchoolState, TermRecorded, school_aggregate_id
 from senad_ap.domain.values import PolicyParameters
@@ -78,12 +89,20 @@ class FindingRow:
             closed_recorded_at=parse_datetime(row["closed_recorded_at"]),
         )
 
+    @property
+    def group_level(self) -> bool:
+        """True for a finding about the school group, not one placement (POL-1): its
+        ``placement_id`` is the policy record's id, its school and student empty."""
+        return self.placement_id == POLICY_RECORD_ID
+
     @classmethod
-    def from_finding(cls, finding: Finding, state: PlacementState) -> FindingRow:
+    def from_finding(cls, finding: Finding, state: PlacementState | None) -> FindingRow:
+        """The row of a placement's finding (``state``: the placement), or of a group-level
+        finding (``state`` None: no school, no student)."""
         return cls(
             placement_id=finding.placement_id,
-            school_id=state.school_id,
-            student_reference=state.student_reference,
+            school_id="" if state is None else state.school_id,
+            student_reference="" if state is None else state.student_reference,
             rule_id=finding.rule_id,
             key=finding.key,
             since=finding.since,
@@ -155,6 +174,15 @@ class ComplianceProjection(Projection):
         state = change.after
         effective_on = change.event.effective_on
         self._in_effect.observe(change.event)
+        if self._policy_version(cursor) is None:
+            # The log's first event: the built-in version is in force from the start (POL-1).
+            self._apply(cursor, POLICY_RECORD_ID, None, policy_findings(None, self.policy), change)
+            self._in_effect.group(POLICY_RECORD_ID, policy_findings_in_effect(None, self.policy))
+            cursor.execute(_UPSERT_VERSION, (str(POLICY_RECORD_ID), 0))
+            self._versions[str(POLICY_RECORD_ID)] = 0
+        if isinstance(state, PolicyState):
+            self._apply(cursor, state.id, None, policy_findings(state, self.policy), change)
+            self._in_effect.group(state.id, policy_findings_in_effect(state, self.policy))
         if isinstance(state, PlacementState):
             self._remember_placement(cursor, state)
             self._evaluate(cursor, state, change, world)
@@ -185,6 +213,16 @@ class ComplianceProjection(Projection):
                 self._evaluate(cursor, placement, change, world)
         # Only the decisions that change a placement's findings count (a school's terms).
         self._in_effect.took_effect(cursor, str(state.id), effective_on)
+
+    def _policy_version(self, cursor: Cursor) -> int | None:
+        """The policy record's version last evaluated (0: the built-in version; None: not
+        yet evaluated, before the log's first event)."""
+        key = str(POLICY_RECORD_ID)
+        if key not in self._versions:
+            cursor.execute("SELECT version FROM compliance_versions WHERE record_id = ?", (key,))
+            row = cursor.fetchone()
+            self._versions[key] = None if row is None else int(row["version"])
+        return self._versions[key]
 
     def _remember_placement(self, cursor: Cursor, state: PlacementState) -> None:
         placement_id = str(state.id)
@@ -289,6 +327,7 @@ class ComplianceProjection(Projection):
             self._hints.pop(state.id, None)
         else:
             self._hints[state.id] = hint
+        self._apply(cursor, state.id, state, findings, change)
         self._in_effect.advance(
             cursor,
             state,
@@ -298,11 +337,22 @@ class ComplianceProjection(Projection):
             events_of=world.app.events_of,
             policy=self.policy,
         )
+
+    def _apply(
+        self,
+        cursor: Cursor,
+        record_id: UUID,
+        state: PlacementState | None,
+        findings: tuple[Finding, ...],
+        change: Change,
+    ) -> None:
+        """Bring the rows of ``record_id`` (a placement, ``state``; or the policy record, no
+        state) in line with ``findings``: open the new ones, close those that went away."""
         found = {(f.rule_id, f.key): f for f in findings}
-        open_rows = self._open_rows(cursor, state.id)
+        open_rows = self._open_rows(cursor, record_id)
         event = change.event
         recorded = event.timestamp.astimezone(UTC)
-        placement_id = str(state.id)
+        placement_id = str(record_id)
         for (rule_id, key), row in list(open_rows.items()):
             finding = found.get((rule_id, key))
             identity = (placement_id, rule_id, key, row.opened_position)
@@ -342,8 +392,8 @@ class ComplianceProjection(Projection):
                 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL)",
                 (
                     placement_id,
-                    state.school_id,
-                    state.student_reference,
+                    "" if state is None else state.school_id,
+                    "" if state is None else state.student_reference,
                     finding.rule_id,
                     finding.key,
                     iso(finding.since),
@@ -452,7 +502,8 @@ def _filtered(
     sql: str, params: list[str], school_id: str | None, placement_id: UUID | None
 ) -> tuple[str, list[str]]:
     if school_id is not None:
-        sql += " AND school_id = ?"
+        # The group-level findings (POL-1: school '') are every school's.
+        sql += " AND (school_id = ? OR school_id = '')"
         params.append(school_id)
     if placement_id is not None:
         sql += " AND placement_id = ?"

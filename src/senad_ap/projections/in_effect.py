@@ -310,6 +310,29 @@ class InEffect:
         self._walk(state, opened, steps)
         self._open[state.id] = opened
 
+    def group(
+        self, record_id: UUID, stretches: Sequence[tuple[Finding, date, date | None]]
+    ) -> None:
+        """Replace the stretches of a group-level record (the policy record, POL-1: no school,
+        no student), worked out whole by the caller: a version recorded late changes them."""
+        self._write("DELETE FROM compliance_in_effect WHERE placement_id = ?", (str(record_id),))
+        for finding, open_from, open_until in stretches:
+            self._write(
+                _INSERT,
+                (
+                    str(record_id),
+                    "",
+                    "",
+                    finding.rule_id,
+                    finding.key,
+                    iso(finding.since),
+                    finding.detail,
+                    ",".join(finding.related_rules),
+                    iso(open_from),
+                    None if open_until is None else iso(open_until),
+                ),
+            )
+
     def observe(self, event: Event) -> None:
         """Keep the events held for a record (``_load``) in step with the log."""
         held = self._events.get(event.originator_id)

@@ -44,6 +44,7 @@ from senad_ap.domain.placement.events import (
     ReintegrationSupportAgreed,
 )
 from senad_ap.domain.plan import ObjectiveArea, Plan, Setting
+from senad_ap.domain.policy import PolicyVersionRecorded
 from senad_ap.domain.school import (
     DelegateAppointed,
     DelegationRevoked,
@@ -390,6 +391,18 @@ def _sealed(event: LogSealed) -> str:
         f"Log sealed: {event.events} events up to position {event.last_position}, "
         f"chain head {event.head}"
         + ("." if event.signature is None else f", signed {event.signature}.")
+    )
+
+
+@_words(PolicyVersionRecorded)
+def _policy_version(event: PolicyVersionRecorded) -> str:
+    numbers = event.parameters
+    return (
+        f"Policy version recorded: {_quoted(numbers.version)}, ratified on "
+        f"{event.ratified_on.isoformat()}, in force from {event.effective_on.isoformat()}, "
+        f"review due on {event.review_due_on.isoformat()}; full-time provision "
+        f"{_hours(numbers.full_time_hours)} a week, reviews at least every "
+        f"{numbers.longest_review_interval_weeks} weeks."
     )
 
 

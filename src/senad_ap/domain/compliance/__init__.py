@@ -20,6 +20,8 @@ AIM-4       plan names an intended destination, unless the placement ended with 
 PLAN-1      needs assessed on or before the day of the plan in force (AIM-2)
 PLAN-3      a plan is agreed
 PLAN-4      the plan gives the EHC plan reference where the student has one
+POL-1       (group-level, ``policy_findings``) the policy version in force is not past its
+            review date
 COMM-2      the student stays on the school roll
 COMM-3      an outside provider of a running placement that delivers accredited education
             keeps its DfE registration (a guard at the start; a finding when it lapses, or the
@@ -105,6 +107,7 @@ from uuid import UUID
 from senad_ap.domain.compliance.dates import half_termly_review_due, review_due
 from senad_ap.domain.compliance.finding import Finding, open_on
 from senad_ap.domain.compliance.plan import _before_start, _location_gaps, _plan_gaps
+from senad_ap.domain.compliance.policy import policy_findings, policy_findings_in_effect
 from senad_ap.domain.compliance.register import (
     RegisterHint,
     _attendance_gap,
@@ -124,6 +127,8 @@ __all__ = [
     "half_termly_review_due",
     "open_on",
     "placement_findings",
+    "policy_findings",
+    "policy_findings_in_effect",
     "record_findings",
     "register_findings",
     "register_hint",
