@@ -160,6 +160,27 @@ def _own_keys(index: int, history: list[Command]) -> list[Command]:
     ]
 
 
+def _own_student(index: int, history: list[Command], earlier: list[list[Command]]) -> list[Command]:
+    # Two histories may draw one student reference (shrinking makes it likely). Each history's
+    # opening states the student's facts (EHC plan, looked after, on roll) on its own drawn day,
+    # and a fact dated before the student's last recorded change of it is refused (PLAN-4,
+    # COMM-2): the histories would not all be valid together. Each history gets its own student;
+    # the facts shared by one student's placements are the state machine's to test.
+    taken = {c.student_reference for h in earlier for c in h if isinstance(c, OpenPlacement)}
+    own = [
+        f"H{index}-{c.student_reference}"[:21]
+        for c in history
+        if isinstance(c, OpenPlacement) and c.student_reference in taken
+    ]
+    assume(not taken.intersection(own))
+    return [
+        attrs.evolve(command, student_reference=f"H{index}-{command.student_reference}"[:21])
+        if isinstance(command, OpenPlacement) and command.student_reference in taken
+        else command
+        for command in history
+    ]
+
+
 @st.composite
 def _terms(draw: st.DrawFn, school_id: str) -> list[Command]:
     """0 to 2 terms of the school, not overlapping, each recorded on a drawn day."""
@@ -226,6 +247,7 @@ def scenarios(draw: st.DrawFn, *, max_histories: int = 3, max_school_days: int =
     histories: list[list[Command]] = []
     for index in range(count):
         history = draw(valid_histories(school_id=shared_school, max_school_days=max_school_days))
+        history = _own_student(index, history, histories)
         histories.append(_own_keys(index, history) + draw(_later_risk_assessment(history)))
     # Placements and providers are told apart by id; st.uuids() may draw one twice.
     seen: set[UUID] = set()

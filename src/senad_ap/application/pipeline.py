@@ -40,6 +40,7 @@ from uuid import UUID, uuid4, uuid5
 import attrs
 
 from senad_ap.application.integrity import chain_and_fold, chained
+from senad_ap.application.marks import code_of, session_of
 from senad_ap.application.personal import PersonalData
 from senad_ap.application.records import Records, fold, hash_of, store_errors
 from senad_ap.application.stores import check_text
@@ -87,7 +88,6 @@ from senad_ap.errors import (
     ConcurrentChangeError,
     IdempotencyConflictError,
     InvalidInputError,
-    PolicyViolationError,
     RegisterRefusedError,
     SenadApError,
 )
@@ -476,39 +476,6 @@ def check_expected_version(
             "expected: it changed after it was loaded, so nothing was recorded. Load it "
             "again, check the change, and decide again."
         )
-
-
-def session_of(value: Session | str) -> Session:
-    """A register session from the enum or its text (``"AM"``, ``"PM"``)."""
-    if isinstance(value, Session):
-        return value
-    if isinstance(value, str) and value in _SESSIONS:
-        return _SESSIONS[value]
-    # Only text is quoted: the repr of other junk (a list nested too deep) may not print.
-    shown = repr(value) if isinstance(value, str) else type(value).__name__
-    raise InvalidInputError(f"A session is 'AM' or 'PM', not {shown}.", field="session")
-
-
-_SESSIONS = {session.value: session for session in Session}
-
-
-def code_of(value: AttendanceCode | str) -> AttendanceCode:
-    """An attendance code from the enum or its text (``"/"``, ``"I"``, ``"Y1"`` …)."""
-    if isinstance(value, AttendanceCode):
-        return value
-    if not isinstance(value, str):
-        raise InvalidInputError(
-            f"An attendance code is text such as '/' or 'I', not {type(value).__name__}.",
-            field="code",
-        )
-    try:
-        return AttendanceCode(value)
-    except ValueError:
-        # STAT-1: only the national codes in force since 19 August 2024.
-        raise PolicyViolationError(
-            "STAT-1",
-            f"{value!r} is not one of the national attendance codes in force since 19 August 2024.",
-        ) from None
 
 
 def _student_of(state: PlacementState | None, command: PlacementCommand) -> UUID | None:

@@ -12,7 +12,8 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from senad_ap.application.pipeline import Pipeline, code_of, session_of
+from senad_ap.application.marks import code_of, session_of
+from senad_ap.application.pipeline import Pipeline
 from senad_ap.domain.attendance_codes import AttendanceCode, Session
 from senad_ap.domain.placement import (
     AgreePlan,

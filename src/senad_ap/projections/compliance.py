@@ -8,13 +8,10 @@ the day it closed and when that was recorded. Rows are kept after closing, so th
 *as known on* any past date can be read back exactly. The findings *as in effect on* any
 date (``open_findings``) are kept beside them (``senad_ap.projections.in_effect``).
 
-One finding is about the school group rather than a placement: POL-1, the policy version in
-force past its review date. Its row has the policy record's id (``POLICY_RECORD_ID``) where a
-placement's id goes, and an empty school and student reference; it is worked out when the
-projection meets the log's first event (the built-in version) and again at each recorded
-version (as in effect on each day: the stretches between versions coming into force, worked
-out whole, since a version may be recorded late). A query for one school's findings includes
-it: the policy is every school's.
+One finding is the school group's: POL-1, the policy in force past its review date, on the
+policy record's id (``POLICY_RECORD_ID``) with no school or student; worked out at the log's
+first event (the built-in version) and at each recorded version (in effect: worked out whole,
+as a version may be recorded late). Each school's findings include it.
 """
 
 from __future__ import annotations
@@ -215,8 +212,7 @@ class ComplianceProjection(Projection):
         self._in_effect.took_effect(cursor, str(state.id), effective_on)
 
     def _policy_version(self, cursor: Cursor) -> int | None:
-        """The policy record's version last evaluated (0: the built-in version; None: not
-        yet evaluated, before the log's first event)."""
+        """The policy record's version last evaluated (0: built in; None: not yet)."""
         key = str(POLICY_RECORD_ID)
         if key not in self._versions:
             cursor.execute("SELECT version FROM compliance_versions WHERE record_id = ?", (key,))
