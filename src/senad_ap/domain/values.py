@@ -145,13 +145,14 @@ class PolicyParameters:
     number. An institution that gives full-time education to five or more pupils of
     compulsory school age, or to one such pupil with an EHC plan or who is looked after, is an
     independent school (Education Act 1996 s.463, as amended) and must be registered
-    (Education and Skills Act 2008, Part 4: conducting an unregistered independent
-    educational institution is an offence). The statute does not define "full-time"; the
-    DfE's guidance on registering independent schools ("Registration of independent schools",
-    departmental guidance) treats education for 18 hours a week or more as full-time, and
-    local authorities summarise it as "more than 18 hours a week" (source to be checked: the
-    guidance's paragraph, and whether 18 hours itself counts; the default counts it). Default
-    18; a setting is full-time for a pupil at this many hours a week or more.
+    (Education and Skills Act 2008, s.96: conducting an unregistered independent educational
+    institution is an offence). The statute does not define "full-time". The DfE's
+    "Registration of independent schools" (departmental guidance, August 2019, Part A, "Full-time
+    education") treats education as full-time where it is meant to be all or substantially all
+    of a child's education, the hours a week among its factors; its consultation "Regulating
+    independent educational institutions" (February 2020) proposed at least 18 hours a week as
+    the line, "in keeping with its current practice". 18 hours itself counts (the cautious
+    reading). Default 18; a setting is full-time for a pupil at this many hours a week or more.
     ``unregistered_full_time_pupils``: how many full-time pupils of compulsory school age make
     a setting an independent school that must be registered (STAT-4).
     ``max_days_ahead``: how far in the future a decision may take effect.
