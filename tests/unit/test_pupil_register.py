@@ -31,6 +31,7 @@ from senad_ap.domain.pupil_register import (
     name_the_holder,
 )
 from senad_ap.domain.student import (
+    StudentEvent,
     StudentState,
     decide_student_on_opening,
     evolve_student,
@@ -89,7 +90,7 @@ def student() -> StudentState:
     return state
 
 
-def start(others: dict[UUID, PlacementState], on: date = STARTS_ON) -> tuple[object, ...]:
+def start(others: dict[UUID, PlacementState], on: date = STARTS_ON) -> tuple[StudentEvent, ...]:
     command = start_command(on=on)
     assert isinstance(command, StartPlacement)
     return decide_run(student(), planned(), command, context(), others)
@@ -168,7 +169,7 @@ def test_students_record_id_is_the_pupils() -> None:
 
 
 # --------------------------------------------------------------------------- the end
-def end(placement: PlacementState, on: date = TODAY) -> tuple[object, ...]:
+def end(placement: PlacementState, on: date = TODAY) -> tuple[StudentEvent, ...]:
     command = end_command(on=on)
     assert isinstance(command, EndPlacement)
     return decide_run(student(), placement, command, context(), {})
