@@ -56,7 +56,7 @@ def test_readme_example_command_prints_a_history_from_a_sqlite_file(tmp_path: Pa
         "Student: Sam Example",
         "After erasure: student [erased], status erased: personal data destroyed at the end of "
         "retention",
-        "Verified: True (20 events, none rewritten)",
+        "Verified: True (21 events, none rewritten)",
     ]
 
 

@@ -76,6 +76,7 @@ from senad_ap.domain.provider import (
     QualityAssuranceVisit,
     RiskOutcome,
 )
+from senad_ap.domain.pupil_register import PlacementRunEnded, PlacementRunStarted
 from senad_ap.domain.school import (
     DelegateAppointed,
     InspectorAccessGranted,
@@ -164,6 +165,8 @@ __all__ = [
     "PlacementEvent",
     "PlacementOpened",
     "PlacementRecordErased",
+    "PlacementRunEnded",
+    "PlacementRunStarted",
     "PlacementStarted",
     "PlacementState",
     "PlacementStatus",

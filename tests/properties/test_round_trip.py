@@ -112,6 +112,9 @@ EXPECTED_EVENT_TYPES = {
     "StudentPlacementOpened",
     "StudentForgotten",
     "PlacementRecordErased",
+    # the running periods of the student's placements (one register per pupil, STAT-1)
+    "PlacementRunStarted",
+    "PlacementRunEnded",
     # the student's facts that change
     "EhcPlanIssued",
     "EhcPlanCeased",

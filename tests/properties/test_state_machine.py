@@ -33,6 +33,7 @@ often in 40 steps.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import itertools
 import shutil
@@ -101,6 +102,7 @@ from senad_ap.domain.placement import (
     GiveConsent,
     MedicalExemptionRecorded,
     OpenPlacement,
+    PlacementEnded,
     PlacementEvent,
     PlacementOpened,
     PlacementStarted,
@@ -1380,6 +1382,120 @@ class PlacementRecordMachine(RuleBasedStateMachine):
         event("record_register: recorded")
         for state in states.values():
             self.check_returned(state)
+
+    # -------------------------------------------------------------- one register per pupil
+    # STAT-1 (issue 13): a pupil's placements run one at a time, so each pupil-session has at
+    # most one mark across all the pupil's placements. Besides this macro, the in-school
+    # openings share one student reference (STU-0001), so ``start_placement`` and the marks
+    # meet the rule too.
+    @rule(
+        data=st.data(),
+        pupil=st.sampled_from(("STU-PUPIL-1", "STU-PUPIL-2")),
+        started_days_ago=st.integers(10, 30),
+        runs_for=st.integers(0, 6),
+        next_after=st.integers(-3, 3),
+    )
+    def run_two_placements_of_one_pupil(
+        self,
+        data: st.DataObject,
+        pupil: str,
+        started_days_ago: int,
+        runs_for: int,
+        next_after: int,
+    ) -> None:
+        """Macro: two placements of one pupil, prepared together; the first started, marked and
+        ended (an end before its last mark is refused); the second started ``next_after`` days
+        after that end (refused on or before it, STAT-1); then one session marked through both
+        placements (one of the two is refused)."""
+        first_on = self.day(started_days_ago)
+        first, second = (self.prepare_for_pupil(data, pupil, first_on) for _ in range(2))
+        self.start(StartPlacement(actor=HEAD, effective_on=first_on, placement_id=first))
+        marked_on = data.draw(st.dates(first_on, first_on + timedelta(days=runs_for + 1)))
+        self.run(
+            RecordAttendance(
+                actor=STAFF, effective_on=marked_on, placement_id=first, session=Session.AM,
+                code=AttendanceCode.PRESENT_AM,
+            )
+        )  # fmt: skip
+        ends_on = first_on + timedelta(days=runs_for)
+        self.run(
+            EndPlacement(
+                actor=HEAD, effective_on=ends_on, placement_id=first,
+                destination=Destination.SEN_SCHOOL,
+            )
+        )  # fmt: skip
+        next_on = min(ends_on + timedelta(days=next_after), self.today)
+        self.start(StartPlacement(actor=HEAD, effective_on=next_on, placement_id=second))
+        ran = [p for p in (first, second) if p in self.started]
+        event(f"one register per pupil: {len(ran)} of the pupil's two placements started")
+        day = data.draw(st.dates(first_on, self.today))
+        for placement in (first, second):
+            self.run(
+                RecordAttendance(
+                    actor=STAFF, effective_on=day, placement_id=placement, session=Session.PM,
+                    code=AttendanceCode.PRESENT_PM,
+                )
+            )  # fmt: skip
+
+    def prepare_for_pupil(self, data: st.DataObject, pupil: str, on: date) -> UUID:
+        """An on-site placement of ``pupil`` with a full-time plan and both consents; the
+        opening states no facts, so a second opening of the pupil is not refused for them."""
+        opening = attrs.evolve(
+            data.draw(open_placement_commands(actor=STAFF, on=on, setting=Setting.ON_SITE)),
+            student_reference=pupil, looked_after=None, ehcp_reference=None, on_roll=None,
+        )  # fmt: skip
+        self.open(opening)
+        placement = opening.placement_id
+        plan = agree_plan_commands(
+            placement_id=placement, actor=HEAD, on=on, residential=opening.residential
+        )
+        self.run(data.draw(plan))
+        for party in ConsentParty:
+            consent = give_consent_commands(placement_id=placement, actor=STAFF, on=on, party=party)
+            self.run(data.draw(consent))
+        return placement
+
+    @staticmethod
+    def pupils_of(events: Iterable[object]) -> dict[UUID, tuple[str, str]]:
+        """Each placement's pupil: its school and student reference."""
+        return {
+            e.originator_id: (e.school_id, e.student_reference)
+            for e in events
+            if isinstance(e, PlacementOpened)
+        }
+
+    @invariant()
+    def no_pupil_session_is_marked_twice_across_placements(self) -> None:
+        events = self.stored_events()
+        pupils = self.pupils_of(events)
+        marks = collections.Counter(
+            (pupils[e.originator_id], e.effective_on, e.session)
+            for e in events
+            if isinstance(e, AttendanceRecorded)
+        )
+        assert [session for session, count in marks.items() if count > 1] == []
+
+    @invariant()
+    def no_two_placements_of_one_pupil_run_on_the_same_day(self) -> None:
+        events = self.stored_events()
+        pupils = self.pupils_of(events)
+        runs: dict[UUID, list[date | None]] = {}
+        for e in events:
+            if isinstance(e, PlacementStarted):
+                runs[e.originator_id] = [e.effective_on, None]
+            elif isinstance(e, PlacementEnded) and e.originator_id in runs:
+                runs[e.originator_id][1] = e.effective_on
+        by_pupil: dict[tuple[str, str], list[tuple[date, date | None]]] = {}
+        for placement, (started_on, ended_on) in runs.items():
+            assert started_on is not None
+            by_pupil.setdefault(pupils[placement], []).append((started_on, ended_on))
+        overlapping = [
+            (pupil, earlier, later)
+            for pupil, periods in by_pupil.items()
+            for earlier, later in itertools.pairwise(sorted(periods, key=lambda p: p[0]))
+            if earlier[1] is None or earlier[1] >= later[0]
+        ]
+        assert overlapping == []
 
     @precondition(lambda self: bool(self.started))
     @rule(

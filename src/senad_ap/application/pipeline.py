@@ -16,7 +16,8 @@ to ``Pipeline.run``. For a placement (``run_placement``) the steps are, in order
 6. **chain**: each event gets its hash, chaining it to the one before it in its record
    (``application.integrity``);
 7. **fold** the events into the new state (``domain.placement.evolve_placement``), and, for
-   an opening, the student's record in the same transaction;
+   an opening, a start or an end, the student's record in the same transaction (a start or
+   an end: one register per pupil, STAT-1, ``application.pupil_register``);
 8. **roll** (STAT-4): a change to who is taught full-time at an unregistered setting is
    recorded on the provider too (``domain.full_time_roll``);
 9. **keep the key** of a student met for the first time;
@@ -42,6 +43,7 @@ import attrs
 from senad_ap.application.integrity import chain_and_fold, chained
 from senad_ap.application.marks import code_of, session_of
 from senad_ap.application.personal import PersonalData
+from senad_ap.application.pupil_register import placements_of, run_events, with_the_holder
 from senad_ap.application.records import Records, fold, hash_of, store_errors
 from senad_ap.application.stores import check_text
 from senad_ap.domain.attendance_codes import AttendanceCode, Session
@@ -50,11 +52,13 @@ from senad_ap.domain.base import Command, Event, fingerprint
 from senad_ap.domain.full_time_roll import full_time_roll_changes
 from senad_ap.domain.placement import (
     AUTHORITY,
+    EndPlacement,
     OpenPlacement,
     PlacementCommand,
     PlacementState,
     RecordAttendance,
     Related,
+    StartPlacement,
     decide_placement,
     evolve_placement,
     providers_needed,
@@ -214,7 +218,17 @@ class Pipeline:
         student_events: Sequence[Event] = ()
         students: list[Any] = []
         with self._revealing_errors():
-            events = chained(decide_placement(state, sealed, context, related), hash_of(state))
+            try:
+                decided = decide_placement(state, sealed, context, related)
+            except SenadApError as refusal:
+                # A mark outside the placement's running period names the one that holds it.
+                raise with_the_holder(self.records, state, sealed, refusal) from None
+            events = chained(decided, hash_of(state))
+            if isinstance(sealed, StartPlacement | EndPlacement) and state is not None:
+                # One register per pupil (STAT-1): the start or end is recorded on the
+                # student's record too, so two at once conflict there (``pupil_register``).
+                student_events, after_run = run_events(self.records, state, sealed, context)
+                students.extend(after_run)
             if isinstance(sealed, OpenPlacement) and student_id is not None:
                 # The student's record lists the placement, and takes any fact the opening
                 # states, with the student's other open placements, in the same transaction.
@@ -346,8 +360,11 @@ class Pipeline:
                 )
                 # 5. decide, 6. chain, 7. fold
                 related = self.related(state, command)
-                events = chained(decide_placement(state, command, context, related),
-                                 state.chain_hash)  # fmt: skip
+                try:
+                    decided = decide_placement(state, command, context, related)
+                except SenadApError as refusal:  # STAT-1: name the placement holding the session
+                    raise with_the_holder(self.records, state, command, refusal) from None
+                events = chained(decided, state.chain_hash)
                 states[mark.placement_id] = fold(state, events, evolve_placement)
                 pending.extend(events)
             except SenadApError as error:
@@ -412,12 +429,7 @@ class Pipeline:
 
     def placements_of(self, student: StudentState | None) -> dict[UUID, PlacementState]:
         """The student's placements as they stand."""
-        placements: dict[UUID, PlacementState] = {}
-        for placement_id in () if student is None else student.placement_ids:
-            placement = self.records.load(placement_id, PlacementState)
-            if placement is not None:
-                placements[placement_id] = placement
-        return placements
+        return placements_of(self.records, student)
 
     def school_for(self, actor: Actor, needed: Authority) -> SchoolState | None:
         # Only a delegate's authority needs the school's record; skip the read otherwise.

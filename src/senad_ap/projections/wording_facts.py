@@ -1,6 +1,7 @@
 """The wording of the student's facts that change, on the student's record and on each
-placement's, and of a location's rationale recorded after the opening (registered with
-``wording``'s table when that module is imported)."""
+placement's, of the running periods of the student's placements (STAT-1), and of a
+location's rationale recorded after the opening (registered with ``wording``'s table when
+that module is imported)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from senad_ap.domain.placement.events import (
     StudentRollStatusRecorded,
     StudentSchoolAgeRecorded,
 )
+from senad_ap.domain.pupil_register import PlacementRunEnded, PlacementRunStarted
 from senad_ap.domain.student import (
     CompulsorySchoolAgeRecorded,
     EhcPlanCeased,
@@ -77,3 +79,17 @@ _words(RollStatusRecorded)(_roll)
 _words(StudentRollStatusRecorded)(_roll)
 _words(CompulsorySchoolAgeRecorded)(_school_age)
 _words(StudentSchoolAgeRecorded)(_school_age)
+
+
+# One register per pupil (STAT-1): the student's record shows when each placement ran.
+@_words(PlacementRunStarted)
+def _run_started(event: PlacementRunStarted) -> str:
+    return (
+        f"Placement {event.placement_id} started running on {event.effective_on.isoformat()} "
+        "(the student's one running placement, STAT-1)."
+    )
+
+
+@_words(PlacementRunEnded)
+def _run_ended(event: PlacementRunEnded) -> str:
+    return f"Placement {event.placement_id} ran until {event.effective_on.isoformat()} (STAT-1)."

@@ -48,10 +48,14 @@ STARTED = [
     "ConsentGiven",
     "ConsentGiven",
     "PlacementStarted",
+    "PlacementRunStarted",
 ]
 # Opening a placement also begins the student's record, in the same transaction, with the
-# EHC plan the opening states.
-PLACEMENT_EVENTS = [e for e in STARTED[3:] if not e.startswith("Student") and e != "EhcPlanIssued"]
+# EHC plan the opening states; the start is recorded there too (one register per pupil).
+_ON_THE_STUDENT = {"EhcPlanIssued", "PlacementRunStarted"}
+PLACEMENT_EVENTS = [
+    e for e in STARTED[3:] if not e.startswith("Student") and e not in _ON_THE_STUDENT
+]
 
 EXPORT_FIELDS = {
     "position", "record_id", "record_kind", "record_version", "placement_id", "provider_ids",
@@ -258,7 +262,12 @@ def test_trail_filters_by_provider_its_own_entries_and_its_placements(
 def test_trail_filters_by_actor(projections: Projections, scene: Scene) -> None:
     entries = _entries(projections, actor_id=HEAD.id)
 
-    assert [e.event_type for e in entries] == [*STARTED[:3], "PlanAgreed", "PlacementStarted"]
+    assert [e.event_type for e in entries] == [
+        *STARTED[:3],
+        "PlanAgreed",
+        "PlacementStarted",
+        "PlacementRunStarted",
+    ]
 
 
 def test_trail_filters_by_event_type(projections: Projections, scene: Scene) -> None:

@@ -102,4 +102,17 @@ def end_placement(
             f"began ({begun.isoformat()}).",
             field="effective_on",
         )
+    # STAT-1: every mark lies inside its placement's running period (``pupil_register``), so
+    # that the pupil's next placement, which starts after this one's last day, cannot hold a
+    # session this one has marked.
+    last_marked = max((mark.day for mark in state.marks.values()), default=None)
+    if last_marked is not None and last_marked > command.effective_on:
+        raise InvalidInputError(
+            f"Placement {state.id} has attendance marked up to {last_marked.isoformat()}, after "
+            f"{command.effective_on.isoformat()}: a placement runs until its last marked day at "
+            f"least (one register per pupil, STAT-1). End it on {last_marked.isoformat()} or "
+            "later.",
+            field="effective_on",
+            rule_id="STAT-1",
+        )
     return (make(PlacementEnded, destination=command.destination, note=command.note),)
