@@ -19,6 +19,7 @@ from senad_ap.domain.placement import (
     AttendanceRecorded,
     ConsentParty,
     CorrectAttendance,
+    PlacementEvent,
     PlacementOpened,
     PlacementState,
     RecordAttendance,
@@ -26,13 +27,8 @@ from senad_ap.domain.placement import (
     evolve_placement,
 )
 from senad_ap.domain.plan import Reason, Setting
-from senad_ap.domain.student import StudentState, evolve_student
-from senad_ap.domain.student_facts import (
-    RecordCompulsorySchoolAge,
-    RecordRollStatus,
-    decide_fact,
-    decide_student_on_opening,
-)
+from senad_ap.domain.student import StudentState, decide_student_on_opening, evolve_student
+from senad_ap.domain.student_facts import RecordCompulsorySchoolAge, RecordRollStatus, decide_fact
 from senad_ap.errors import InvalidInputError, PolicyViolationError
 from tests.unit.builders import (
     A_SCHOOL_DAY,
@@ -101,15 +97,17 @@ def recorded(state: PlacementState, command: RecordAttendance) -> AttendanceReco
     return event
 
 
-def with_fact(state: PlacementState, command: RecordRollStatus | RecordCompulsorySchoolAge) -> Any:
+def with_fact(
+    state: PlacementState, command: RecordRollStatus | RecordCompulsorySchoolAge
+) -> PlacementState:
     """``state`` after a student fact, decided the way the record decides it."""
     student: StudentState | None = None
-    for event in decide_student_on_opening(None, open_command(), context()):
-        student = evolve_student(student, event)
+    for opening in decide_student_on_opening(None, open_command(), context()):
+        student = evolve_student(student, opening)
     assert student is not None
     for event in decide_fact(student, command, context(), {PLACEMENT_ID: state}):
-        if event.originator_id == PLACEMENT_ID:
-            state = evolve_placement(state, event)  # type: ignore[arg-type]
+        if isinstance(event, PlacementEvent):
+            state = evolve_placement(state, event)
     return state
 
 
