@@ -5,6 +5,7 @@ public Hypothesis strategies, ``senad_ap.errors`` the errors.
 """
 
 from senad_ap.application import DEFAULT_SQLITE_FILE, AlternativeProvision, RegisterMark
+from senad_ap.domain.arrangement import ArrangedBy, ArrangementPower
 from senad_ap.domain.attendance_codes import AttendanceCode, CodeCategory, CodeMeaning, Session
 from senad_ap.domain.placement import (
     AttendanceCorrected,
@@ -126,6 +127,8 @@ __all__ = [
     "Actor",
     "AlreadyRecordedError",
     "AlternativeProvision",
+    "ArrangedBy",
+    "ArrangementPower",
     "AttendanceCode",
     "AttendanceCorrected",
     "AttendanceMark",

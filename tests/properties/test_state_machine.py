@@ -62,6 +62,7 @@ from senad_ap import (
     POLICY_VERSION,
     Actor,
     AlternativeProvision,
+    ArrangedBy,
     AttendanceCode,
     CodeCategory,
     ConsentParty,
@@ -118,6 +119,7 @@ from senad_ap.domain.placement import (
     StudentEhcPlanIssued,
     StudentLookedAfterEnded,
     StudentLookedAfterStarted,
+    StudentRollStatusRecorded,
     StudentSchoolAgeRecorded,
     WithdrawConsent,
     evolve_placement,
@@ -546,6 +548,58 @@ def marks_at_unregistered_full_time_settings(events: Iterable[object]) -> list[s
                     and code.meaning.category in _ATTENDING
                 ):
                     found.append(f"{placement}: {code.value} on {stored.effective_on}")
+    return found
+
+
+def marks_that_do_not_fit(events: Iterable[object]) -> list[str]:
+    """STAT-1, from the stored events alone: a K mark only on a placement the local authority
+    arranged; B only on one the school arranged, with its activity and supervisor; D only
+    while dual registered; X only when not of compulsory school age; Y7 only with its cause.
+    (The texts are sealed in the store: present or not is what shows.)"""
+    arranged: dict[UUID, ArrangedBy] = {}
+    dual: dict[UUID, list[tuple[date, bool]]] = {}
+    of_age: dict[UUID, list[tuple[date, bool]]] = {}
+
+    def on_day(changes: list[tuple[date, bool]], day: date, before: bool) -> bool:
+        value = before
+        for changed_on, fact in changes:
+            if changed_on <= day:
+                value = fact
+        return value
+
+    found = []
+    for stored in events:
+        match stored:
+            case PlacementOpened():
+                arranged[stored.originator_id] = stored.arranged_by or ArrangedBy.SCHOOL
+            case StudentRollStatusRecorded():
+                dual.setdefault(stored.originator_id, []).append(
+                    (stored.effective_on, stored.dual_registered_with is not None)
+                )
+            case StudentSchoolAgeRecorded():
+                of_age.setdefault(stored.originator_id, []).append(
+                    (stored.effective_on, stored.compulsory_school_age)
+                )
+            case AttendanceRecorded() | AttendanceCorrected():
+                placement, day = stored.originator_id, stored.effective_on
+                code = (
+                    stored.code if isinstance(stored, AttendanceRecorded) else stored.corrected_code
+                )
+                fits = {
+                    AttendanceCode.LOCAL_AUTHORITY_PROVISION: arranged[placement]
+                    is ArrangedBy.LOCAL_AUTHORITY,
+                    AttendanceCode.APPROVED_EDUCATIONAL_ACTIVITY: arranged[placement]
+                    is ArrangedBy.SCHOOL
+                    and stored.activity is not None
+                    and stored.supervised_by is not None,
+                    AttendanceCode.DUAL_REGISTERED: on_day(dual.get(placement, []), day, False),
+                    AttendanceCode.NOT_REQUIRED_TO_ATTEND: not on_day(
+                        of_age.get(placement, []), day, True
+                    ),
+                    AttendanceCode.OTHER_UNAVOIDABLE_CAUSE: stored.note is not None,
+                }.get(code, True)
+                if not fits:
+                    found.append(f"{placement}: {code.value} on {day}")
     return found
 
 
@@ -1848,6 +1902,47 @@ class PlacementRecordMachine(RuleBasedStateMachine):
             actual = fold_provider(self.app.provider_history(provider_id))
             expected = self.app.get_provider(provider_id)
             assert actual == expected
+
+    @precondition(lambda self: bool(self.started))
+    @rule(
+        data=st.data(),
+        code=st.sampled_from(
+            (
+                AttendanceCode.LOCAL_AUTHORITY_PROVISION,
+                AttendanceCode.APPROVED_EDUCATIONAL_ACTIVITY,
+                AttendanceCode.DUAL_REGISTERED,
+                AttendanceCode.NOT_REQUIRED_TO_ATTEND,
+                AttendanceCode.OTHER_UNAVOIDABLE_CAUSE,
+            )
+        ),
+        correct=st.booleans(),
+    )
+    def mark_a_code_that_must_fit(
+        self, data: st.DataObject, code: AttendanceCode, correct: bool
+    ) -> None:
+        """STAT-1: K, B, D, X or Y7, with or without the texts B and Y7 need, as a mark or as
+        the correction of one; refused unless it fits who arranged the placement and the
+        student's facts on the day (``marks_that_do_not_fit``)."""
+        placement = self.a_started_placement(data)
+        texts = st.none() | st.just("Named in the register")
+        fields: dict[str, Any] = {
+            "actor": STAFF,
+            "effective_on": self.session_day(data, placement),
+            "placement_id": placement,
+            "session": data.draw(st.sampled_from(Session)),
+            "code": code,
+            "activity": data.draw(texts),
+            "supervised_by": data.draw(texts),
+            "note": data.draw(texts),
+        }
+        if correct:
+            self.run(CorrectAttendance(reason="Entered under the wrong code", **fields))
+        else:
+            self.run(RecordAttendance(**fields))
+
+    @invariant()
+    def every_mark_fits_who_arranged_the_placement_and_the_students_facts(self) -> None:
+        assert marks_that_do_not_fit(self.stored_events()) == []
 
 
 def fold_placement(events: Iterable[PlacementEvent]) -> PlacementState | None:

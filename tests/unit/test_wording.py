@@ -408,6 +408,9 @@ def test_attendance_corrected_facts_are_plain_json() -> None:
         "corrected_code": "L",
         "reason": "bus was late",
         "corrects_version": 17,
+        "activity": None,
+        "supervised_by": None,
+        "note": None,
     }
 
 

@@ -41,7 +41,7 @@ from uuid import UUID, uuid4, uuid5
 import attrs
 
 from senad_ap.application.integrity import chain_and_fold, chained
-from senad_ap.application.marks import code_of, session_of
+from senad_ap.application.marks import MarkKeys, code_of, session_of
 from senad_ap.application.personal import PersonalData
 from senad_ap.application.pupil_register import placements_of, run_events, with_the_holder
 from senad_ap.application.records import Records, fold, hash_of, store_errors
@@ -116,6 +116,10 @@ class RegisterMark:
     code: AttendanceCode | str
     idempotency_key: str | None = None
     expected_version: int | None = None
+    #: What the code needs said (STAT-1; see ``record_attendance``), sealed personal data.
+    activity: str | None = None
+    supervised_by: str | None = None
+    note: str | None = None
 
 
 class Pipeline:
@@ -323,6 +327,7 @@ class Pipeline:
         before: dict[UUID, PlacementState] = {}
         pending: list[Event] = []
         refusals: list[tuple[int, SenadApError]] = []
+        keys = MarkKeys(self.personal)
         # 1. load: the cached placements still current, checked with one query
         current = self.records.current_from_cache(
             [m.placement_id for m in marks if isinstance(m, RegisterMark)]
@@ -343,12 +348,14 @@ class Pipeline:
                 command = RecordAttendance(
                     actor=actor, effective_on=on, idempotency_key=key,
                     placement_id=mark.placement_id, session=session, code=code_of(mark.code),
+                    activity=mark.activity, supervised_by=mark.supervised_by, note=mark.note,
                 )  # fmt: skip
                 state = (
                     states.get(mark.placement_id)
                     or current.get(mark.placement_id)
                     or self.records.placement(mark.placement_id)
                 )
+                command = keys.seal(command, state)
                 # 3. replay
                 if self.replayed_version(state, command) is not None:
                     states[mark.placement_id] = state
@@ -371,6 +378,7 @@ class Pipeline:
                 refusals.append((number, error))
         if refusals:
             raise RegisterRefusedError(tuple(refusals))
+        keys.keep_new(context.recorded_at)
         # 10. save, all or nothing
         self.records.save(pending, states.values())
         with store_errors():

@@ -14,6 +14,7 @@ from uuid import UUID
 
 from senad_ap.application.marks import code_of, session_of
 from senad_ap.application.pipeline import Pipeline
+from senad_ap.domain.arrangement import ArrangedBy, ArrangementPower
 from senad_ap.domain.attendance_codes import AttendanceCode, Session
 from senad_ap.domain.placement import (
     AgreePlan,
@@ -63,7 +64,9 @@ class PlacementDecisions:
         on_roll: bool | None = None, provider_id: UUID | None = None,
         reason_detail: str | None = None,
         location_rationale: str | None = None, student_name: str | None = None,
-        date_of_birth: date | None = None, actor: Actor, on: date | None = None,
+        date_of_birth: date | None = None, arranged_by: ArrangedBy | str = ArrangedBy.SCHOOL,
+        arranged_under: ArrangementPower | str | None = None, actor: Actor,
+        on: date | None = None,
         idempotency_key: str | None = None, expected_version: int | None = None,
     ) -> PlacementState:  # fmt: skip
         """Record that a student needs alternative provision (NEED-1) and where (LOC-1).
@@ -77,6 +80,12 @@ class PlacementDecisions:
         as their record holds them (a first placement: not looked after, no EHC plan, on the
         roll); a fact given that the record does not hold is recorded on it, and on the
         student's other open placements, with the opening (``record_ehc_plan_issued`` …).
+        ``arranged_by`` (``"the school"``, the default, or ``"the local authority"``) and
+        ``arranged_under`` (the power: ``"s.19 Education Act 1996"``, ``"s.42 Children and
+        Families Act 2014"``, ``"s.61 Children and Families Act 2014"`` for the local
+        authority, which must name one; ``"s.29A Education Act 2002"`` or ``"the school's own
+        commissioning"``, the default, for the school) decide whether the register may mark
+        the placement K or B (STAT-1).
         """
         placement_id = self._pipeline.new_id("placement", actor, idempotency_key)
         return self._placement(
@@ -87,7 +96,8 @@ class PlacementDecisions:
             location=location, residential=residential, looked_after=looked_after,
             ehcp_reference=ehcp_reference, on_roll=on_roll, provider_id=provider_id,
             reason_detail=reason_detail, location_rationale=location_rationale,
-            student_name=student_name, date_of_birth=date_of_birth,
+            student_name=student_name, date_of_birth=date_of_birth, arranged_by=arranged_by,
+            arranged_under=arranged_under,
         )  # fmt: skip
 
     def assess_needs(
@@ -205,33 +215,42 @@ class PlacementDecisions:
 
     def record_attendance(
         self, placement_id: UUID, *, session: Session | str, code: AttendanceCode | str,
+        activity: str | None = None, supervised_by: str | None = None, note: str | None = None,
         actor: Actor, on: date | None = None, idempotency_key: str | None = None,
         expected_version: int | None = None,
     ) -> PlacementState:  # fmt: skip
         """Record one register mark with a national code (STAT-1, COMM-6).
 
         ``code`` is an ``AttendanceCode`` or its letter (``"/"``, ``"I"``, ``"Y1"`` …).
-        A second mark for the same session is refused: record a correction instead.
+        A second mark for the same session is refused: record a correction instead. The code
+        must fit the placement (STAT-1): ``K`` only if the local authority arranged it;
+        ``B`` only if the school did, with ``activity`` (its nature) and ``supervised_by``;
+        ``D`` only while dual registered; ``X`` only when not of compulsory school age;
+        ``Y7`` with its cause as ``note``. The texts are sealed personal data.
         """
         return self._placement(
             RecordAttendance,
             actor=actor, on=on, idempotency_key=idempotency_key,
             expected_version=expected_version, placement_id=placement_id,
-            session=session_of(session), code=code_of(code),
+            session=session_of(session), code=code_of(code), activity=activity,
+            supervised_by=supervised_by, note=note,
         )  # fmt: skip
 
     def correct_attendance(
         self, placement_id: UUID, *, session: Session | str, code: AttendanceCode | str,
-        reason: str,
+        reason: str, activity: str | None = None, supervised_by: str | None = None,
+        note: str | None = None,
         actor: Actor, on: date | None = None, idempotency_key: str | None = None,
         expected_version: int | None = None,
     ) -> PlacementState:  # fmt: skip
-        """Amend a mark: the original stays on the record, with the reason and who (STAT-2)."""
+        """Amend a mark: the original stays on the record, with the reason and who (STAT-2).
+        The corrected code must fit as in ``record_attendance``, with its own texts."""
         return self._placement(
             CorrectAttendance,
             actor=actor, on=on, idempotency_key=idempotency_key,
             expected_version=expected_version, placement_id=placement_id,
             session=session_of(session), code=code_of(code), reason=reason,
+            activity=activity, supervised_by=supervised_by, note=note,
         )  # fmt: skip
 
     def review_progress(

@@ -29,6 +29,10 @@ from senad_ap.domain.provider import RiskOutcome
 
 _Step = Callable[[], object]
 
+#: A B mark says what the activity is and who the school authorised to supervise it (STAT-1).
+_B_ACTIVITY = "Timetabled lessons at the placement's provider"
+_B_SUPERVISOR = "The provider's tutor, authorised by the school"
+
 
 @attrs.define
 class _Script:
@@ -135,7 +139,18 @@ class _Script:
 
     def register(self, day: date, session: Session, taken: Sequence[tuple[int, str]]) -> None:
         self.app.record_register(
-            [RegisterMark(self.placements[number], session, code) for number, code in taken],
+            [
+                RegisterMark(
+                    self.placements[number],
+                    session,
+                    code,
+                    activity=_B_ACTIVITY,
+                    supervised_by=_B_SUPERVISOR,
+                )
+                if code == "B"
+                else RegisterMark(self.placements[number], session, code)
+                for number, code in taken
+            ],
             on=day,
             actor=_ATTENDANCE,
             idempotency_key=f"register {day} {session.value}",

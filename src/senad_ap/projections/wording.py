@@ -23,6 +23,7 @@ from uuid import UUID
 import attrs
 from cattrs.preconf.json import make_converter
 
+from senad_ap.domain.arrangement import ArrangedBy
 from senad_ap.domain.base import Event
 from senad_ap.domain.placement.events import (
     AttendanceCorrected,
@@ -222,6 +223,11 @@ def _opened(event: PlacementOpened) -> str:
         text += "; taught by an outside party"
     if event.location_rationale is not None:
         text += f"; why this location: {_quoted(event.location_rationale)}"
+    if event.arranged_by is not None or event.arranged_under is not None:
+        # Openings recorded before these facts existed have neither: the school's own.
+        by = (event.arranged_by or ArrangedBy.SCHOOL).value
+        power = "" if event.arranged_under is None else f" under {event.arranged_under.value}"
+        text += f"; arranged by {by}{power}"
     return text + "."
 
 
@@ -306,8 +312,23 @@ def _attendance(event: AttendanceRecorded) -> str:
     meaning = event.code.meaning
     return (
         f"Attendance recorded: {event.effective_on.isoformat()} {event.session.value}, "
-        f"code {event.code.value} ({meaning.meaning}) — {meaning.category.value}."
+        f"code {event.code.value} ({meaning.meaning}) — {meaning.category.value}"
+        f"{_mark_texts(event)}."
     )
+
+
+def _mark_texts(event: AttendanceRecorded | AttendanceCorrected) -> str:
+    """A mark's texts (STAT-1): a B activity's nature and supervisor, a note."""
+    said = [
+        f"{label} {_quoted(text)}"
+        for label, text in (
+            ("activity", event.activity),
+            ("supervised by", event.supervised_by),
+            ("note", event.note),
+        )
+        if text is not None
+    ]
+    return "; " + "; ".join(said) if said else ""
 
 
 @_words(AttendanceCorrected)
@@ -315,7 +336,8 @@ def _correction(event: AttendanceCorrected) -> str:
     return (
         f"Attendance corrected: {event.effective_on.isoformat()} {event.session.value} "
         f"from {event.original_code.value} to {event.corrected_code.value} "
-        f"(reason: {_quoted(event.reason)}); corrects entry version {event.corrects_version}."
+        f"(reason: {_quoted(event.reason)}); corrects entry version {event.corrects_version}"
+        f"{_mark_texts(event)}."
     )
 
 

@@ -128,9 +128,11 @@ if TYPE_CHECKING:
     )
     from senad_ap.testing.providers import provider_commands, register_provider_commands
     from senad_ap.testing.values import (
+        MarkTexts,
         actors,
         attendance_codes,
         attendance_marks,
+        mark_texts,
         school_ids,
         student_references,
     )
@@ -138,6 +140,7 @@ if TYPE_CHECKING:
 __all__ = [
     "HISTORY_NOW",
     "FixedClock",
+    "MarkTexts",
     "actors",
     "agree_plan_commands",
     "assess_needs_commands",
@@ -147,6 +150,7 @@ __all__ = [
     "correct_attendance_commands",
     "end_placement_commands",
     "give_consent_commands",
+    "mark_texts",
     "medical_exemption_commands",
     "objective_progress",
     "objectives",

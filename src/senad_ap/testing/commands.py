@@ -15,6 +15,7 @@ from uuid import UUID
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
+from senad_ap.domain.arrangement import ArrangedBy, ArrangementPower
 from senad_ap.domain.attendance_codes import AttendanceCode, Session
 from senad_ap.domain.placement import (
     AgreePlan,
@@ -51,6 +52,7 @@ from senad_ap.testing.values import (
     _texts,
     actors,
     attendance_codes,
+    mark_texts,
     student_references,
 )
 
@@ -97,12 +99,16 @@ def open_placement_commands(
     setting: Setting | None = None,
     provider_id: UUID | None = None,
     residential: bool | None = None,
+    arranged_under: ArrangementPower | None = None,
 ) -> OpenPlacement:
     """``OpenPlacement`` commands that NEED-2 and LOC-3 accept.
 
     Never a side room of a classroom; the children's home only for a residential student.
     Naming ``provider_id`` makes the setting an outside provider (it must be registered for
     the command to be accepted); an outside setting without one draws an unknown provider id.
+    Who arranged it follows the power (``arranged_under``, drawn if not given, or left out:
+    the school's own commissioning); a direction off-site (s.29A) is never to the school's
+    own site.
     """
     if provider_id is not None:
         setting = Setting.OUTSIDE_PROVIDER
@@ -121,6 +127,11 @@ def open_placement_commands(
     if setting is Setting.OUTSIDE_PROVIDER and provider_id is None:
         provider_id = draw(st.uuids())
     effective_on = draw(_days(on))
+    if arranged_under is None:
+        powers = [
+            p for p in ArrangementPower if not (p.only_off_site and setting is Setting.ON_SITE)
+        ]
+        arranged_under = draw(st.none() | st.sampled_from(powers))
     return OpenPlacement(
         actor=draw(_strategy(actor, _school_staff())),
         effective_on=effective_on,
@@ -138,6 +149,8 @@ def open_placement_commands(
         location_rationale=draw(_optional_texts()),
         student_name=draw(_optional_texts(60)),
         date_of_birth=draw(st.none() | _births(effective_on)),
+        arranged_by=ArrangedBy.SCHOOL if arranged_under is None else arranged_under.arranged_by,
+        arranged_under=arranged_under,
     )
 
 
@@ -322,16 +335,22 @@ def record_attendance_commands(
     on: _Days = None,
     session: Session | None = None,
     attending: bool | None = None,
+    fitting: ArrangedBy = ArrangedBy.SCHOOL,
 ) -> RecordAttendance:
-    """``RecordAttendance`` commands whose code may mark their session (see
-    ``attendance_codes``)."""
+    """``RecordAttendance`` commands whose code may mark their session and fits a placement
+    arranged by ``fitting`` (see ``attendance_codes``), with the texts it needs (STAT-1)."""
     chosen = draw(st.sampled_from(Session)) if session is None else session
+    code = draw(attendance_codes(session=chosen, attending=attending, fitting=fitting))
+    texts = draw(mark_texts(code))
     return RecordAttendance(
         actor=draw(_strategy(actor, _school_staff())),
         effective_on=draw(_days(on)),
         placement_id=draw(_strategy(placement_id, st.uuids())),
         session=chosen,
-        code=draw(attendance_codes(session=chosen, attending=attending)),
+        code=code,
+        activity=texts.activity,
+        supervised_by=texts.supervised_by,
+        note=texts.note,
     )
 
 
@@ -345,19 +364,26 @@ def correct_attendance_commands(
     session: Session | None = None,
     replacing: AttendanceCode | None = None,
     attending: bool | None = None,
+    fitting: ArrangedBy = ArrangedBy.SCHOOL,
 ) -> CorrectAttendance:
-    """``CorrectAttendance`` commands (STAT-2) whose new code differs from ``replacing``."""
+    """``CorrectAttendance`` commands (STAT-2) whose new code differs from ``replacing`` and
+    fits as in ``record_attendance_commands``."""
     chosen = draw(st.sampled_from(Session)) if session is None else session
-    codes = attendance_codes(session=chosen, attending=attending).filter(
+    codes = attendance_codes(session=chosen, attending=attending, fitting=fitting).filter(
         lambda c: c is not replacing
     )
+    code = draw(codes)
+    texts = draw(mark_texts(code))
     return CorrectAttendance(
         actor=draw(_strategy(actor, _school_staff())),
         effective_on=draw(_days(on)),
         placement_id=draw(_strategy(placement_id, st.uuids())),
         session=chosen,
-        code=draw(codes),
+        code=code,
         reason=draw(_texts()),
+        activity=texts.activity,
+        supervised_by=texts.supervised_by,
+        note=texts.note,
     )
 
 

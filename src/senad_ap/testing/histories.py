@@ -41,6 +41,7 @@ from senad_ap.testing.commands import (
 from senad_ap.testing.plan import plans
 from senad_ap.testing.providers import provider_commands
 from senad_ap.testing.values import (
+    MarkTexts,
     _attendance_code_list,
     _attendance_codes,
     _texts,
@@ -59,6 +60,19 @@ def _sometimes(draw: st.DrawFn, one_in: int) -> bool:
 @functools.cache
 def _up_to(most: int) -> st.SearchStrategy[int]:
     return st.integers(0, most)
+
+
+def _texts_for(draw: st.DrawFn, code: AttendanceCode) -> MarkTexts:
+    """What a mark with ``code`` must say (STAT-1): a B activity's nature and supervisor, a
+    Y7's cause. Drawn only for those codes: most marks draw nothing more."""
+    if code is AttendanceCode.APPROVED_EDUCATIONAL_ACTIVITY:
+        return MarkTexts(draw(_texts()), draw(_texts()))
+    if code is AttendanceCode.OTHER_UNAVOIDABLE_CAUSE:
+        return MarkTexts(note=draw(_texts()))
+    return _NO_TEXTS
+
+
+_NO_TEXTS = MarkTexts()
 
 
 @st.composite
@@ -139,6 +153,8 @@ def valid_histories(
         )
     )
     history.append(opening)
+    # STAT-1: K or B as the opening says who arranged it; never D or X (no such fact here).
+    fitting = opening.arranged_by
     if term:
         first = opened + timedelta(days=draw(st.integers(0, 14)))
         last = max(first, today + timedelta(days=draw(st.integers(-7, 30))))
@@ -234,20 +250,27 @@ def valid_histories(
             # of a history, and fewer, cached strategies keep it quick.
             for session in Session:
                 if not _sometimes(draw, 10):
-                    code = draw(_attendance_codes(session, attending))
+                    code = draw(_attendance_codes(session, attending, fitting))
+                    activity, supervised_by, note = _texts_for(draw, code)
                     history.append(
                         RecordAttendance(actor=draw(register_takers), effective_on=day,
-                                         placement_id=placement_id, session=session, code=code)
+                                         placement_id=placement_id, session=session, code=code,
+                                         activity=activity, supervised_by=supervised_by,
+                                         note=note)
                     )  # fmt: skip
                     marked.append((session, code))
             if marked and _sometimes(draw, 5):
                 session, code = marked[draw(_up_to(len(marked) - 1))]
-                options = [c for c in _attendance_code_list(session, attending) if c is not code]
+                options = [
+                    c for c in _attendance_code_list(session, attending, fitting) if c is not code
+                ]
                 corrected = options[draw(_up_to(len(options) - 1))]
+                activity, supervised_by, note = _texts_for(draw, corrected)
                 history.append(
                     CorrectAttendance(actor=draw(register_takers), effective_on=day,
                                       placement_id=placement_id, session=session, code=corrected,
-                                      reason=draw(_texts()))
+                                      reason=draw(_texts()), activity=activity,
+                                      supervised_by=supervised_by, note=note)
                 )  # fmt: skip
             last = day
         if _sometimes(draw, 6):

@@ -6,17 +6,26 @@ from __future__ import annotations
 import functools
 import string
 from datetime import date, datetime, timedelta
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 from uuid import UUID
 
 from hypothesis import strategies as st
 
+from senad_ap.domain.arrangement import ArrangedBy
 from senad_ap.domain.attendance_codes import AttendanceCode, Session
 from senad_ap.domain.validation import SEAL_MARKS
 from senad_ap.domain.values import Actor, Role
 from senad_ap.testing.clock import HISTORY_NOW
 
-__all__ = ["actors", "attendance_codes", "attendance_marks", "school_ids", "student_references"]
+__all__ = [
+    "MarkTexts",
+    "actors",
+    "attendance_codes",
+    "attendance_marks",
+    "mark_texts",
+    "school_ids",
+    "student_references",
+]
 
 T = TypeVar("T")
 
@@ -131,35 +140,70 @@ def _actors(
 
 
 def attendance_codes(
-    *, session: Session | None = None, attending: bool | None = None
+    *,
+    session: Session | None = None,
+    attending: bool | None = None,
+    fitting: ArrangedBy | None = None,
 ) -> st.SearchStrategy[AttendanceCode]:
     """National attendance codes (STAT-1).
 
     ``session``: only codes that may mark that session ('/' is morning only, '\\' afternoon
     only). ``attending=False``: only codes that say the student was neither there nor at an
     approved activity, the marks a placement suspended by withdrawn consent still takes
-    (INFO-2); ``True``: only those that say they were.
+    (INFO-2); ``True``: only those that say they were. ``fitting``: only codes that fit a
+    placement arranged by that party, for a pupil of compulsory school age who is not dual
+    registered (``domain.placement.codes``): ``K`` only for the local authority's, ``B`` only
+    for the school's (with its texts: ``mark_texts``), never ``D`` or ``X``.
     """
-    return _attendance_codes(session, attending)
+    return _attendance_codes(session, attending, fitting)
 
 
 @functools.cache
 def _attendance_codes(
-    session: Session | None, attending: bool | None
+    session: Session | None, attending: bool | None, fitting: ArrangedBy | None = None
 ) -> st.SearchStrategy[AttendanceCode]:
-    return st.sampled_from(_attendance_code_list(session, attending))
+    return st.sampled_from(_attendance_code_list(session, attending, fitting))
+
+
+#: The codes that fit only some placements (STAT-1), and whose arrangement they need.
+_ONLY_FOR = {
+    AttendanceCode.LOCAL_AUTHORITY_PROVISION: ArrangedBy.LOCAL_AUTHORITY,
+    AttendanceCode.APPROVED_EDUCATIONAL_ACTIVITY: ArrangedBy.SCHOOL,
+    AttendanceCode.DUAL_REGISTERED: None,
+    AttendanceCode.NOT_REQUIRED_TO_ATTEND: None,
+}
 
 
 @functools.cache
 def _attendance_code_list(
-    session: Session | None, attending: bool | None
+    session: Session | None, attending: bool | None, fitting: ArrangedBy | None = None
 ) -> tuple[AttendanceCode, ...]:
     return tuple(
         code
         for code in AttendanceCode
         if (session is None or code.meaning.only_session in (None, session))
         and (attending is None or code.means_attending_the_placement is attending)
+        and (fitting is None or code not in _ONLY_FOR or _ONLY_FOR[code] is fitting)
     )
+
+
+class MarkTexts(NamedTuple):
+    """A mark's texts (STAT-1): a ``B`` activity's nature and supervisor, a note."""
+
+    activity: str | None = None
+    supervised_by: str | None = None
+    note: str | None = None
+
+
+@st.composite
+def mark_texts(draw: st.DrawFn, code: AttendanceCode) -> MarkTexts:
+    """What a mark with ``code`` must say (STAT-1): a ``B`` activity's nature and supervisor,
+    a ``Y7``'s cause as its note; any other mark may carry a note."""
+    if code is AttendanceCode.APPROVED_EDUCATIONAL_ACTIVITY:
+        return MarkTexts(draw(_texts()), draw(_texts()), draw(_optional_texts()))
+    if code is AttendanceCode.OTHER_UNAVOIDABLE_CAUSE:
+        return MarkTexts(note=draw(_texts()))
+    return MarkTexts(note=draw(_optional_texts()))
 
 
 def attendance_marks(

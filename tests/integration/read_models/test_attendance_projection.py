@@ -34,14 +34,26 @@ FIRST_WEEK = (
 def placement_id(app: AlternativeProvision, clock: FixedClock) -> UUID:
     """Started on ``START`` (Monday 2 February 2026); the clock then stands on 6 March."""
     started = start_outside_placement(app).placement.id
+    # STAT-1: D marks a pupil dual registered with another school (its URN) on the day.
+    app.record_roll_status(
+        "STU-0042", on_roll=True, dual_registered_with="140123", actor=STAFF, on=day(0)
+    )
     move_to(clock, day(32))
     return started
 
 
 def _mark_first_week(app: AlternativeProvision, placement_id: UUID) -> PlacementState:
     """Record ``FIRST_WEEK``; return the placement after its last mark."""
-    states = [mark_day(app, placement_id, on, am=am, pm=pm) for on, am, pm in FIRST_WEEK]
-    return states[-1]
+    for on, am, pm in FIRST_WEEK:
+        for session, code in ((Session.AM, am), (Session.PM, pm)):
+            # STAT-1: a B mark says what the activity is and who supervises it.
+            b = code == "B"
+            state = app.record_attendance(
+                placement_id, session=session, code=code, actor=STAFF, on=on,
+                activity="College taster day" if b else None,
+                supervised_by="College tutor" if b else None,
+            )  # fmt: skip
+    return state
 
 
 def _sums(period: AttendancePeriod) -> tuple[int, int, int, int, int, int]:
@@ -118,7 +130,11 @@ def test_week_rate_is_present_over_possible_sessions(
 def test_code_that_is_not_a_possible_session_counts_as_not_possible(
     app: AlternativeProvision, projections: Projections, placement_id: UUID, code: str
 ) -> None:
-    app.record_attendance(placement_id, session=Session.AM, code=code, actor=STAFF, on=day(1))
+    # STAT-1: a Y7 mark gives its cause.
+    note = "Flooded road, no other route" if code == "Y7" else None
+    app.record_attendance(
+        placement_id, session=Session.AM, code=code, note=note, actor=STAFF, on=day(1)
+    )
 
     (week,) = _weeks(projections, placement_id)
 

@@ -9,13 +9,19 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date
-from typing import cast
+from typing import ClassVar, cast
 from uuid import UUID
 
 import attrs
 
+from senad_ap.domain.arrangement import (
+    ArrangedBy,
+    ArrangementPower,
+    as_arranged_by,
+    as_arrangement_power,
+)
 from senad_ap.domain.attendance_codes import AttendanceCode, Session
-from senad_ap.domain.base import Command
+from senad_ap.domain.base import ADDED_LATER, Command
 from senad_ap.domain.placement.events import ConsentParty, InformationParty, InformationScope
 from senad_ap.domain.plan import (
     Effectiveness,
@@ -47,6 +53,7 @@ __all__ = [
     "CorrectAttendance",
     "EndPlacement",
     "GiveConsent",
+    "MarkCommand",
     "OpenPlacement",
     "PlacementCommand",
     "RecordAttendance",
@@ -181,7 +188,28 @@ class OpenPlacement(PlacementCommand):
     date_of_birth: date | None = attrs.field(
         default=None, validator=optional("date of birth", date)
     )
+    #: Who arranged the placement and under which power (``domain.arrangement``): it decides
+    #: whether the register may mark it K or B (STAT-1). Left out: the school, under its own
+    #: commissioning; a local authority's placement names its power.
+    arranged_by: ArrangedBy = attrs.field(
+        default=ArrangedBy.SCHOOL,
+        converter=as_arranged_by,
+        validator=checked("who arranged the placement", ArrangedBy),
+        metadata={ADDED_LATER: True},
+    )
+    arranged_under: ArrangementPower | None = attrs.field(
+        default=None,
+        converter=as_arrangement_power,
+        validator=optional("power the placement was arranged under", ArrangementPower),
+        metadata={ADDED_LATER: True},
+    )
     personal = ("reason_detail", "location_rationale", "student_name", "date_of_birth")
+
+    @property
+    def power(self) -> ArrangementPower:
+        """The power the placement is arranged under, the school's own commissioning if the
+        school arranged it and named none."""
+        return self.arranged_under or ArrangementPower.SCHOOL_COMMISSIONED
 
     def __attrs_post_init__(self) -> None:
         born = self.date_of_birth
@@ -207,6 +235,32 @@ class OpenPlacement(PlacementCommand):
                 "The student's usual classes are not alternative provision; choose the setting "
                 "where the student is taught apart from peers.",
                 field="setting",
+            )
+        self._check_arrangement()
+
+    def _check_arrangement(self) -> None:
+        power = self.arranged_under
+        if power is None and self.arranged_by is ArrangedBy.LOCAL_AUTHORITY:
+            # SI 2024/208 reg 10(3) Table 2 (code K): only the LA's s.19 EA 1996 and
+            # s.42 / s.61 CFA 2014 provision is marked K, so the power is part of the fact.
+            raise InvalidInputError(
+                "A placement the local authority arranged names the power it was arranged "
+                "under: s.19 Education Act 1996, or s.42 or s.61 Children and Families Act "
+                "2014.",
+                field="arranged_under",
+            )
+        if power is not None and power.arranged_by is not self.arranged_by:
+            raise InvalidInputError(
+                f"'{power.value}' is a power of {power.arranged_by.value}, but the placement "
+                f"is recorded as arranged by {self.arranged_by.value}.",
+                field="arranged_under",
+            )
+        if power is not None and power.only_off_site and self.setting is Setting.ON_SITE:
+            # Education Act 2002 s.29A(1): "at any place outside the school premises".
+            raise InvalidInputError(
+                "A direction off-site (s.29A Education Act 2002) is to a place outside the "
+                "school premises, not the school's own site.",
+                field="arranged_under",
             )
 
 
@@ -288,25 +342,43 @@ class StartPlacement(PlacementCommand):
 
 
 @attrs.frozen(kw_only=True)
-class RecordAttendance(PlacementCommand):
-    """``effective_on`` is the day of the session."""
+class MarkCommand(PlacementCommand):
+    """A register mark, recorded or corrected: the session, the code, and what the code needs
+    said about the session (STAT-1): for ``B`` the nature of the activity and who supervises
+    it, for ``Y7`` its cause (``note``). The texts are personal data, sealed like notes."""
 
     session: Session = attrs.field(converter=_as_session, validator=checked("session", Session))
     code: AttendanceCode = attrs.field(
         converter=_as_attendance_code, validator=checked("attendance code", AttendanceCode)
     )
+    activity: str | None = attrs.field(
+        default=None,
+        validator=optional_text("nature of the activity", 300),
+        metadata={ADDED_LATER: True},
+    )
+    supervised_by: str | None = attrs.field(
+        default=None,
+        validator=optional_text("who supervises the activity", 200),
+        metadata={ADDED_LATER: True},
+    )
+    note: str | None = attrs.field(
+        default=None, validator=optional_text("note", 1000), metadata={ADDED_LATER: True}
+    )
+    personal: ClassVar[tuple[str, ...]] = ("activity", "supervised_by", "note")
 
 
 @attrs.frozen(kw_only=True)
-class CorrectAttendance(PlacementCommand):
-    """``effective_on`` is the day of the session whose mark is amended (STAT-2)."""
+class RecordAttendance(MarkCommand):
+    """``effective_on`` is the day of the session."""
 
-    session: Session = attrs.field(converter=_as_session, validator=checked("session", Session))
-    code: AttendanceCode = attrs.field(
-        converter=_as_attendance_code, validator=checked("attendance code", AttendanceCode)
-    )
+
+@attrs.frozen(kw_only=True)
+class CorrectAttendance(MarkCommand):
+    """``effective_on`` is the day of the session whose mark is amended (STAT-2); the texts
+    are those of the corrected code."""
+
     reason: str = attrs.field(validator=non_empty_text("reason for the correction"))
-    personal = ("reason",)
+    personal = ("reason", "activity", "supervised_by", "note")
 
 
 @attrs.frozen(kw_only=True)

@@ -269,6 +269,8 @@ def _open(command: OpenPlacement, context: Context, related: Related) -> tuple[P
             ehcp_reference=ehcp_reference,
             on_roll=on_roll,
             location_rationale=command.location_rationale,
+            arranged_by=command.arranged_by,
+            arranged_under=command.power,
         ),
     )
     if student is None:

@@ -1,10 +1,12 @@
-"""Deciding on attendance: register marks and their corrections (STAT-1, STAT-2, INFO-2)."""
+"""Deciding on attendance: register marks and their corrections (STAT-1, STAT-2, INFO-2);
+which codes fit the placement is ``codes``."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from senad_ap.domain.base import EventMaker
+from senad_ap.domain.placement.codes import check_code_fits
 from senad_ap.domain.placement.commands import CorrectAttendance, RecordAttendance
 from senad_ap.domain.placement.events import (
     AttendanceCorrected,
@@ -39,7 +41,16 @@ def record_attendance(
             field="session",
             rule_id="STAT-2",
         )
-    return (make(AttendanceRecorded, session=command.session, code=command.code),)
+    return (
+        make(
+            AttendanceRecorded,
+            session=command.session,
+            code=command.code,
+            activity=command.activity,
+            supervised_by=command.supervised_by,
+            note=command.note,
+        ),
+    )
 
 
 def correct_attendance(
@@ -72,6 +83,9 @@ def correct_attendance(
             corrected_code=command.code,
             reason=command.reason,
             corrects_version=mark.version,
+            activity=command.activity,
+            supervised_by=command.supervised_by,
+            note=command.note,
         ),
     )
 
@@ -114,6 +128,8 @@ def _check_mark(
             state.id,
         )
     _check_registration(state, day, command, context, related)
+    # STAT-1: K, B, D, X and Y7 only where the record shows they fit (``codes``).
+    check_code_fits(state, day, command)
 
 
 def _check_registration(

@@ -15,6 +15,7 @@ from uuid import UUID
 
 import attrs
 
+from senad_ap.domain.arrangement import ArrangedBy, ArrangementPower
 from senad_ap.domain.attendance_codes import AttendanceCode, Session
 from senad_ap.domain.base import Event
 from senad_ap.domain.plan import (
@@ -110,8 +111,14 @@ class PlacementOpened(PlacementEvent):
     ehcp_reference: str | None
     on_roll: bool
     location_rationale: str | None
+    #: Who arranged the placement and under which power (``domain.arrangement``, STAT-1).
+    #: Openings recorded before these existed have neither: the school arranged them, under
+    #: its own commissioning.
+    arranged_by: ArrangedBy | None = None
+    arranged_under: ArrangementPower | None = None
     personal = ("reason_detail", "location_rationale")
     evidence_for = ("NEED-1", "NEED-2", "LOC-1", "LOC-2", "LOC-3", "COMM-2")
+    added_later = ("arranged_by", "arranged_under")
 
 
 @attrs.frozen(slots=False, kw_only=True)
@@ -190,7 +197,14 @@ class AttendanceRecorded(PlacementEvent):
 
     session: Session
     code: AttendanceCode
+    #: What the code needs said (STAT-1): a ``B`` activity's nature and supervisor, a
+    #: ``Y7``'s cause (``note``). Sealed personal data; marks recorded before had none.
+    activity: str | None = None
+    supervised_by: str | None = None
+    note: str | None = None
+    personal = ("activity", "supervised_by", "note")
     evidence_for = ("COMM-6", "STAT-1", "AIM-3")
+    added_later = ("activity", "supervised_by", "note")
 
 
 @attrs.frozen(slots=False, kw_only=True)
@@ -205,8 +219,13 @@ class AttendanceCorrected(PlacementEvent):
     corrected_code: AttendanceCode
     reason: str
     corrects_version: int
-    personal = ("reason",)
+    #: As on ``AttendanceRecorded``, for the corrected code.
+    activity: str | None = None
+    supervised_by: str | None = None
+    note: str | None = None
+    personal = ("reason", "activity", "supervised_by", "note")
     evidence_for = ("STAT-2", "COMM-6")
+    added_later = ("activity", "supervised_by", "note")
 
 
 @attrs.frozen(slots=False, kw_only=True)

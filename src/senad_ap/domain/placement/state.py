@@ -16,6 +16,7 @@ from uuid import UUID
 
 import attrs
 
+from senad_ap.domain.arrangement import ArrangedBy, ArrangementPower
 from senad_ap.domain.attendance_codes import AttendanceCode, Session
 from senad_ap.domain.base import IdempotencyRecord, advance
 from senad_ap.domain.personal import with_fields
@@ -195,6 +196,15 @@ class PlacementState:
     dual_registered_with: str | None = None
     compulsory_school_age: bool = True
     school_age_changed_on: date | None = None
+    #: Who arranged the placement, under which power (``domain.arrangement``): K and B fit
+    #: only the matching arrangement (STAT-1).
+    arranged_by: ArrangedBy = ArrangedBy.SCHOOL
+    arranged_under: ArrangementPower = ArrangementPower.SCHOOL_COMMISSIONED
+    #: Every change of the dual registration (the day, the other school's URN or ``None``)
+    #: and of compulsory school age (the day, the fact), in order, so that a mark reads them
+    #: as they stood on its day (STAT-1: D, X).
+    dual_registration_changes: tuple[tuple[date, str | None], ...] = ()
+    school_age_changes: tuple[tuple[date, bool], ...] = ()
 
     personal: ClassVar[tuple[str, ...]] = (
         "reason_detail", "location_rationale", "plan", "medical_exemption",
@@ -256,6 +266,33 @@ class PlacementState:
     def mark(self, day: date, session: Session) -> AttendanceMark | None:
         return self.marks.get(mark_key(day, session))
 
+    def dual_registered_on(self, day: date) -> str | None:
+        """The URN of the other school the student was dual registered with on ``day``."""
+        if not self.dual_registration_changes:
+            # A state kept before the changes were: the latest fact, from its day.
+            changed = self.roll_changed_on
+            return self.dual_registered_with if changed is None or day >= changed else None
+        urn: str | None = None
+        for on, value in self.dual_registration_changes:
+            if on > day:
+                break
+            urn = value
+        return urn
+
+    def compulsory_school_age_on(self, day: date) -> bool:
+        """Whether the student was of compulsory school age on ``day`` (so the record says
+        unless a fact says otherwise)."""
+        if not self.school_age_changes:
+            changed = self.school_age_changed_on
+            current = self.compulsory_school_age
+            return current if changed is None or day >= changed else not current
+        compulsory = True
+        for on, value in self.school_age_changes:
+            if on > day:
+                break
+            compulsory = value
+        return compulsory
+
 
 def _opened(event: PlacementOpened) -> PlacementState:
     return PlacementState(
@@ -275,6 +312,8 @@ def _opened(event: PlacementOpened) -> PlacementState:
         opened_on=event.effective_on,
         opened_outside=event.outside_delivery,
         location_rationale=event.location_rationale,
+        arranged_by=event.arranged_by or ArrangedBy.SCHOOL,
+        arranged_under=event.arranged_under or ArrangementPower.SCHOOL_COMMISSIONED,
         ehcp_from=None if event.ehcp_reference is None else event.effective_on,
         looked_after_from=event.effective_on if event.looked_after else None,
     )
@@ -401,11 +440,19 @@ def _evolve_fact(state: PlacementState, event: PlacementEvent, on: date) -> Plac
                 on_roll=event.on_roll,
                 dual_registered_with=event.dual_registered_with,
                 roll_changed_on=on,
+                dual_registration_changes=(
+                    *state.dual_registration_changes,
+                    (on, event.dual_registered_with),
+                ),
             )
         case StudentSchoolAgeRecorded():
             return attrs.evolve(
                 state,
                 compulsory_school_age=event.compulsory_school_age,
                 school_age_changed_on=on,
+                school_age_changes=(
+                    *state.school_age_changes,
+                    (on, event.compulsory_school_age),
+                ),
             )
     return state
