@@ -350,6 +350,8 @@ def _valid_calls() -> dict[str, Callable[[Record], Kwargs]]:
             session=Session.AM,
             code="I",
             reason="Was ill.",
+            amended_by_name="Sam Okafor",
+            amended_by_position="Attendance officer",
             actor=STAFF,
             on=MARKED_ON,
         ),

@@ -82,6 +82,9 @@ class Command:
 
     #: The fields that hold the student's personal data (``senad_ap.domain.personal``).
     personal: ClassVar[tuple[str, ...]] = ()
+    #: Those of ``personal`` that are the acting staff member's own data, sealed with their
+    #: key instead of the student's (``senad_ap.domain.staff``).
+    staff_personal: ClassVar[tuple[str, ...]] = ()
 
 
 @attrs.frozen

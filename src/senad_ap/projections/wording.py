@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date
+from datetime import UTC, date
 from decimal import Decimal
 from typing import TypeAlias, TypeVar, cast
 from uuid import UUID
@@ -312,10 +312,19 @@ def _attendance(event: AttendanceRecorded) -> str:
 
 @_words(AttendanceCorrected)
 def _correction(event: AttendanceCorrected) -> str:
+    # What SI 2024/208 regulation 6 asks an amendment to show (STAT-2): the original and the
+    # amended entry, the reason, the date of the amendment (the day it was recorded, which
+    # is not the session's day) and the name and position of the person who made it.
+    amended_on = event.timestamp.astimezone(UTC).date().isoformat()
+    if event.amended_by_name is None or event.amended_by_position is None:
+        by = "name and position of the person who made it not recorded"
+    else:
+        by = f"by {_quoted(event.amended_by_name)}, {_quoted(event.amended_by_position)}"
     return (
         f"Attendance corrected: {event.effective_on.isoformat()} {event.session.value} "
         f"from {event.original_code.value} to {event.corrected_code.value} "
-        f"(reason: {_quoted(event.reason)}); corrects entry version {event.corrects_version}."
+        f"(reason: {_quoted(event.reason)}); amended on {amended_on}, {by}; "
+        f"corrects entry version {event.corrects_version}."
     )
 
 

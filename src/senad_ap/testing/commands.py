@@ -358,6 +358,8 @@ def correct_attendance_commands(
         session=chosen,
         code=draw(codes),
         reason=draw(_texts()),
+        amended_by_name=draw(_texts(80)),
+        amended_by_position=draw(_texts(80)),
     )
 
 

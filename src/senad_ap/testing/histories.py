@@ -247,7 +247,8 @@ def valid_histories(
                 history.append(
                     CorrectAttendance(actor=draw(register_takers), effective_on=day,
                                       placement_id=placement_id, session=session, code=corrected,
-                                      reason=draw(_texts()))
+                                      reason=draw(_texts()), amended_by_name=draw(_texts(80)),
+                                      amended_by_position=draw(_texts(80)))
                 )  # fmt: skip
             last = day
         if _sometimes(draw, 6):

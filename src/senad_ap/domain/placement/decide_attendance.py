@@ -72,6 +72,8 @@ def correct_attendance(
             corrected_code=command.code,
             reason=command.reason,
             corrects_version=mark.version,
+            amended_by_name=command.amended_by_name,
+            amended_by_position=command.amended_by_position,
         ),
     )
 

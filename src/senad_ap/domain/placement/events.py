@@ -197,7 +197,15 @@ class AttendanceRecorded(PlacementEvent):
 class AttendanceCorrected(PlacementEvent):
     """An amendment that keeps the original entry (STAT-2).
 
-    ``corrects_version`` is the version of the event whose mark it amends.
+    What the School Attendance (Pupil Registration) (England) Regulations 2024 (SI 2024/208,
+    regulation 6) ask an amendment to show: the original entry (``original_code``, and
+    ``corrects_version``, the version of the event whose mark it amends), the amended entry
+    (``corrected_code``), the reason, the date of the amendment (``timestamp``: the day it
+    was recorded, not ``effective_on``, which is the session's day), and the name and
+    position (job title) of the person who made it (``amended_by_name``,
+    ``amended_by_position``). Those two were added later: an amendment recorded before them
+    has ``None`` (not recorded). They are the staff member's personal data, sealed with a key
+    of their own, not the student's (``senad_ap.domain.staff``).
     """
 
     session: Session
@@ -205,7 +213,10 @@ class AttendanceCorrected(PlacementEvent):
     corrected_code: AttendanceCode
     reason: str
     corrects_version: int
-    personal = ("reason",)
+    amended_by_name: str | None = None
+    amended_by_position: str | None = None
+    personal = ("reason", "amended_by_name", "amended_by_position")
+    added_later = ("amended_by_name", "amended_by_position")
     evidence_for = ("STAT-2", "COMM-6")
 
 
