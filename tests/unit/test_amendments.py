@@ -104,7 +104,7 @@ def test_the_amendment_carries_the_name_and_position_given() -> None:
     )
 
 
-def _event(**changes: object) -> AttendanceCorrected:
+def _event(**changes: str) -> AttendanceCorrected:
     event = AttendanceCorrected(
         originator_id=PLACEMENT_ID,
         originator_version=9,
@@ -118,7 +118,7 @@ def _event(**changes: object) -> AttendanceCorrected:
         reason="Mum phoned: ill",
         corrects_version=8,
     )
-    return attrs.evolve(event, **changes)
+    return attrs.evolve(event, **changes)  # type: ignore[arg-type]
 
 
 def test_the_wording_names_the_amender_the_position_and_the_date_of_the_amendment() -> None:
