@@ -216,6 +216,7 @@ class AttendanceCorrected(PlacementEvent):
     amended_by_name: str | None = None
     amended_by_position: str | None = None
     personal = ("reason", "amended_by_name", "amended_by_position")
+    staff_personal = ("amended_by_name", "amended_by_position")
     added_later = ("amended_by_name", "amended_by_position")
     evidence_for = ("STAT-2", "COMM-6")
 
