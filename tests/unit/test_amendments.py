@@ -172,3 +172,9 @@ def test_each_staff_member_has_a_key_of_their_own() -> None:
     }
 
     assert len(ids) == 4
+
+
+def test_an_amendment_with_only_a_name_says_its_position_was_not_recorded() -> None:
+    words = describe(_event(amended_by_name="Sam Okafor"))
+
+    assert 'by "Sam Okafor", position not recorded;' in words

@@ -316,10 +316,14 @@ def _correction(event: AttendanceCorrected) -> str:
     # amended entry, the reason, the date of the amendment (the day it was recorded, which
     # is not the session's day) and the name and position of the person who made it.
     amended_on = event.timestamp.astimezone(UTC).date().isoformat()
-    if event.amended_by_name is None or event.amended_by_position is None:
+    name, position = event.amended_by_name, event.amended_by_position
+    if name is None and position is None:  # recorded before they were asked for
         by = "name and position of the person who made it not recorded"
     else:
-        by = f"by {_quoted(event.amended_by_name)}, {_quoted(event.amended_by_position)}"
+        by = (
+            f"by {'name not recorded' if name is None else _quoted(name)}, "
+            f"{'position not recorded' if position is None else _quoted(position)}"
+        )
     return (
         f"Attendance corrected: {event.effective_on.isoformat()} {event.session.value} "
         f"from {event.original_code.value} to {event.corrected_code.value} "
