@@ -1019,6 +1019,8 @@ TEXT_PARAMETERS = {
     "dual_registered_with",
     "rationale",
     "contact_with",
+    "amended_by_name",
+    "amended_by_position",
 }
 FLAG_PARAMETERS = {
     "delivers_accredited_education",
