@@ -137,6 +137,7 @@ def test_a_correction_to_y7_without_its_cause_is_refused(
     with pytest.raises(PolicyViolationError) as refused:
         app.correct_attendance(
             placement_ids[0], session=Session.PM, code="Y7", reason="Cause found",
+            amended_by_name="Sam Okafor", amended_by_position="Attendance officer",
             actor=STAFF, on=TODAY,
         )  # fmt: skip
 
@@ -150,6 +151,7 @@ def test_a_correction_to_y7_with_its_cause_is_recorded(
 
     state = app.correct_attendance(
         placement_ids[0], session=Session.PM, code="Y7", reason="Cause found",
+            amended_by_name="Sam Okafor", amended_by_position="Attendance officer",
         note="Flooded lane, no other route to school", actor=STAFF, on=TODAY,
     )  # fmt: skip
 

@@ -90,6 +90,8 @@ def _correct(app: AlternativeProvision, scene: Scene) -> PlacementState:
         session=Session.AM,
         code=AttendanceCode.ILLNESS,
         reason="Parent phoned in: ill.",
+        amended_by_name="Sam Okafor",
+        amended_by_position="Attendance officer",
         actor=STAFF,
         on=OPENED_ON,
     )

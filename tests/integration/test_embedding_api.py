@@ -66,7 +66,13 @@ def test_a_correction_takes_effect_today_when_on_is_left_out(app: AlternativePro
     app.record_attendance(scene.placement.id, session="AM", code="/", actor=STAFF)
 
     state = app.correct_attendance(
-        scene.placement.id, session="AM", code="I", reason="was ill", actor=STAFF
+        scene.placement.id,
+        session="AM",
+        code="I",
+        reason="was ill",
+        actor=STAFF,
+        amended_by_name="Sam Okafor",
+        amended_by_position="Attendance officer",
     )
 
     assert state.mark(TODAY, Session.AM).code is AttendanceCode.ILLNESS  # type: ignore[union-attr]

@@ -484,6 +484,8 @@ REFUSALS: list[object] = [
                 session=Session.AM,
                 code="I",
                 reason="Ill.",
+                amended_by_name="Sam Okafor",
+                amended_by_position="Attendance officer",
                 actor=STAFF,
                 on=OPENED_ON,
             ),

@@ -224,6 +224,8 @@ def placement_commands(record: Record, placement_id: UUID) -> st.SearchStrategy[
             session=st.sampled_from(Session),
             code=st.sampled_from(AttendanceCode),
             reason=st.just("Entered in error"),
+            amended_by_name=st.just("Sam Okafor"),
+            amended_by_position=st.just("Attendance officer"),
         ),
         days.flatmap(
             lambda day: st.builds(

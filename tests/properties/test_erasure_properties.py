@@ -24,7 +24,7 @@ import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 import attrs
@@ -33,8 +33,9 @@ from hypothesis import strategies as st
 
 from senad_ap import AlternativeProvision
 from senad_ap.domain.base import Command
-from senad_ap.domain.personal import map_personal
+from senad_ap.domain.personal import map_personal, with_fields
 from senad_ap.domain.placement import OpenPlacement, PlacementCommand
+from senad_ap.domain.staff import staff_fields
 from senad_ap.domain.student import student_record_id
 from senad_ap.domain.values import Actor, Role
 from senad_ap.projections import (
@@ -135,6 +136,17 @@ def forget(recorded: Recorded, student: Student) -> None:
     recorded.projections.catch_up()
 
 
+T = TypeVar("T")
+
+
+def students_own(value: T) -> T:
+    """``value`` without the acting staff member's own personal values (an amender's name
+    and position: sealed with their key, not the student's, so kept by the student's
+    erasure; docs/personal-data.md)."""
+    fields = staff_fields(type(value))
+    return with_fields(value, dict.fromkeys(fields)) if fields else value
+
+
 def personal_texts(recorded: Recorded, chosen: Chosen) -> set[str]:
     """Every personal value of the student, as the record reveals it before the erasure."""
     found: set[str] = set()
@@ -147,7 +159,7 @@ def personal_texts(recorded: Recorded, chosen: Chosen) -> set[str]:
     school_id, reference = chosen.student
     for placement_id in chosen.placement_ids():
         for event in app.placement_history(placement_id, reader=head_of(school_id)):
-            map_personal(event, note)
+            map_personal(students_own(event), note)
     for student_event in app.reveal(app.events_of(student_record_id(school_id, reference))):
         map_personal(student_event, note)
     return found
@@ -173,7 +185,8 @@ def with_markers(chosen: Chosen) -> tuple[list[Command], list[str]]:
                 opening, date_of_birth=None if born is None else born - timedelta(days=1)
             )
         elif isinstance(command, PlacementCommand) and command.placement_id in ids:
-            command = map_personal(command, mark)
+            staff = {name: getattr(command, name) for name in staff_fields(type(command))}
+            command = with_fields(map_personal(command, mark), staff)
         commands.append(command)
     return commands, list(markers.values())
 

@@ -363,6 +363,8 @@ def _valid_calls() -> dict[str, Callable[[Record], Kwargs]]:
             activity=None,
             supervised_by=None,
             note=None,
+            amended_by_name="Sam Okafor",
+            amended_by_position="Attendance officer",
             actor=STAFF,
             on=MARKED_ON,
         ),
@@ -1032,6 +1034,8 @@ TEXT_PARAMETERS = {
     "contact_with",
     "activity",
     "supervised_by",
+    "amended_by_name",
+    "amended_by_position",
 }
 FLAG_PARAMETERS = {
     "delivers_accredited_education",

@@ -1571,7 +1571,7 @@ class PlacementRecordMachine(RuleBasedStateMachine):
         if state is not None and state.marks and data.draw(st.booleans()):
             marked = data.draw(st.sampled_from(sorted(state.marks)))
             day, session = state.marks[marked].day, state.marks[marked].session
-        self.run(
+        corrected = self.run(
             CorrectAttendance(
                 actor=self.actor(who, placement),
                 effective_on=day,
@@ -1579,8 +1579,21 @@ class PlacementRecordMachine(RuleBasedStateMachine):
                 session=session,
                 code=code,
                 reason="Register entered in error",
+                amended_by_name="Sam Okafor",
+                amended_by_position="Attendance officer",
             )
         )
+        if isinstance(corrected, PlacementState):
+            # SI 2024/208 reg. 6 (STAT-2): the amendment names who made it and their position,
+            # sealed at rest (with the staff member's key) and revealed on read.
+            reader = attrs.evolve(HEAD, school_id=corrected.school_id)
+            last = self.app.placement_history(placement, reader=reader)[-1]
+            assert isinstance(last, AttendanceCorrected)
+            assert (last.amended_by_name, last.amended_by_position) == (
+                "Sam Okafor",
+                "Attendance officer",
+            )
+            assert b"Sam Okafor" not in self.stored()[1][-1][4]
 
     @precondition(lambda self: bool(self.started))
     @rule(data=st.data(), who=WHO)
@@ -1936,7 +1949,14 @@ class PlacementRecordMachine(RuleBasedStateMachine):
             "note": data.draw(texts),
         }
         if correct:
-            self.run(CorrectAttendance(reason="Entered under the wrong code", **fields))
+            self.run(
+                CorrectAttendance(
+                    reason="Entered under the wrong code",
+                    amended_by_name="Sam Okafor",
+                    amended_by_position="Attendance officer",
+                    **fields,
+                )
+            )
         else:
             self.run(RecordAttendance(**fields))
 

@@ -357,6 +357,8 @@ def correct_command(
         session=session,
         code=code,
         reason="Mum phoned: ill, the morning mark was entered in error",
+        amended_by_name="Sam Okafor",
+        amended_by_position="Attendance officer",
     )
 
 

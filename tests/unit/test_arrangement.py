@@ -345,6 +345,8 @@ def correction(code: AttendanceCode, **texts: Any) -> CorrectAttendance:
         session=Session.AM,
         code=code,
         reason="Entered under the wrong code",
+        amended_by_name="Sam Okafor",
+        amended_by_position="Attendance officer",
         **texts,
     )
 

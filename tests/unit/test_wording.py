@@ -324,10 +324,13 @@ def test_attendance_corrected_keeps_the_original_code_and_the_entry_it_amends() 
         corrected_code=AttendanceCode.ILLNESS,
         reason="note from GP",
         corrects_version=17,
+        amended_by_name="Sam Okafor",
+        amended_by_position="Attendance officer",
     )
 
     assert describe(event) == (
         'Attendance corrected: 2025-11-03 AM from N to I (reason: "note from GP"); '
+        'amended on 2025-11-03, by "Sam Okafor", "Attendance officer"; '
         "corrects entry version 17."
     )
 
@@ -411,6 +414,8 @@ def test_attendance_corrected_facts_are_plain_json() -> None:
         "activity": None,
         "supervised_by": None,
         "note": None,
+        "amended_by_name": None,
+        "amended_by_position": None,
     }
 
 

@@ -42,6 +42,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 
 from senad_ap.domain.personal import ERASED, map_personal, personal_fields, with_fields
 from senad_ap.domain.personal import map_value as _map
+from senad_ap.domain.staff import staff_fields
 from senad_ap.domain.validation import SEAL_MARKS
 from senad_ap.errors import LifecycleError, StoreError
 
@@ -265,16 +266,29 @@ class PersonalData:
 
     # ------------------------------------------------------------------ sealing
     def seal(self, value: T, student_id: UUID, key: bytes) -> T:
-        """``value`` with each personal value sealed with the student's key."""
+        """``value`` with each personal value sealed with the student's key (a value already
+        sealed, with a staff member's key, stays as it is: text cannot hold the brackets)."""
+        return map_personal(value, self._sealer(student_id, key))
+
+    def seal_staff(self, value: T, staff_id: UUID, key: bytes) -> T:
+        """``value`` with its staff member's own personal values (``staff_personal``) sealed
+        with their key (``senad_ap.domain.staff``)."""
+        seal_text = self._sealer(staff_id, key)
+        changes = {name: seal_text(getattr(value, name)) for name in staff_fields(type(value))}
+        return with_fields(value, changes) if changes else value
+
+    def _sealer(self, record_id: UUID, key: bytes) -> Callable[[str], str]:
         siv = self._siv(key)
-        bound = [student_id.bytes]
-        prefix = f"{_OPEN}pd1:{student_id.hex}:"
+        bound = [record_id.bytes]
+        prefix = f"{_OPEN}pd1:{record_id.hex}:"
 
         def seal_text(text: str) -> str:
+            if _SEALED.fullmatch(text):
+                return text
             sealed = siv.encrypt(text.encode("utf-8"), bound)
             return prefix + base64.urlsafe_b64encode(sealed).rstrip(b"=").decode() + _CLOSE
 
-        return map_personal(value, seal_text)
+        return seal_text
 
     @staticmethod
     def needs_key(value: object) -> bool:

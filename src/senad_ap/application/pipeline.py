@@ -40,6 +40,7 @@ from uuid import UUID, uuid4, uuid5
 
 import attrs
 
+from senad_ap.application.command_keys import sealed_command
 from senad_ap.application.integrity import chain_and_fold, chained
 from senad_ap.application.marks import MarkKeys, code_of, session_of
 from senad_ap.application.personal import PersonalData
@@ -207,7 +208,7 @@ class Pipeline:
         state = self.records.load(command.placement_id, PlacementState)
         # 2. seal personal values with the student's key, before anything else sees them
         student_id = _student_of(state, command)
-        sealed, new_key = self._sealed(command, student_id)
+        sealed, new_keys = sealed_command(self.personal, command, student_id)
         # 3. replay a retried command
         replayed = self.replayed_version(state, sealed)
         if replayed is not None:
@@ -253,11 +254,11 @@ class Pipeline:
             for e in full_time_roll_changes(state, new_state, related.providers, sealed, context)
         ]
         providers = [fold(related.providers[e.originator_id], [e], evolve_provider) for e in roll]
-        # 9. keep the key of a student met for the first time
-        if new_key is not None and student_id is not None:
+        # 9. keep the key of a student (or staff member) met for the first time
+        for record_id, new_key in new_keys.items():
             with store_errors():
-                kept = self.personal.keep(student_id, new_key, context.recorded_at)
-            if kept != new_key:  # pragma: no cover - another writer kept this student's key first
+                kept = self.personal.keep(record_id, new_key, context.recorded_at)
+            if kept != new_key:  # pragma: no cover - another writer kept this key first
                 return self.run_placement(command, expected_version)
         # 10. save, all or nothing
         self.records.save([*events, *student_events, *roll], [new_state, *providers, *students])
@@ -386,19 +387,6 @@ class Pipeline:
         return dict(zip(states, revealed, strict=True))
 
     # ----------------------------------------------------------------- the steps' parts
-    def _sealed(
-        self, command: PlacementCommand, student_id: UUID | None
-    ) -> tuple[PlacementCommand, bytes | None]:
-        """The command with its personal values sealed, and the key made for it (if new)."""
-        if student_id is None or not PersonalData.needs_key(command):
-            return command, None
-        with store_errors():
-            key = self.personal.key_of(student_id)
-        new_key = None
-        if key is None:
-            key = new_key = PersonalData.new_key()
-        return self.personal.seal(command, student_id, key), new_key
-
     def replayed_version(self, state: Any, command: Command) -> int | None:
         """The version the first use of this command's idempotency key produced, if any."""
         key = command.idempotency_key

@@ -238,19 +238,27 @@ class PlacementDecisions:
 
     def correct_attendance(
         self, placement_id: UUID, *, session: Session | str, code: AttendanceCode | str,
-        reason: str, activity: str | None = None, supervised_by: str | None = None,
+        reason: str, amended_by_name: str, amended_by_position: str,
+        activity: str | None = None, supervised_by: str | None = None,
         note: str | None = None,
         actor: Actor, on: date | None = None, idempotency_key: str | None = None,
         expected_version: int | None = None,
     ) -> PlacementState:  # fmt: skip
-        """Amend a mark: the original stays on the record, with the reason and who (STAT-2).
-        The corrected code must fit as in ``record_attendance``, with its own texts."""
+        """Amend a mark: the original stays on the record, with the amended entry, the reason,
+        the date of the amendment (the day it is recorded) and the name and position (job
+        title) of the person making it, as the School Attendance (Pupil Registration)
+        (England) Regulations 2024, regulation 6, require (STAT-2). ``on`` is the session's
+        day. The corrected code must fit as in ``record_attendance``, with its own texts. A
+        blank name or position is refused (``InvalidInputError`` naming the field); both are
+        sealed with a key of the staff member's own (docs/personal-data.md).
+        """
         return self._placement(
             CorrectAttendance,
             actor=actor, on=on, idempotency_key=idempotency_key,
             expected_version=expected_version, placement_id=placement_id,
             session=session_of(session), code=code_of(code), reason=reason,
             activity=activity, supervised_by=supervised_by, note=note,
+            amended_by_name=amended_by_name, amended_by_position=amended_by_position,
         )  # fmt: skip
 
     def review_progress(

@@ -23,6 +23,8 @@ DEMO_INSPECTOR = Actor(id="inspector-DEMO-1", role=Role.INSPECTOR, school_id=DEM
 _DEPUTY = Actor(id="deputy-DEMO-1", role=Role.SCHOOL_STAFF, school_id=DEMO_SCHOOL_ID)
 _SENCO = Actor(id="senco-DEMO-1", role=Role.SCHOOL_STAFF, school_id=DEMO_SCHOOL_ID)
 _ATTENDANCE = Actor(id="attendance-DEMO-1", role=Role.SCHOOL_STAFF, school_id=DEMO_SCHOOL_ID)
+#: Who signs the demo's register amendments (STAT-2): an invented name.
+_ATTENDANCE_OFFICER_NAME = "Jo Demo"
 _FULL_DAY = Decimal("6.5")  # five make the 32.5 hours of full-time provision (PLAN-2)
 
 # The students with something to show, by number (their references are DEMO-S001 …).

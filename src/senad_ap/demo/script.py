@@ -14,6 +14,7 @@ import attrs
 from senad_ap.application import AlternativeProvision, RegisterMark
 from senad_ap.demo.cast import (
     _ATTENDANCE,
+    _ATTENDANCE_OFFICER_NAME,
     _DEPUTY,
     _LATE_REGISTER,
     _PROVIDERS,
@@ -162,6 +163,8 @@ class _Script:
             session=correction.session,
             code=correction.code,
             reason=correction.reason,
+            amended_by_name=_ATTENDANCE_OFFICER_NAME,
+            amended_by_position="Attendance officer",
             actor=_ATTENDANCE,
             on=correction.day,
             idempotency_key=f"{student.reference} correct {correction.day} "

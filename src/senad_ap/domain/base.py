@@ -57,6 +57,9 @@ class Event:
     evidence_for: ClassVar[tuple[str, ...]] = ()
     #: The fields that hold the student's personal data (``senad_ap.domain.personal``).
     personal: ClassVar[tuple[str, ...]] = ()
+    #: Those of ``personal`` that are the acting staff member's own data, sealed with their
+    #: key instead of the student's (``senad_ap.domain.staff``).
+    staff_personal: ClassVar[tuple[str, ...]] = ()
     #: Fields added after events of this type were first stored: while ``None`` they are left
     #: out of the content the hash chain covers, so that events stored before the field
     #: existed still match their hashes (``application.integrity.canonical``).
@@ -82,6 +85,9 @@ class Command:
 
     #: The fields that hold the student's personal data (``senad_ap.domain.personal``).
     personal: ClassVar[tuple[str, ...]] = ()
+    #: Those of ``personal`` that are the acting staff member's own data, sealed with their
+    #: key instead of the student's (``senad_ap.domain.staff``).
+    staff_personal: ClassVar[tuple[str, ...]] = ()
 
 
 @attrs.frozen

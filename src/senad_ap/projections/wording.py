@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date
+from datetime import UTC, date
 from decimal import Decimal
 from typing import TypeAlias, TypeVar, cast
 from uuid import UUID
@@ -333,11 +333,23 @@ def _mark_texts(event: AttendanceRecorded | AttendanceCorrected) -> str:
 
 @_words(AttendanceCorrected)
 def _correction(event: AttendanceCorrected) -> str:
+    # What SI 2024/208 regulation 6 asks an amendment to show (STAT-2): the original and the
+    # amended entry, the reason, the date of the amendment (the day it was recorded, which
+    # is not the session's day) and the name and position of the person who made it.
+    amended_on = event.timestamp.astimezone(UTC).date().isoformat()
+    name, position = event.amended_by_name, event.amended_by_position
+    if name is None and position is None:  # recorded before they were asked for
+        by = "name and position of the person who made it not recorded"
+    else:
+        by = (
+            f"by {'name not recorded' if name is None else _quoted(name)}, "
+            f"{'position not recorded' if position is None else _quoted(position)}"
+        )
     return (
         f"Attendance corrected: {event.effective_on.isoformat()} {event.session.value} "
         f"from {event.original_code.value} to {event.corrected_code.value} "
-        f"(reason: {_quoted(event.reason)}); corrects entry version {event.corrects_version}"
-        f"{_mark_texts(event)}."
+        f"(reason: {_quoted(event.reason)}); amended on {amended_on}, {by}; "
+        f"corrects entry version {event.corrects_version}{_mark_texts(event)}."
     )
 
 

@@ -384,6 +384,8 @@ def correct_attendance_commands(
         activity=texts.activity,
         supervised_by=texts.supervised_by,
         note=texts.note,
+        amended_by_name=draw(_texts(80)),
+        amended_by_position=draw(_texts(80)),
     )
 
 

@@ -270,7 +270,9 @@ def valid_histories(
                     CorrectAttendance(actor=draw(register_takers), effective_on=day,
                                       placement_id=placement_id, session=session, code=corrected,
                                       reason=draw(_texts()), activity=activity,
-                                      supervised_by=supervised_by, note=note)
+                                      supervised_by=supervised_by, note=note,
+                                      amended_by_name=draw(_texts(80)),
+                                      amended_by_position=draw(_texts(80)))
                 )  # fmt: skip
             last = day
         if _sometimes(draw, 6):

@@ -150,6 +150,8 @@ def test_correction_replaces_the_counts_of_the_mark_it_corrects(
         session=Session.AM,
         code="I",
         reason="Note from home.",
+        amended_by_name="Sam Okafor",
+        amended_by_position="Attendance officer",
         actor=STAFF,
         on=day(1),
     )

@@ -213,6 +213,8 @@ def test_correction_entry_names_the_version_it_corrects(
         session=Session.AM,
         code="I",
         reason="Note from home.",
+        amended_by_name="Sam Okafor",
+        amended_by_position="Attendance officer",
         actor=STAFF,
         on=day(1),
     )
@@ -363,6 +365,8 @@ def test_export_line_of_a_correction_gives_its_corrected_version(
         session=Session.AM,
         code="I",
         reason="Note from home.",
+        amended_by_name="Sam Okafor",
+        amended_by_position="Attendance officer",
         actor=STAFF,
         on=day(1),
     )

@@ -222,6 +222,8 @@ def record_student(
         session=Session.PM,
         code="I",
         reason=personal.note("correction reason"),
+        amended_by_name="Sam Okafor",
+        amended_by_position="Attendance officer",
         actor=staff,
         on=opened_on,
     )

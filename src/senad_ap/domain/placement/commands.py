@@ -33,6 +33,8 @@ from senad_ap.domain.plan import (
     as_setting,
 )
 from senad_ap.domain.validation import (
+    Validator,
+    check_text,
     checked,
     enum_items,
     enum_text,
@@ -367,6 +369,22 @@ class MarkCommand(PlacementCommand):
     personal: ClassVar[tuple[str, ...]] = ("activity", "supervised_by", "note")
 
 
+def _amender(label: str) -> Validator:
+    """The name or the position of the person making an amendment: required (STAT-2)."""
+
+    def validate(_: object, attribute: attrs.Attribute[str], value: str) -> None:
+        if isinstance(value, str) and not value.strip():
+            raise InvalidInputError(
+                f"The {label} must be given: an amendment to the attendance register shows "
+                "the name and position of the person who made it (STAT-2; School Attendance "
+                "(Pupil Registration) (England) Regulations 2024, regulation 6).",
+                field=attribute.name,
+            )
+        check_text(value, label, 200, attribute.name)
+
+    return validate
+
+
 @attrs.frozen(kw_only=True)
 class RecordAttendance(MarkCommand):
     """``effective_on`` is the day of the session."""
@@ -374,11 +392,34 @@ class RecordAttendance(MarkCommand):
 
 @attrs.frozen(kw_only=True)
 class CorrectAttendance(MarkCommand):
-    """``effective_on`` is the day of the session whose mark is amended (STAT-2); the texts
-    are those of the corrected code."""
+    """``effective_on`` is the day of the session whose mark is amended (STAT-2).
+
+    The register shows, for each amendment, the original entry, the amended entry, the
+    reason, the date of the amendment and the name and position of the person who made it
+    (School Attendance (Pupil Registration) (England) Regulations 2024, SI 2024/208,
+    regulation 6): ``amended_by_name`` and ``amended_by_position`` (job title) are required;
+    the date is the day the amendment is recorded (the event's ``timestamp``). Both are the
+    staff member's personal data, sealed with their own key (``senad_ap.domain.staff``).
+    """
 
     reason: str = attrs.field(validator=non_empty_text("reason for the correction"))
-    personal = ("reason", "activity", "supervised_by", "note")
+    # Added after the first release: a default, so that a caller that leaves them out gets
+    # InvalidInputError naming the field rather than a TypeError.
+    amended_by_name: str = attrs.field(
+        default="", validator=_amender("name of the person making the amendment")
+    )
+    amended_by_position: str = attrs.field(
+        default="", validator=_amender("position (job title) of the person making the amendment")
+    )
+    personal = (
+        "reason",
+        "activity",
+        "supervised_by",
+        "note",
+        "amended_by_name",
+        "amended_by_position",
+    )
+    staff_personal = ("amended_by_name", "amended_by_position")
 
 
 @attrs.frozen(kw_only=True)

@@ -86,6 +86,8 @@ def correct_attendance(
             activity=command.activity,
             supervised_by=command.supervised_by,
             note=command.note,
+            amended_by_name=command.amended_by_name,
+            amended_by_position=command.amended_by_position,
         ),
     )
 

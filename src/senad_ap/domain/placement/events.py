@@ -211,7 +211,15 @@ class AttendanceRecorded(PlacementEvent):
 class AttendanceCorrected(PlacementEvent):
     """An amendment that keeps the original entry (STAT-2).
 
-    ``corrects_version`` is the version of the event whose mark it amends.
+    What the School Attendance (Pupil Registration) (England) Regulations 2024 (SI 2024/208,
+    regulation 6) ask an amendment to show: the original entry (``original_code``, and
+    ``corrects_version``, the version of the event whose mark it amends), the amended entry
+    (``corrected_code``), the reason, the date of the amendment (``timestamp``: the day it
+    was recorded, not ``effective_on``, which is the session's day), and the name and
+    position (job title) of the person who made it (``amended_by_name``,
+    ``amended_by_position``). Those two were added later: an amendment recorded before them
+    has ``None`` (not recorded). They are the staff member's personal data, sealed with a key
+    of their own, not the student's (``senad_ap.domain.staff``).
     """
 
     session: Session
@@ -223,9 +231,19 @@ class AttendanceCorrected(PlacementEvent):
     activity: str | None = None
     supervised_by: str | None = None
     note: str | None = None
-    personal = ("reason", "activity", "supervised_by", "note")
+    amended_by_name: str | None = None
+    amended_by_position: str | None = None
+    personal = (
+        "reason",
+        "activity",
+        "supervised_by",
+        "note",
+        "amended_by_name",
+        "amended_by_position",
+    )
+    staff_personal = ("amended_by_name", "amended_by_position")
     evidence_for = ("STAT-2", "COMM-6")
-    added_later = ("activity", "supervised_by", "note")
+    added_later = ("activity", "supervised_by", "note", "amended_by_name", "amended_by_position")
 
 
 @attrs.frozen(slots=False, kw_only=True)
