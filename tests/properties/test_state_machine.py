@@ -100,12 +100,14 @@ from senad_ap.domain.placement import (
     EndPlacement,
     GiveConsent,
     MedicalExemptionRecorded,
+    NotificationKind,
     OpenPlacement,
     PlacementEvent,
     PlacementOpened,
     PlacementStarted,
     PlanAgreed,
     RecordAttendance,
+    RecordLocalAuthorityNotification,
     RecordLocationRationale,
     RecordMedicalExemption,
     RecordProviderContact,
@@ -878,6 +880,26 @@ class PlacementRecordMachine(RuleBasedStateMachine):
                 method="a telephone call",
                 contact_with="the AP coordinator",
                 note=data.draw(st.none() | st.just("Settled this week")),
+            )
+        )
+
+    @rule(
+        placement=placements,
+        who=WHO,
+        days_ago=DAYS_AGO,
+        kind=st.sampled_from(tuple(NotificationKind)),
+    )
+    def record_local_authority_notification(
+        self, placement: UUID, who: Who, days_ago: int, kind: NotificationKind
+    ) -> None:
+        """A return made to the local authority (NOTIFY-1, NOTIFY-2)."""
+        self.run(
+            RecordLocalAuthorityNotification(
+                actor=self.actor(who, placement),
+                effective_on=self.day(days_ago),
+                placement_id=placement,
+                kind=kind,
+                reference="LA return 2026/14",
             )
         )
 
