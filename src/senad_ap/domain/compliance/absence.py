@@ -48,8 +48,24 @@ from senad_ap.domain.values import PolicyParameters
 
 __all__ = ["absence_findings", "is_school_day", "school_days_after"]
 
-_N = AttendanceCode.REASON_NOT_ESTABLISHED
-_ILLNESS = AttendanceCode.ILLNESS
+# How each code counts, from its meaning, worked out once and looked up by the code's letter:
+# the register is read again on every event of a placement, and an enum member's hash is
+# slow, so the loops below read a plain dictionary.
+_NOT_POSSIBLE, _PRESENT, _AUTHORISED, _UNAUTHORISED = range(4)
+
+
+def _counts_as(code: AttendanceCode) -> int:
+    meaning = code.meaning
+    if not meaning.counts_as_possible:
+        return _NOT_POSSIBLE
+    if meaning.is_present:
+        return _PRESENT
+    return _UNAUTHORISED if meaning.is_unauthorised_absence else _AUTHORISED
+
+
+_COUNTS_AS = {code.value: _counts_as(code) for code in AttendanceCode}
+_N = AttendanceCode.REASON_NOT_ESTABLISHED.value
+_ILLNESS = AttendanceCode.ILLNESS.value
 
 
 def is_school_day(day: date, terms: Sequence[Term]) -> bool:
@@ -78,10 +94,13 @@ def absence_findings(
     if not state.marks:
         return
     ordered = [state.marks[key] for key in sorted(state.marks)]
-    yield from _unexplained(state, ordered, _terms(school), policy)
-    yield from _runs(state, ordered, policy)
+    # Each mark with its code's letter (``_value_``: the enum's ``value`` without its slower
+    # descriptor).
+    lettered: list[tuple[AttendanceMark, str]] = [(m, m.code._value_) for m in ordered]
+    yield from _unexplained(state, lettered, _terms(school), policy)
+    yield from _runs(state, lettered, policy)
     if state.compulsory_school_age:
-        yield from _sickness(state, ordered, policy)
+        yield from _sickness(state, lettered, policy)
 
 
 def _fell_due(state: PlacementState, due: date) -> bool:
@@ -91,13 +110,13 @@ def _fell_due(state: PlacementState, due: date) -> bool:
 
 def _unexplained(
     state: PlacementState,
-    ordered: Sequence[AttendanceMark],
+    ordered: Sequence[tuple[AttendanceMark, str]],
     terms: Sequence[Term],
     policy: PolicyParameters,
 ) -> Iterator[Finding]:
     days = policy.unexplained_absence_school_days
-    for mark in ordered:
-        if mark.code is not _N:
+    for mark, letter in ordered:
+        if letter != _N:
             continue
         due = school_days_after(mark.day, days, terms)
         if not _fell_due(state, due):
@@ -114,7 +133,7 @@ def _unexplained(
 
 
 def _runs(
-    state: PlacementState, ordered: Sequence[AttendanceMark], policy: PolicyParameters
+    state: PlacementState, ordered: Sequence[tuple[AttendanceMark, str]], policy: PolicyParameters
 ) -> Iterator[Finding]:
     """The run of absence still going on (COMM-6) and each run of unauthorised absence long
     enough for an attendance return (NOTIFY-1)."""
@@ -123,11 +142,11 @@ def _runs(
     absent = unauthorised = 0
     absent_from = absent_reached = unauthorised_from = date.min
     returns: list[tuple[date, date]] = []
-    for mark in ordered:
-        meaning = mark.code.meaning
-        if not meaning.counts_as_possible:
+    for mark, letter in ordered:
+        counts_as = _COUNTS_AS[letter]
+        if counts_as == _NOT_POSSIBLE:
             continue
-        if meaning.is_present:
+        if counts_as == _PRESENT:
             absent = unauthorised = 0
             continue
         if absent == 0:
@@ -135,7 +154,7 @@ def _runs(
         absent += 1
         if absent == 2 * run_days:
             absent_reached = mark.day
-        if not meaning.is_unauthorised_absence:
+        if counts_as != _UNAUTHORISED:
             unauthorised = 0
             continue
         if unauthorised == 0:
@@ -174,7 +193,7 @@ def _runs(
 
 
 def _sickness(
-    state: PlacementState, ordered: Sequence[AttendanceMark], policy: PolicyParameters
+    state: PlacementState, ordered: Sequence[tuple[AttendanceMark, str]], policy: PolicyParameters
 ) -> Iterator[Finding]:
     """NOTIFY-2: illness (code I) of the threshold's school days, in a row or in all, since
     the start or, after a sickness return, since the spell of illness it covers ended (the
@@ -185,20 +204,19 @@ def _sickness(
     ill = False  # the spell the return covers has begun
     counted = 0
     first = date.min
-    for mark in ordered:
-        meaning = mark.code.meaning
-        if not meaning.counts_as_possible:
+    for mark, letter in ordered:
+        if _COUNTS_AS[letter] == _NOT_POSSIBLE:
             continue
         if notified is not None and mark.day <= notified:
-            ill = mark.code is _ILLNESS
+            ill = letter == _ILLNESS
             continue
         if covering:
-            if mark.code is _ILLNESS:
+            if letter == _ILLNESS:
                 ill = True
             elif ill:
                 covering = False
             continue
-        if mark.code is not _ILLNESS:
+        if letter != _ILLNESS:
             continue
         if counted == 0:
             first = mark.day
