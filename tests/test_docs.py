@@ -192,3 +192,21 @@ def test_inspection_doc_lists_exactly_the_export_fields() -> None:
         facts={}, idempotency_key=None, corrects_version=None,
     )  # fmt: skip
     assert documented == set(example.to_json())
+
+
+#: Finding ids defined in docs/domain.md, not in the shared catalogue (SI 2024/208 reg. 13).
+OWN_FINDINGS = ("NOTIFY-1", "NOTIFY-2")
+
+
+@pytest.mark.parametrize("rule_id", OWN_FINDINGS)
+def test_inspection_doc_has_a_findings_row_for_each_rule_of_our_own(rule_id: str) -> None:
+    rows = _table_rows("## Compliance findings")
+
+    assert rule_id in [row[0] for row in rows]
+
+
+@pytest.mark.parametrize("rule_id", OWN_FINDINGS)
+def test_domain_doc_defines_each_rule_of_our_own_with_its_source(rule_id: str) -> None:
+    section = DOMAIN.split("## Absence followed up", 1)[1].split("\n## ", 1)[0]
+
+    assert (rule_id in section, "SI 2024/208" in section) == (True, True)

@@ -781,6 +781,30 @@ def test_attendance_shows_the_placement_by_term_and_by_week(
     )
 
 
+def test_attendance_shows_the_placements_absence_and_its_band_after_the_whole_placement(
+    written: Written, summary: DemoSummary
+) -> None:
+    run = _main("--db", str(written.db), "attendance", "DEMO-S003")
+    lines = run.out.splitlines()
+    absence = next(n for n, line in enumerate(lines) if line.startswith("Absence: "))
+
+    assert (
+        lines[absence - 1].startswith("whole placement"),
+        lines[absence].endswith("(persistent from 10%, severe from 50%)"),
+    ) == (True, True)
+
+
+def test_attendance_json_gives_the_absence_band_and_each_periods_absence_rate(
+    written: Written, summary: DemoSummary
+) -> None:
+    data = _json(_main("--db", str(written.db), "attendance", "DEMO-S003", "--json"))
+    whole = data["whole_placement"]
+    absent = whole["authorised_absence"] + whole["unauthorised_absence"]
+    expected = "persistent absence" if absent * 10 >= whole["possible"] else None
+
+    assert (data["absence_band"], "absence_rate" in data["weeks"][0]) == (expected, True)
+
+
 def test_attendance_json_gives_the_schools_two_terms(
     written: Written, summary: DemoSummary
 ) -> None:

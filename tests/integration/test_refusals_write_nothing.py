@@ -319,6 +319,31 @@ REFUSALS: list[object] = [
     ),
     pytest.param(
         Refusal(
+            start_outside_placement,
+            lambda app, s: app.record_local_authority_notification(
+                s.placement.id, kind="truancy", reference="LA-7", actor=STAFF, on=OPENED_ON
+            ),
+            InvalidInputError,
+        ),
+        id="NOTIFY-unknown-notification-kind",
+    ),
+    pytest.param(
+        Refusal(
+            start_outside_placement,
+            lambda app, s: app.record_local_authority_notification(
+                s.placement.id,
+                kind="sickness",
+                reference="LA-7",
+                actor=provider_staff(s.provider.id),
+                on=OPENED_ON,
+            ),
+            NotAuthorisedError,
+            "COMM-1",
+        ),
+        id="NOTIFY-provider-staff-record-a-return-to-the-local-authority",
+    ),
+    pytest.param(
+        Refusal(
             plan_outside_placement,
             _start(on=OPENED_ON + timedelta(days=301)),
             PolicyViolationError,

@@ -84,6 +84,7 @@ EXPECTED_EVENT_TYPES = {
     "StudentRollStatusRecorded",
     "StudentSchoolAgeRecorded",
     "ProviderContacted",
+    "LocalAuthorityNotified",
     # provider
     "ProviderRegistered",
     "ProviderRegistrationConfirmed",

@@ -102,6 +102,7 @@ from senad_ap.domain.placement import (
     EndPlacement,
     GiveConsent,
     MedicalExemptionRecorded,
+    NotificationKind,
     OpenPlacement,
     PlacementEnded,
     PlacementEvent,
@@ -109,6 +110,7 @@ from senad_ap.domain.placement import (
     PlacementStarted,
     PlanAgreed,
     RecordAttendance,
+    RecordLocalAuthorityNotification,
     RecordLocationRationale,
     RecordMedicalExemption,
     RecordProviderContact,
@@ -934,6 +936,26 @@ class PlacementRecordMachine(RuleBasedStateMachine):
                 method="a telephone call",
                 contact_with="the AP coordinator",
                 note=data.draw(st.none() | st.just("Settled this week")),
+            )
+        )
+
+    @rule(
+        placement=placements,
+        who=WHO,
+        days_ago=DAYS_AGO,
+        kind=st.sampled_from(tuple(NotificationKind)),
+    )
+    def record_local_authority_notification(
+        self, placement: UUID, who: Who, days_ago: int, kind: NotificationKind
+    ) -> None:
+        """A return made to the local authority (NOTIFY-1, NOTIFY-2)."""
+        self.run(
+            RecordLocalAuthorityNotification(
+                actor=self.actor(who, placement),
+                effective_on=self.day(days_ago),
+                placement_id=placement,
+                kind=kind,
+                reference="LA return 2026/14",
             )
         )
 

@@ -118,6 +118,9 @@ SHOULD_OR_WILL_RULES = frozenset(
 # COMM-4 is a `must` rule, refused at the start; once a placement runs, an expired risk
 # assessment cannot be refused, so it is reported as a finding.
 FINDING_RULES = SHOULD_OR_WILL_RULES | {"COMM-4"}
+# Findings whose ids are defined in docs/domain.md, not in the shared catalogue: the returns
+# to the local authority of SI 2024/208, regulation 13 ("Absence followed up").
+OWN_RULES = frozenset({"NOTIFY-1", "NOTIFY-2"})
 # Every id in the catalogue's two tables, whatever its force.
 CATALOGUE = FINDING_RULES | {
     "NEED-1", "NEED-2", "PLAN-2", "COMM-1", "COMM-3", "INFO-2", "LOC-1", "LOC-3", "POL-1",
@@ -1360,8 +1363,8 @@ def test_findings_are_the_same_every_time_they_are_evaluated(history: list[Comma
 def test_every_finding_cites_rules_of_the_catalogue(history: list[Command]) -> None:
     for state, related_ in placement_states(history):
         cited = {rule for f in evaluate(state, related_) for rule in (f.rule_id, *f.related_rules)}
-        assert cited - CATALOGUE == set()
-        assert {f.rule_id for f in evaluate(state, related_)} - FINDING_RULES == set()
+        assert cited - CATALOGUE - OWN_RULES == set()
+        assert {f.rule_id for f in evaluate(state, related_)} - FINDING_RULES - OWN_RULES == set()
 
 
 @given(valid_histories())

@@ -12,9 +12,10 @@ import pytest
 
 from senad_ap.application.integrity import canonical, chain_hash
 from senad_ap.domain.base import Event
+from senad_ap.domain.policy import PolicyVersionRecorded
 from senad_ap.domain.school import TermRecorded
 from senad_ap.domain.seal import LogSealed
-from senad_ap.domain.values import Actor, Role
+from senad_ap.domain.values import Actor, PolicyParameters, Role
 
 HEAD = Actor(id="head-1", role=Role.HEAD_TEACHER, school_id="712E")
 WHEN = {
@@ -67,3 +68,27 @@ def test_every_field_added_later_has_a_default_of_none(cls: type[Event]) -> None
 
 def test_a_field_left_none_is_not_in_the_content_hashed() -> None:
     assert b"half_term" not in canonical(TERM)
+
+
+VERSION = PolicyVersionRecorded(
+    originator_id=UUID(int=9), parameters=PolicyParameters(version="section 7, version 7"),
+    ratified_on=date(2026, 1, 14), review_due_on=date(2026, 12, 31),
+    **{**WHEN, "effective_on": date(2026, 1, 19)},  # type: ignore[arg-type]
+)  # fmt: skip
+#: Computed with the library at commit aa794e6, before the absence numbers (issue 13) were
+#: added to ``PolicyParameters``.
+VERSION_HASH_BEFORE_ABSENCE_NUMBERS = (
+    "54384a1e7268b53ed111d4fbf326d06c22671e461840f675d9253bc34e5dcf4d"
+)
+
+
+def test_a_policy_version_recorded_before_numbers_were_added_keeps_its_hash() -> None:
+    assert chain_hash(None, VERSION) == VERSION_HASH_BEFORE_ABSENCE_NUMBERS
+
+
+def test_a_number_added_later_counts_in_a_versions_hash_once_it_is_not_the_default() -> None:
+    stricter = attrs.evolve(
+        VERSION, parameters=attrs.evolve(VERSION.parameters, unexplained_absence_school_days=3)
+    )
+
+    assert chain_hash(None, stricter) != VERSION_HASH_BEFORE_ABSENCE_NUMBERS

@@ -28,10 +28,12 @@ from senad_ap.domain.placement import (
     GiveConsent,
     InformationParty,
     InformationScope,
+    NotificationKind,
     OpenPlacement,
     PlacementCommand,
     PlacementState,
     RecordAttendance,
+    RecordLocalAuthorityNotification,
     RecordMedicalExemption,
     ReviewProgress,
     RevisePlan,
@@ -326,6 +328,23 @@ class PlacementDecisions:
             actor=actor, on=on, idempotency_key=idempotency_key,
             expected_version=expected_version, placement_id=placement_id,
             destination=destination, note=note,
+        )  # fmt: skip
+
+    def record_local_authority_notification(
+        self, placement_id: UUID, *, kind: NotificationKind | str, reference: str,
+        actor: Actor, on: date | None = None, idempotency_key: str | None = None,
+        expected_version: int | None = None,
+    ) -> PlacementState:  # fmt: skip
+        """Record a return made to the local authority on ``on`` about the student's absence
+        (SI 2024/208, regulation 13): ``kind`` "continuous absence without leave" (an
+        attendance return, NOTIFY-1) or "sickness" (a sickness return, NOTIFY-2), and its
+        ``reference`` (the form's or the case's; not sealed, so it names no student). It
+        closes the finding it answers. School staff only; not dated after today."""
+        return self._placement(
+            RecordLocalAuthorityNotification,
+            actor=actor, on=on, idempotency_key=idempotency_key,
+            expected_version=expected_version, placement_id=placement_id,
+            kind=kind, reference=reference,
         )  # fmt: skip
 
 

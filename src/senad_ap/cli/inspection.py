@@ -14,6 +14,7 @@ import attrs
 
 from senad_ap.cli.output import _cell, _heading, _json, _output, _plain, _table
 from senad_ap.cli.session import EXIT_NOT_FOUND, _as_at, _ExitError, _placement_id, _Session
+from senad_ap.domain.values import PolicyParameters
 from senad_ap.projections import attendance, audit, compliance, providers, register
 from senad_ap.projections.as_at import (
     AsAt,
@@ -225,6 +226,9 @@ def _attendance(session: _Session, args: argparse.Namespace) -> None:
         if whole is not None:
             days = [m.day for m in marks]
             whole = attrs.evolve(whole, starts_on=min(days), ends_on=max(days))
+    # The DfE's absence bands, with the percentages of the policy version in force that day.
+    policy = projections.app.policy_in_force(on=None if as_at is None else as_at.on).parameters
+    band = None if whole is None else whole.absence_band(policy)
     if args.json:
         _json(
             session.out,
@@ -234,6 +238,7 @@ def _attendance(session: _Session, args: argparse.Namespace) -> None:
                 "weeks": [_period_json(p) for p in weeks],
                 "terms": [_period_json(p) for p in terms],
                 "whole_placement": None if whole is None else _period_json(whole),
+                "absence_band": None if band is None else band.value,
             },
         )
         return
@@ -276,6 +281,20 @@ def _attendance(session: _Session, args: argparse.Namespace) -> None:
                 for p in periods
             ],
         )
+        if label == "Whole placement" and whole is not None:
+            session.out.write(_absence_line(whole, policy))
+
+
+def _absence_line(whole: attendance.AttendancePeriod, policy: PolicyParameters) -> str:
+    """The placement's absence over its possible sessions and its DfE band."""
+    if whole.absence_rate is None:
+        return "Absence: no possible session recorded\n"
+    band = whole.absence_band(policy)
+    banded = "neither persistent nor severe absence" if band is None else band.value
+    return (
+        f"Absence: {whole.absence_rate}% of possible sessions, {banded} (persistent from "
+        f"{policy.persistent_absence_percent}%, severe from {policy.severe_absence_percent}%)\n"
+    )
 
 
 def _whole(
@@ -307,6 +326,7 @@ def _school_terms(projections: Projections, school_id: str, as_at: AsAt) -> list
 def _period_json(period: attendance.AttendancePeriod) -> dict[str, Any]:
     data: dict[str, Any] = _plain(period)
     data["rate"] = None if period.rate is None else str(period.rate)
+    data["absence_rate"] = None if period.absence_rate is None else str(period.absence_rate)
     return data
 
 

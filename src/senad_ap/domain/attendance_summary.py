@@ -20,6 +20,7 @@ table changes every report the same way. Pure: no clock, no I/O.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -27,8 +28,9 @@ from decimal import ROUND_HALF_UP, Decimal
 import attrs
 
 from senad_ap.domain.placement.state import AttendanceMark
+from senad_ap.domain.values import PolicyParameters
 
-__all__ = ["AttendanceCounts", "count_marks", "week_of"]
+__all__ = ["AbsenceBand", "AttendanceCounts", "absence_band", "count_marks", "week_of"]
 
 _ONE_DECIMAL_PLACE = Decimal("0.1")
 
@@ -60,6 +62,11 @@ class AttendanceCounts:
         percentage = Decimal(self.present * 100) / Decimal(self.possible)
         return percentage.quantize(_ONE_DECIMAL_PLACE, rounding=ROUND_HALF_UP)
 
+    @property
+    def absent(self) -> int:
+        """Possible sessions missed: authorised and unauthorised absence."""
+        return self.authorised_absence + self.unauthorised_absence
+
 
 def count_marks(marks: Iterable[AttendanceMark]) -> AttendanceCounts:
     """The counts of ``marks``, each by its code's meaning."""
@@ -87,3 +94,34 @@ def count_marks(marks: Iterable[AttendanceMark]) -> AttendanceCounts:
 def week_of(day: date) -> date:
     """The Monday of ``day``'s week, to group marks by week."""
     return day - timedelta(days=day.weekday())
+
+
+class AbsenceBand(enum.Enum):
+    """The DfE's bands of a pupil's absence over their possible sessions."""
+
+    #: Missing ``PolicyParameters.persistent_absence_percent`` (10) or more, below severe.
+    PERSISTENT = "persistent absence"
+    #: Missing ``PolicyParameters.severe_absence_percent`` (50) or more.
+    SEVERE = "severe absence"
+
+
+def absence_band(
+    absent: int, possible: int, policy: PolicyParameters | None = None
+) -> AbsenceBand | None:
+    """The band of ``absent`` possible sessions missed out of ``possible`` (authorised and
+    unauthorised absence over the possible sessions, as the DfE counts them), or ``None``
+    below persistent absence or with no possible session. Whole numbers, not a rounded rate,
+    so that 9.96 per cent is not persistent. For a placement, a pupil or a period alike.
+
+    >>> absence_band(3, 30), absence_band(15, 30), absence_band(2, 30)
+    (<AbsenceBand.PERSISTENT: 'persistent absence'>, <AbsenceBand.SEVERE: 'severe absence'>, None)
+    """
+    policy = policy or PolicyParameters()
+    if possible <= 0:
+        return None
+    share = Decimal(absent * 100)
+    if share >= policy.severe_absence_percent * possible:
+        return AbsenceBand.SEVERE
+    if share >= policy.persistent_absence_percent * possible:
+        return AbsenceBand.PERSISTENT
+    return None

@@ -156,11 +156,25 @@ def _check_parameters(_: Any, __: attrs.Attribute[Any], value: Any) -> None:
     for field in attrs.fields(PolicyParameters):
         if field.name != "version":
             _check_number(field.name, field.default, getattr(value, field.name))
+    # Severe absence is the graver band (50 per cent against 10): it starts above persistent.
+    if value.severe_absence_percent <= value.persistent_absence_percent:
+        raise InvalidInputError(
+            "The policy's severe absence percent must be more than its persistent absence percent.",
+            field="parameters",
+        )
 
 
 def _check_number(name: str, default: object, number: object) -> None:
-    """A number of hours (its default a Decimal) or a whole number (its default an int)."""
+    """A percentage (its name ends ``_percent``), a number of hours (its default a Decimal)
+    or a whole number (its default an int)."""
     words = name.replace("_", " ")
+    if name.endswith("_percent"):
+        if not isinstance(number, Decimal) or not number.is_finite() or not 0 < number <= 100:
+            raise InvalidInputError(
+                f"The policy's {words} must be a Decimal percentage, more than 0 and at most 100.",
+                field="parameters",
+            )
+        return
     if isinstance(default, Decimal):
         most = _MOST_HOURS.get(name, _WEEK_HOURS)
         if not isinstance(number, Decimal) or not number.is_finite() or not 0 < number <= most:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any, TypeVar, cast
+from typing import Any, ClassVar, TypeVar, cast
 from uuid import UUID
 
 import attrs
@@ -174,7 +174,56 @@ class PolicyParameters:
     running placement may go without a quality-assurance visit (COMM-9: "regularly monitored,
     including through frequent monitoring of the effectiveness"; twelve weeks, about a term,
     the school group's choice).
+
+    Absence followed up (COMM-6, NOTIFY-1, NOTIFY-2; docs/domain.md "Absence followed up").
+    School days are counted by the school's recorded terms (weekdays inside a term, outside its
+    half-term break; weekdays where no term is recorded).
+    ``unexplained_absence_school_days``: how many school days after the session a code N
+    ("reason for absence not yet established") may stay on the register before it is a
+    finding (COMM-6). Default 5: DfE, "Working together to improve school attendance"
+    (statutory guidance, August 2024), code N: the reason is to be established and the code
+    amended, and an N not resolved within 5 school days is recorded as unauthorised (code O)
+    (paragraph in the guidance's table of codes to be checked).
+    ``absence_run_school_days``: a run of absence of this many school days in a row (every
+    possible session absent, authorised or not) is a finding while it lasts (COMM-6). Default
+    5, one school week: the school group's choice, not a statutory number; the guidance
+    asks schools to act early on patterns of absence ("Working together to improve school
+    attendance", August 2024) without a number for a run.
+    ``continuous_absence_notification_school_days``: continuous absence without leave (every
+    session unauthorised) of this many school days means an attendance return to the local
+    authority (NOTIFY-1). Default 10: The School Attendance (Pupil Registration) (England)
+    Regulations 2024 (SI 2024/208), regulation 13 ("Returns": a pupil absent without leave
+    for a continuous period of 10 school days or more; paragraph to be checked), restated in
+    "Working together to improve school attendance" (August 2024) as "absent without the
+    school's permission for a continuous period of 10 school days or more".
+    ``sickness_notification_school_days``: illness (code I) of this many school days, in a
+    row or in all, means a sickness return to the local authority (NOTIFY-2). Default 15:
+    SI 2024/208 regulation 13 (the sickness return: a pupil the school has reasonable grounds
+    to believe will miss 15 school days or more, consecutively or cumulatively, because of
+    sickness; paragraph to be checked), so that the local authority can arrange education
+    under section 19 of the Education Act 1996 (DfE, "Arranging education for children who
+    cannot attend school because of health needs", statutory guidance, December 2023: the
+    local authority should arrange provision as soon as it is clear a child will be away
+    for 15 school days or more).
+    ``persistent_absence_percent`` and ``severe_absence_percent``: a pupil who misses this
+    percentage or more of their possible sessions (authorised and unauthorised absence) is
+    persistently (10) or severely (50) absent: the DfE's definitions ("Working together to
+    improve school attendance", August 2024, and the DfE's pupil absence statistics
+    methodology: persistent absence 10 per cent or more of possible sessions since 2015/16,
+    severe absence 50 per cent or more).
     """
+
+    #: Fields added after versions of the policy were first recorded: while they hold their
+    #: default they are left out of the content a recorded version's hash covers
+    #: (``application.integrity.canonical``), so versions recorded before still match.
+    added_later: ClassVar[tuple[str, ...]] = (
+        "unexplained_absence_school_days",
+        "absence_run_school_days",
+        "continuous_absence_notification_school_days",
+        "sickness_notification_school_days",
+        "persistent_absence_percent",
+        "severe_absence_percent",
+    )
 
     version: str = POLICY_VERSION
     full_time_hours: Decimal = Decimal("32.5")
@@ -187,6 +236,12 @@ class PolicyParameters:
     longest_quality_assurance_interval_weeks: int = 12
     register_retention_years: int = 6
     sen_file_retention_years: int = 31
+    unexplained_absence_school_days: int = 5
+    absence_run_school_days: int = 5
+    continuous_absence_notification_school_days: int = 10
+    sickness_notification_school_days: int = 15
+    persistent_absence_percent: Decimal = Decimal("10")
+    severe_absence_percent: Decimal = Decimal("50")
 
 
 @attrs.frozen

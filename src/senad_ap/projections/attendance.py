@@ -1,5 +1,10 @@
 """Attendance per placement, per week and per term, from the national codes' own meanings.
 
+A placement's absence over its possible sessions is banded as the DfE bands a pupil's:
+persistent absence (10 per cent or more) and severe absence (50 per cent or more), the
+numbers being ``PolicyParameters.persistent_absence_percent`` and ``severe_absence_percent``
+(``AttendancePeriod.absence_band``; the pure rule is ``domain.attendance_summary.absence_band``).
+
 The table holds the mark in force for each session (a correction replaces the mark it
 amends; the audit trail keeps both, STAT-2), with how its code counts: possible, present
 (including approved educational activities), authorised or unauthorised absence, or not a
@@ -18,6 +23,7 @@ from uuid import UUID
 import attrs
 
 from senad_ap.domain.attendance_codes import AttendanceCode
+from senad_ap.domain.attendance_summary import AbsenceBand, absence_band
 from senad_ap.domain.placement import (
     AttendanceCorrected,
     AttendanceMark,
@@ -25,6 +31,7 @@ from senad_ap.domain.placement import (
     PlacementState,
 )
 from senad_ap.domain.school import Term, TermRecorded
+from senad_ap.domain.values import PolicyParameters
 from senad_ap.projections.base import (
     Change,
     Cursor,
@@ -139,6 +146,12 @@ class AttendancePeriod:
             return None
         absent = self.authorised_absence + self.unauthorised_absence
         return round(Decimal(100 * absent) / self.possible, 1)
+
+    def absence_band(self, policy: PolicyParameters | None = None) -> AbsenceBand | None:
+        """Persistent or severe absence over the period's possible sessions (the DfE's
+        bands, with ``policy``'s percentages), or ``None`` below them."""
+        absent = self.authorised_absence + self.unauthorised_absence
+        return absence_band(absent, self.possible, policy)
 
 
 class AttendanceProjection(Projection):

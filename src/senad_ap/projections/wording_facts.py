@@ -14,6 +14,7 @@ from senad_ap.domain.placement.events import (
     StudentRollStatusRecorded,
     StudentSchoolAgeRecorded,
 )
+from senad_ap.domain.placement.notifications import LocalAuthorityNotified
 from senad_ap.domain.pupil_register import PlacementRunEnded, PlacementRunStarted
 from senad_ap.domain.student import (
     CompulsorySchoolAgeRecorded,
@@ -26,6 +27,14 @@ from senad_ap.domain.student import (
 from senad_ap.projections.wording import _quoted, _words
 
 __all__: list[str] = []
+
+
+@_words(LocalAuthorityNotified)
+def _notified(event: LocalAuthorityNotified) -> str:
+    return (
+        f"The local authority was notified on {event.effective_on.isoformat()}: "
+        f"{event.kind.value} ({event.kind.rule_id}; reference {_quoted(event.reference)})."
+    )
 
 
 @_words(LocationRationaleRecorded)

@@ -31,7 +31,13 @@ COMM-4      each outside provider (and the allied children's home) of a running 
             at the start, reported as a finding afterwards, when an assessment runs out and
             nothing can be refused)
 COMM-5      progress reviews at the plan's interval, in school weeks (COMM-7)
-COMM-6      attendance recorded for every session of the placement
+COMM-6      attendance recorded for every session of the placement; an N mark resolved
+            within ``unexplained_absence_school_days``; no run of absence of
+            ``absence_run_school_days`` going on (``absence``)
+NOTIFY-1    the local authority notified of continuous absence without leave of
+            ``continuous_absence_notification_school_days`` (SI 2024/208 reg. 13)
+NOTIFY-2    the local authority notified of ``sickness_notification_school_days`` of
+            illness (SI 2024/208 reg. 13)
 COMM-7      reported with COMM-5 and AIM-4
 COMM-8      readiness criteria where return to school is planned; when the placement ends with
             a return to school: a support package, and a readiness assessment made by the day
@@ -94,8 +100,8 @@ Where the checks live: ``finding`` (the finding and its wording), ``dates`` (the
 when reviews fall due), ``school_time`` (school weeks and half terms), ``plan`` (before the
 start and the plan), ``running`` (while the placement runs: reviews, information, the medical
 exemption), ``providers`` (the providers of a running placement: COMM-3, COMM-4, COMM-9,
-CONTACT-1, QUAL-3, STAT-4) and ``register`` (the attendance register: AIM-3's first marks and
-COMM-6).
+CONTACT-1, QUAL-3, STAT-4), ``register`` (the attendance register: AIM-3's first marks and
+COMM-6's unmarked session) and ``absence`` (absence followed up: COMM-6, NOTIFY-1, NOTIFY-2).
 """
 
 from __future__ import annotations
@@ -104,6 +110,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from uuid import UUID
 
+from senad_ap.domain.compliance.absence import absence_findings
 from senad_ap.domain.compliance.dates import half_termly_review_due, review_due
 from senad_ap.domain.compliance.finding import Finding, open_on
 from senad_ap.domain.compliance.plan import _before_start, _location_gaps, _plan_gaps
@@ -201,7 +208,8 @@ def register_findings(
     marked_before: RegisterHint | None = None,
 ) -> tuple[Finding, ...]:
     """The part of ``placement_findings`` that reads the register: no attendance recorded in
-    the first weeks (AIM-3) and the first session without a mark (COMM-6)."""
+    the first weeks (AIM-3), the first session without a mark (COMM-6), and absence followed
+    up (``absence``: COMM-6, NOTIFY-1, NOTIFY-2)."""
     started = state.started_on
     if state.erased_on is not None or started is None:
         return ()
@@ -211,6 +219,7 @@ def register_findings(
     return (
         *_first_attendance_gap(state, started, policy, school),
         *_attendance_gap(state, started, school, first),
+        *absence_findings(state, school, policy),
     )
 
 

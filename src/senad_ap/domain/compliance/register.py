@@ -42,7 +42,8 @@ def register_hint(
     """Where the next evaluation of this placement may start looking for an unmarked session
     (``placement_findings(marked_before=)``): the day of the first unmarked session found."""
     for finding in findings:
-        if finding.rule_id == "COMM-6":
+        # The unmarked session has no key; COMM-6's absence findings have theirs.
+        if finding.rule_id == "COMM-6" and finding.key == "":
             return RegisterHint(finding.since - _ONE_DAY, _register_key(state, school))
     return None
 

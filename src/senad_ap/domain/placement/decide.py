@@ -70,6 +70,10 @@ from senad_ap.domain.placement.guards import (
     _check_has_happened,
     _provider,
 )
+from senad_ap.domain.placement.notifications import (
+    LocalAuthorityNotified,
+    RecordLocalAuthorityNotification,
+)
 from senad_ap.domain.placement.registration import protected
 from senad_ap.domain.placement.state import PlacementState
 from senad_ap.domain.plan import Setting
@@ -111,6 +115,11 @@ AUTHORITY: dict[type[PlacementCommand], tuple[Authority, str, str]] = {
     EndPlacement: (Authority.HEAD_OR_DELEGATE, "COMM-1", "end a placement"),
     RecordProviderContact: (
         Authority.SCHOOL_STAFF, "CONTACT-1", "record a contact with the provider",
+    ),
+    # NOTIFY-1, NOTIFY-2: the school makes the returns to the local authority (its
+    # attendance staff); provider staff and inspectors do not.
+    RecordLocalAuthorityNotification: (
+        Authority.SCHOOL_STAFF, "COMM-1", "record a notification to the local authority",
     ),
     # LOC-2: why the placement uses its location (the children's home) is the Head's call.
     RecordLocationRationale: (
@@ -215,6 +224,10 @@ def decide_placement(
             return end_placement(state, command, make)
         case RecordProviderContact():
             return _contact(state, command, context, make)
+        case RecordLocalAuthorityNotification():
+            # A return is evidence that it was made: not dated after today.
+            _check_has_happened(command.effective_on, context, "A notification")
+            return (make(LocalAuthorityNotified, kind=command.kind, reference=command.reference),)
         case RecordLocationRationale():
             return (make(LocationRationaleRecorded, rationale=command.rationale),)
     raise TypeError(f"not a placement command: {type(command).__name__}")  # pragma: no cover

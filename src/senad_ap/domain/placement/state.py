@@ -51,6 +51,7 @@ from senad_ap.domain.placement.events import (
     StudentRollStatusRecorded,
     StudentSchoolAgeRecorded,
 )
+from senad_ap.domain.placement.notifications import LocalAuthorityNotified, NotificationKind
 from senad_ap.domain.plan import Effectiveness, NeedArea, Plan, Reason, Setting
 from senad_ap.domain.values import Destination, mapping_field
 
@@ -179,6 +180,8 @@ class PlacementState:
     reintegration_support: tuple[str, ...] = ()
     #: The latest contact recorded with each provider (CONTACT-1).
     provider_contacts: Mapping[UUID, date] = mapping_field()
+    #: The latest return of each kind made to the local authority (NOTIFY-1, NOTIFY-2).
+    local_authority_notified: Mapping[NotificationKind, date] = mapping_field()
     idempotency: Mapping[str, IdempotencyRecord] = mapping_field()
     #: The chain hash of the record's latest event (tamper evidence).
     chain_hash: str | None = None
@@ -414,6 +417,12 @@ def _evolve(state: PlacementState | None, event: PlacementEvent) -> PlacementSta
                 return state
             contacts = {**state.provider_contacts, event.provider_id: on}
             return attrs.evolve(state, provider_contacts=contacts)
+        case LocalAuthorityNotified():
+            last = state.local_authority_notified.get(event.kind)
+            if last is not None and last >= on:
+                return state
+            notified = {**state.local_authority_notified, event.kind: on}
+            return attrs.evolve(state, local_authority_notified=notified)
         case PlacementEnded():
             return attrs.evolve(state, ended_on=on, destination=event.destination)
         case PlacementRecordErased():
