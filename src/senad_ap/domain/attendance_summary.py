@@ -20,6 +20,7 @@ table changes every report the same way. Pure: no clock, no I/O.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -27,8 +28,9 @@ from decimal import ROUND_HALF_UP, Decimal
 import attrs
 
 from senad_ap.domain.placement.state import AttendanceMark
+from senad_ap.domain.values import PolicyParameters
 
-__all__ = ["AttendanceCounts", "count_marks", "week_of"]
+__all__ = ["AbsenceBand", "AttendanceCounts", "absence_band", "count_marks", "week_of"]
 
 _ONE_DECIMAL_PLACE = Decimal("0.1")
 
@@ -87,3 +89,31 @@ def count_marks(marks: Iterable[AttendanceMark]) -> AttendanceCounts:
 def week_of(day: date) -> date:
     """The Monday of ``day``'s week, to group marks by week."""
     return day - timedelta(days=day.weekday())
+
+
+class AbsenceBand(enum.Enum):
+    """The DfE's bands of absence (``PolicyParameters``: 10% and 50% by default). A severe
+    absentee is a persistent absentee too; the band names the stronger one."""
+
+    PERSISTENT = "persistent"
+    SEVERE = "severe"
+
+
+def absence_band(missed_rate: Decimal | None, policy: PolicyParameters) -> AbsenceBand | None:
+    """The band of a pupil who missed ``missed_rate`` of their possible sessions (a fraction:
+    authorised and unauthorised absence over possible sessions, unrounded), or ``None`` below
+    the persistent absence rate or with no possible session (``None``). The thresholds count:
+    exactly 10% missed is persistent absence ("10% or more").
+
+    >>> absence_band(Decimal("0.1"), PolicyParameters())
+    <AbsenceBand.PERSISTENT: 'persistent'>
+    >>> absence_band(Decimal(1) / Decimal(11), PolicyParameters()) is None
+    True
+    """
+    if missed_rate is None:
+        return None
+    if missed_rate >= policy.severe_absence_rate:
+        return AbsenceBand.SEVERE
+    if missed_rate >= policy.persistent_absence_rate:
+        return AbsenceBand.PERSISTENT
+    return None

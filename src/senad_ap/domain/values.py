@@ -133,7 +133,11 @@ def mapping_field() -> Any:
     return attrs.field(factory=dict, converter=frozen_mapping)
 
 
-@attrs.frozen
+#: Metadata of a field added after values or commands holding it were first stored.
+ADDED_LATER = "added_later"
+
+
+@attrs.frozen(repr=False)
 class PolicyParameters:
     """Numbers the rules need that the policy text leaves to the school group.
 
@@ -173,8 +177,17 @@ class PolicyParameters:
     running placement may go without a quality-assurance visit (COMM-9: "regularly monitored,
     including through frequent monitoring of the effectiveness"; twelve weeks, about a term,
     the school group's choice).
+    ``persistent_absence_rate`` and ``severe_absence_rate``: the share of possible sessions
+    missed (authorised and unauthorised absence) from which a pupil is a *persistent* or a
+    *severe* absentee. The defaults are the DfE's: "persistent absence" is missing 10% or more
+    of possible sessions, "severe absence" 50% or more ("Working together to improve school
+    attendance", statutory guidance, August 2024; the DfE's statistics "Pupil absence in
+    schools in England", methodology). Fractions: 0.10 is 10%.
     """
 
+    # Fields added after policy versions were first stored carry ``added_later``: left out
+    # of the stored and hashed form while they hold their default, so that a version
+    # recorded before they existed keeps its hash and its command's fingerprint.
     version: str = POLICY_VERSION
     full_time_hours: Decimal = Decimal("32.5")
     registration_full_time_hours: Decimal = Decimal("18")
@@ -186,6 +199,31 @@ class PolicyParameters:
     longest_quality_assurance_interval_weeks: int = 12
     register_retention_years: int = 6
     sen_file_retention_years: int = 31
+    # DfE: persistent absence 10% or more, severe absence 50% or more of possible sessions.
+    persistent_absence_rate: Decimal = attrs.field(
+        default=Decimal("0.10"), metadata={ADDED_LATER: True}
+    )
+    severe_absence_rate: Decimal = attrs.field(
+        default=Decimal("0.50"), metadata={ADDED_LATER: True}
+    )
+
+    def __repr__(self) -> str:
+        shown = (
+            f"{field.name}={getattr(self, field.name)!r}"
+            for field in attrs.fields(PolicyParameters)
+            if field.name not in defaults_added_later(self)
+        )
+        return f"PolicyParameters({', '.join(shown)})"
+
+
+def defaults_added_later(value: Any) -> set[str]:
+    """The fields of attrs ``value`` that were added later and still hold their default: the
+    stored form and the hash leave them out, as they were before the field existed."""
+    return {
+        field.name
+        for field in attrs.fields(type(value))
+        if field.metadata.get(ADDED_LATER) and getattr(value, field.name) == field.default
+    }
 
 
 @attrs.frozen
