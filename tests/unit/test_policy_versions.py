@@ -150,9 +150,19 @@ def test_a_review_not_after_the_ratification_is_refused() -> None:
         ),
     ],
     ids=[
-        "no name", "no hours", "more than a week", "NaN", "float", "day", "zero", "bool",
-        "no absence rate", "rate above 1", "float rate", "persistent above severe",
-    ],  # fmt: skip
+        "no name",
+        "no hours",
+        "more than a week",
+        "NaN",
+        "float",
+        "day",
+        "zero",
+        "bool",
+        "no absence rate",
+        "rate above 1",
+        "float rate",
+        "persistent above severe",
+    ],
 )
 def test_a_version_with_numbers_that_make_no_sense_is_refused(bad: PolicyParameters) -> None:
     with pytest.raises(InvalidInputError) as refused:
