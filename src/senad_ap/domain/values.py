@@ -179,10 +179,12 @@ class PolicyParameters:
     the school group's choice).
     ``persistent_absence_rate`` and ``severe_absence_rate``: the share of possible sessions
     missed (authorised and unauthorised absence) from which a pupil is a *persistent* or a
-    *severe* absentee. The defaults are the DfE's: "persistent absence" is missing 10% or more
-    of possible sessions, "severe absence" 50% or more ("Working together to improve school
-    attendance", statutory guidance, August 2024; the DfE's statistics "Pupil absence in
-    schools in England", methodology). Fractions: 0.10 is 10%.
+    *severe* absentee. The defaults are the DfE's: a pupil is persistently absent who misses
+    10% or more of their own possible sessions, severely absent at 50% or more, absence being
+    authorised and unauthorised absence together (DfE, "Pupil absence statistics:
+    methodology", explore-education-statistics.service.gov.uk/methodology/pupil-absence-in-
+    schools-in-england, sections on persistent and severe absence; the 10% threshold since
+    2015/16). Fractions: 0.10 is 10%.
     """
 
     # Fields added after policy versions were first stored carry ``added_later``: left out
