@@ -800,7 +800,7 @@ def test_attendance_json_gives_the_absence_band_and_each_periods_absence_rate(
     data = _json(_main("--db", str(written.db), "attendance", "DEMO-S003", "--json"))
     whole = data["whole_placement"]
     absent = whole["authorised_absence"] + whole["unauthorised_absence"]
-    expected = "persistent absence" if absent * 10 >= whole["possible"] else None
+    expected = "persistent" if absent * 10 >= whole["possible"] else None
 
     assert (data["absence_band"], "absence_rate" in data["weeks"][0]) == (expected, True)
 

@@ -295,7 +295,8 @@ def _placement_texts(template: Template) -> tuple[str, ...]:
     )
 
 
-#: Student references for ``forget``: the template's own, unknown, and not references at all.
+#: Student references for ``forget`` and ``attendance --pupil``: the template's own, unknown,
+#: and not references at all.
 STUDENT_TEXTS = ("STU-0042", "STU-0043", "STU-9999", "", " ", "STU 0042", "STU-%", "x" * 70)
 
 
@@ -314,6 +315,7 @@ def _value(option: Option, template: Template) -> st.SearchStrategy[str]:
         "school": _texts(SCHOOL_TEXTS),
         "placement": _texts(_placement_texts(template)),
         "student": _texts(STUDENT_TEXTS),
+        "pupil": _texts(STUDENT_TEXTS),
     }
     own = specific.get(option.dest, st.nothing())
     if option.choices:
@@ -447,6 +449,7 @@ def test_every_option_has_values_aimed_at_it() -> None:
         "school",
         "placement",
         "student",
+        "pupil",
     }
     options = [*GLOBAL_OPTIONS, *(o for opts in SUBCOMMANDS.values() for o in opts)]
 

@@ -14,7 +14,7 @@ import attrs
 import pytest
 
 from senad_ap.domain.attendance_codes import AttendanceCode, Session
-from senad_ap.domain.attendance_summary import AbsenceBand, absence_band
+from senad_ap.domain.attendance_summary import AbsenceBand, absence_band_of_counts
 from senad_ap.domain.compliance import Finding, placement_findings
 from senad_ap.domain.placement import (
     LocalAuthorityNotified,
@@ -370,21 +370,21 @@ def test_bad_notification_input_names_the_field(changes: dict[str, object], fiel
 def test_absence_band_is_the_dfe_band_of_the_sessions_missed(
     absent: int, possible: int, band: AbsenceBand | None
 ) -> None:
-    assert absence_band(absent, possible) == band
+    assert absence_band_of_counts(absent, possible) == band
 
 
-def test_absence_bands_follow_the_policys_percentages() -> None:
-    policy = PolicyParameters(persistent_absence_percent=Decimal("5"))
+def test_absence_bands_follow_the_policys_rates() -> None:
+    policy = PolicyParameters(persistent_absence_rate=Decimal("0.05"))
 
-    assert absence_band(5, 100, policy) == AbsenceBand.PERSISTENT
+    assert absence_band_of_counts(5, 100, policy) == AbsenceBand.PERSISTENT
 
 
 @pytest.mark.parametrize(
     "changes",
     [
-        {"persistent_absence_percent": Decimal("0")},
-        {"severe_absence_percent": Decimal("100.5")},
-        {"severe_absence_percent": Decimal("10")},
+        {"persistent_absence_rate": Decimal("0")},
+        {"severe_absence_rate": Decimal("1.005")},
+        {"severe_absence_rate": Decimal("0.10")},
         {"unexplained_absence_school_days": 0},
         {"sickness_notification_school_days": 1.5},
     ],

@@ -12,8 +12,15 @@ from hypothesis import strategies as st
 
 from senad_ap.domain import attendance_summary
 from senad_ap.domain.attendance_codes import AttendanceCode, Session
-from senad_ap.domain.attendance_summary import AttendanceCounts, count_marks, week_of
+from senad_ap.domain.attendance_summary import (
+    AbsenceBand,
+    AttendanceCounts,
+    absence_band,
+    count_marks,
+    week_of,
+)
 from senad_ap.domain.placement import AttendanceMark
+from senad_ap.domain.values import PolicyParameters
 from senad_ap.testing import attendance_marks
 from tests.unit.builders import A_SATURDAY, STARTS_ON
 
@@ -174,3 +181,46 @@ def test_module_example_runs() -> None:
     result = doctest.testmod(attendance_summary)
 
     assert (result.failed, result.attempted > 0) == (0, True)
+
+
+# --------------------------------------------------------------------------- absence bands
+DEFAULTS = PolicyParameters()
+
+
+def test_the_default_thresholds_are_the_dfes_10_and_50_percent() -> None:
+    assert (DEFAULTS.persistent_absence_rate, DEFAULTS.severe_absence_rate) == (
+        Decimal("0.10"),
+        Decimal("0.50"),
+    )
+
+
+def test_missing_less_than_the_persistent_rate_is_no_band() -> None:
+    assert absence_band(Decimal(14) / Decimal(144), DEFAULTS) is None
+
+
+def test_missing_exactly_the_persistent_rate_is_persistent_absence() -> None:
+    assert absence_band(Decimal(1) / Decimal(10), DEFAULTS) is AbsenceBand.PERSISTENT
+
+
+def test_missing_just_under_the_severe_rate_is_persistent_absence() -> None:
+    assert absence_band(Decimal(71) / Decimal(144), DEFAULTS) is AbsenceBand.PERSISTENT
+
+
+def test_missing_exactly_the_severe_rate_is_severe_absence() -> None:
+    assert absence_band(Decimal("0.5"), DEFAULTS) is AbsenceBand.SEVERE
+
+
+def test_no_possible_session_is_no_band() -> None:
+    assert absence_band(None, DEFAULTS) is None
+
+
+def test_the_bands_follow_the_policys_own_thresholds() -> None:
+    policy = PolicyParameters(
+        persistent_absence_rate=Decimal("0.05"), severe_absence_rate=Decimal("0.2")
+    )
+
+    assert [absence_band(Decimal(r), policy) for r in ("0.04", "0.05", "0.2")] == [
+        None,
+        AbsenceBand.PERSISTENT,
+        AbsenceBand.SEVERE,
+    ]

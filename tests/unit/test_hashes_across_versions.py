@@ -1,18 +1,21 @@
 """Events stored by an earlier version of the library still match their hashes after a field
 was added to their type (``Event.added_later``): the hashes below were computed by the
-library before ``TermRecorded`` had its half-term break and ``LogSealed`` its signature."""
+library before ``TermRecorded`` had its half-term break and ``LogSealed`` its signature, and
+before ``PolicyParameters`` had its absence rates."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from uuid import UUID
 
 import attrs
 import pytest
 
+from senad_ap.application.codec import converter
 from senad_ap.application.integrity import canonical, chain_hash
-from senad_ap.domain.base import Event
-from senad_ap.domain.policy import PolicyVersionRecorded
+from senad_ap.domain.base import Event, fingerprint
+from senad_ap.domain.policy import POLICY_RECORD_ID, PolicyVersionRecorded, RecordPolicyVersion
 from senad_ap.domain.school import TermRecorded
 from senad_ap.domain.seal import LogSealed
 from senad_ap.domain.values import Actor, PolicyParameters, Role
@@ -92,3 +95,43 @@ def test_a_number_added_later_counts_in_a_versions_hash_once_it_is_not_the_defau
     )
 
     assert chain_hash(None, stricter) != VERSION_HASH_BEFORE_ABSENCE_NUMBERS
+
+
+# A policy version (POL-1) recorded before PolicyParameters had its absence rates.
+VERSION_7 = PolicyVersionRecorded(
+    originator_id=POLICY_RECORD_ID, parameters=PolicyParameters(version="section 7, version 7"),
+    ratified_on=date(2025, 8, 1), review_due_on=date(2026, 8, 1), **WHEN,  # type: ignore[arg-type]
+)  # fmt: skip
+RECORD_VERSION_7 = RecordPolicyVersion(
+    actor=HEAD, effective_on=date(2025, 9, 1), parameters=VERSION_7.parameters,
+    ratified_on=date(2025, 8, 1), review_due_on=date(2026, 8, 1),
+)  # fmt: skip
+
+
+def test_a_policy_version_stored_before_the_absence_rates_keeps_its_hash() -> None:
+    # Computed with the library at commit aa794e6 (before the absence rates existed).
+    assert chain_hash(None, VERSION_7) == (
+        "1ca797db6b0430d40fa0cd109be68e1fcb051c0da77c110854aba6b6735d45c2"
+    )
+
+
+def test_a_policy_version_command_sent_before_the_absence_rates_keeps_its_fingerprint() -> None:
+    # Computed with the library at commit aa794e6: a retry still matches its first run.
+    assert fingerprint(RECORD_VERSION_7) == "70e49ee3fb65b8ac32f47138a34a9f9d"
+
+
+def test_an_absence_rate_other_than_the_default_counts_in_the_hash() -> None:
+    stricter = attrs.evolve(
+        VERSION_7,
+        parameters=attrs.evolve(VERSION_7.parameters, persistent_absence_rate=Decimal("0.08")),
+    )
+
+    assert b"persistent_absence_rate" in canonical(stricter)
+
+
+def test_a_policy_version_read_back_without_its_absence_rates_has_the_defaults() -> None:
+    stored = converter.unstructure(VERSION_7.parameters, PolicyParameters)
+
+    assert converter.structure(stored, PolicyParameters) == PolicyParameters(
+        version="section 7, version 7"
+    )

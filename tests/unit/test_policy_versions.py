@@ -140,8 +140,29 @@ def test_a_review_not_after_the_ratification_is_refused() -> None:
         PolicyParameters(version="v7", max_hours_per_day=Decimal("25")),
         PolicyParameters(version="v7", longest_review_interval_weeks=0),
         PolicyParameters(version="v7", register_retention_years=True),
+        PolicyParameters(version="v7", persistent_absence_rate=Decimal(0)),
+        PolicyParameters(version="v7", severe_absence_rate=Decimal("1.5")),
+        PolicyParameters(version="v7", persistent_absence_rate=0.1),  # type: ignore[arg-type]
+        PolicyParameters(
+            version="v7",
+            persistent_absence_rate=Decimal("0.6"),
+            severe_absence_rate=Decimal("0.5"),
+        ),
     ],
-    ids=["no name", "no hours", "more than a week", "NaN", "float", "day", "zero", "bool"],
+    ids=[
+        "no name",
+        "no hours",
+        "more than a week",
+        "NaN",
+        "float",
+        "day",
+        "zero",
+        "bool",
+        "no absence rate",
+        "rate above 1",
+        "float rate",
+        "persistent above severe",
+    ],
 )
 def test_a_version_with_numbers_that_make_no_sense_is_refused(bad: PolicyParameters) -> None:
     with pytest.raises(InvalidInputError) as refused:

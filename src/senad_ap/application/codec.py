@@ -16,6 +16,7 @@ from typing import Any
 from uuid import UUID
 
 import attrs
+from cattrs.gen import make_dict_unstructure_fn
 from cattrs.preconf.json import make_converter
 from eventsourcing.persistence import (
     Mapper,
@@ -27,6 +28,7 @@ from eventsourcing.utils import get_topic, resolve_topic
 from senad_ap.domain.attendance_codes import AttendanceCode, Session
 from senad_ap.domain.placement.state import AttendanceMark, shared_day
 from senad_ap.domain.plan import Objective, ObjectiveProgress, Plan
+from senad_ap.domain.values import PolicyParameters, defaults_added_later
 from senad_ap.errors import CipherKeyError, StoreError
 
 __all__ = ["JSONBytes", "Snapshot", "TypedMapper", "converter"]
@@ -38,6 +40,20 @@ converter.register_structure_hook(
 )
 converter.register_unstructure_hook(Decimal, str)
 converter.register_structure_hook(Decimal, lambda value, _: Decimal(value))
+_policy_numbers = make_dict_unstructure_fn(PolicyParameters, converter)
+
+
+def _unstructure_policy(value: PolicyParameters) -> dict[str, Any]:
+    """A version's numbers as stored and hashed: without the numbers added later that hold
+    their default, as a version recorded before they existed was (its hash still matches;
+    reading it back gives the defaults)."""
+    data: dict[str, Any] = _policy_numbers(value)
+    for name in defaults_added_later(value):
+        del data[name]
+    return data
+
+
+converter.register_unstructure_hook(PolicyParameters, _unstructure_policy)
 
 
 def _as_stored(cls: type) -> Any:

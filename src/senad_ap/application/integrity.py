@@ -51,8 +51,6 @@ __all__ = [
 E = TypeVar("E", bound=Event)
 #: No signing key and no public key: seals unsigned, signatures not checked.
 NO_KEYS = SigningKeys()
-#: Each policy number's default (``canonical``: a number added later, left at its default).
-_PARAMETER_DEFAULTS = {field.name: field.default for field in attrs.fields(PolicyParameters)}
 
 
 def canonical(event: Event) -> bytes:
@@ -62,13 +60,6 @@ def canonical(event: Event) -> bytes:
     for name in type(event).added_later:
         if data.get(name) is None:
             data.pop(name, None)
-    parameters = getattr(event, "parameters", None)
-    if isinstance(parameters, PolicyParameters):
-        # A recorded policy version's numbers: those added later count once they differ
-        # from their default, so versions recorded before they existed keep their hashes.
-        for name in PolicyParameters.added_later:
-            if getattr(parameters, name) == _PARAMETER_DEFAULTS[name]:
-                data["parameters"].pop(name, None)
     data["originator_id"] = str(event.originator_id)
     data["originator_version"] = event.originator_version
     data["topic"] = get_topic(type(event))

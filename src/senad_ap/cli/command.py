@@ -17,7 +17,6 @@ from eventsourcing.domain import EventSourcingError
 
 from senad_ap.application import DEFAULT_SQLITE_FILE
 from senad_ap.cli.inspection import (
-    _attendance,
     _compliance,
     _export,
     _history,
@@ -25,6 +24,7 @@ from senad_ap.cli.inspection import (
     _providers,
 )
 from senad_ap.cli.personal_data import _forget, _retention
+from senad_ap.cli.pupil_attendance import _attendance_command
 from senad_ap.cli.recording import _demo, _rebuild
 from senad_ap.cli.session import (
     ENVIRONMENT_VARIABLE,
@@ -121,8 +121,22 @@ def _parser() -> argparse.ArgumentParser:
     )
     findings.add_argument("--school", metavar="ID", help="one school only")
 
-    marks = commands.add_parser("attendance", help="one placement's attendance by week and term")
-    marks.add_argument("placement", metavar="PLACEMENT", help="as for history")
+    marks = commands.add_parser(
+        "attendance", help="a placement's or a pupil's attendance by week and term"
+    )
+    marks.add_argument("placement", metavar="PLACEMENT", nargs="?", help="as for history")
+    marks.add_argument(
+        "--pupil", metavar="REFERENCE", help="one pupil across their placements, by reference"
+    )
+    marks.add_argument(
+        "--pupils", action="store_true", help="every pupil's totals, with their absence band"
+    )
+    marks.add_argument(
+        "--by",
+        choices=["term", "week", "session"],
+        help="with --pupil: only these periods (default: terms and weeks)",
+    )
+    marks.add_argument("--school", metavar="ID", help="with --pupil or --pupils: one school")
     as_at_options(marks)
     json_option(marks)
 
@@ -173,7 +187,7 @@ _COMMANDS: dict[str, Callable[[_Session, argparse.Namespace], None]] = {
     "placements": _placements,
     "history": _history,
     "compliance": _compliance,
-    "attendance": _attendance,
+    "attendance": _attendance_command,
     "providers": _providers,
     "export": _export,
     "rebuild": _rebuild,
@@ -237,7 +251,7 @@ def _check_arguments(args: argparse.Namespace, db: str) -> str | None:
         if isinstance(value, list):
             # argparse reads `--option=--` as an empty list.
             raise _ExitError(f"--{option.replace('_', '-')} needs a value.", EXIT_USAGE)
-    for option in ("placement", "school", "by", "student"):
+    for option in ("placement", "pupil", "school", "by", "student"):
         value = getattr(args, option, None)
         if value is not None:
             _check_text(value, option)

@@ -290,10 +290,11 @@ def _absence_line(whole: attendance.AttendancePeriod, policy: PolicyParameters) 
     if whole.absence_rate is None:
         return "Absence: no possible session recorded\n"
     band = whole.absence_band(policy)
-    banded = "neither persistent nor severe absence" if band is None else band.value
+    banded = "neither persistent nor severe absence" if band is None else f"{band.value} absence"
     return (
         f"Absence: {whole.absence_rate}% of possible sessions, {banded} (persistent from "
-        f"{policy.persistent_absence_percent}%, severe from {policy.severe_absence_percent}%)\n"
+        f"{(policy.persistent_absence_rate * 100).normalize():f}%, severe from "
+        f"{(policy.severe_absence_rate * 100).normalize():f}%)\n"
     )
 
 

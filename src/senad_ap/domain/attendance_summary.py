@@ -30,7 +30,14 @@ import attrs
 from senad_ap.domain.placement.state import AttendanceMark
 from senad_ap.domain.values import PolicyParameters
 
-__all__ = ["AbsenceBand", "AttendanceCounts", "absence_band", "count_marks", "week_of"]
+__all__ = [
+    "AbsenceBand",
+    "AttendanceCounts",
+    "absence_band",
+    "absence_band_of_counts",
+    "count_marks",
+    "week_of",
+]
 
 _ONE_DECIMAL_PLACE = Decimal("0.1")
 
@@ -97,31 +104,49 @@ def week_of(day: date) -> date:
 
 
 class AbsenceBand(enum.Enum):
-    """The DfE's bands of a pupil's absence over their possible sessions."""
+    """The DfE's bands of absence (``PolicyParameters``: 10% and 50% by default). A severe
+    absentee is a persistent absentee too; the band names the stronger one."""
 
-    #: Missing ``PolicyParameters.persistent_absence_percent`` (10) or more, below severe.
-    PERSISTENT = "persistent absence"
-    #: Missing ``PolicyParameters.severe_absence_percent`` (50) or more.
-    SEVERE = "severe absence"
+    PERSISTENT = "persistent"
+    SEVERE = "severe"
 
 
-def absence_band(
+def absence_band(missed_rate: Decimal | None, policy: PolicyParameters) -> AbsenceBand | None:
+    """The band of a pupil who missed ``missed_rate`` of their possible sessions (a fraction:
+    authorised and unauthorised absence over possible sessions, unrounded), or ``None`` below
+    the persistent absence rate or with no possible session (``None``). The thresholds count:
+    exactly 10% missed is persistent absence ("10% or more").
+
+    >>> absence_band(Decimal("0.1"), PolicyParameters())
+    <AbsenceBand.PERSISTENT: 'persistent'>
+    >>> absence_band(Decimal(1) / Decimal(11), PolicyParameters()) is None
+    True
+    """
+    if missed_rate is None:
+        return None
+    if missed_rate >= policy.severe_absence_rate:
+        return AbsenceBand.SEVERE
+    if missed_rate >= policy.persistent_absence_rate:
+        return AbsenceBand.PERSISTENT
+    return None
+
+
+def absence_band_of_counts(
     absent: int, possible: int, policy: PolicyParameters | None = None
 ) -> AbsenceBand | None:
-    """The band of ``absent`` possible sessions missed out of ``possible`` (authorised and
-    unauthorised absence over the possible sessions, as the DfE counts them), or ``None``
-    below persistent absence or with no possible session. Whole numbers, not a rounded rate,
-    so that 9.96 per cent is not persistent. For a placement, a pupil or a period alike.
+    """``absence_band`` from whole numbers: ``absent`` possible sessions missed out of
+    ``possible``, compared exactly (9.96% is not persistent), or ``None`` with no possible
+    session. For a placement, a pupil or a period alike.
 
-    >>> absence_band(3, 30), absence_band(15, 30), absence_band(2, 30)
-    (<AbsenceBand.PERSISTENT: 'persistent absence'>, <AbsenceBand.SEVERE: 'severe absence'>, None)
+    >>> absence_band_of_counts(3, 30), absence_band_of_counts(2, 30), absence_band_of_counts(0, 0)
+    (<AbsenceBand.PERSISTENT: 'persistent'>, None, None)
     """
-    policy = policy or PolicyParameters()
     if possible <= 0:
         return None
-    share = Decimal(absent * 100)
-    if share >= policy.severe_absence_percent * possible:
+    policy = policy or PolicyParameters()
+    missed = Decimal(absent)
+    if missed >= policy.severe_absence_rate * possible:
         return AbsenceBand.SEVERE
-    if share >= policy.persistent_absence_percent * possible:
+    if missed >= policy.persistent_absence_rate * possible:
         return AbsenceBand.PERSISTENT
     return None

@@ -21,7 +21,7 @@ import attrs
 
 from senad_ap.domain.personal import with_fields
 from senad_ap.domain.validation import checked, optional_text
-from senad_ap.domain.values import Actor, Context
+from senad_ap.domain.values import ADDED_LATER, Actor, Context
 from senad_ap.errors import InvalidInputError
 
 __all__ = [
@@ -96,10 +96,6 @@ class IdempotencyRecord:
 
     fingerprint: str
     version: int
-
-
-#: Metadata of a command field added after commands were stored (``fingerprint``).
-ADDED_LATER = "added_later"
 
 
 def fingerprint(command: Command) -> str:

@@ -66,6 +66,8 @@ POLICY_RATIFIED_ON = date(2024, 12, 1)
 #: The most a policy's hour counts may be: a day's hours at most a day, the rest at most a week.
 _MOST_HOURS = {"max_hours_per_day": Decimal(24)}
 _WEEK_HOURS = Decimal(168)
+#: The numbers that are shares of possible sessions (fractions: 0.10 is 10%), not hours.
+_RATES = ("persistent_absence_rate", "severe_absence_rate")
 
 
 @attrs.frozen
@@ -146,7 +148,8 @@ def version_in_force(
 
 def _check_parameters(_: Any, __: attrs.Attribute[Any], value: Any) -> None:
     """Every number of a new version makes sense on its own: hours more than none and no
-    more than a day or a week holds, counts and periods whole numbers from 1."""
+    more than a day or a week holds, counts and periods whole numbers from 1, absence rates
+    fractions above 0 and at most 1 (persistent not above severe)."""
     if not isinstance(value, PolicyParameters):
         raise InvalidInputError(
             "The policy's numbers must be PolicyParameters.", field="parameters"
@@ -154,27 +157,32 @@ def _check_parameters(_: Any, __: attrs.Attribute[Any], value: Any) -> None:
     # Its name, such as "section 7, version 7": text a report can show.
     check_text(value.version, "policy version's name", 200, field="parameters")
     for field in attrs.fields(PolicyParameters):
-        if field.name != "version":
+        if field.name in _RATES:
+            _check_rate(field.name, getattr(value, field.name))
+        elif field.name != "version":
             _check_number(field.name, field.default, getattr(value, field.name))
-    # Severe absence is the graver band (50 per cent against 10): it starts above persistent.
-    if value.severe_absence_percent <= value.persistent_absence_percent:
+    if value.persistent_absence_rate >= value.severe_absence_rate:
         raise InvalidInputError(
-            "The policy's severe absence percent must be more than its persistent absence percent.",
+            "The policy's persistent absence rate must be below its severe absence rate: "
+            "severe absence is the stronger band.",
+            field="parameters",
+        )
+
+
+def _check_rate(name: str, rate: object) -> None:
+    """A share of possible sessions: a Decimal fraction, more than 0 and at most 1."""
+    if not isinstance(rate, Decimal) or not rate.is_finite() or not 0 < rate <= 1:
+        words = name.replace("_", " ")
+        raise InvalidInputError(
+            f"The policy's {words} must be a Decimal fraction of possible sessions, more "
+            "than 0 and at most 1 (0.10 is 10%).",
             field="parameters",
         )
 
 
 def _check_number(name: str, default: object, number: object) -> None:
-    """A percentage (its name ends ``_percent``), a number of hours (its default a Decimal)
-    or a whole number (its default an int)."""
+    """A number of hours (its default a Decimal) or a whole number (its default an int)."""
     words = name.replace("_", " ")
-    if name.endswith("_percent"):
-        if not isinstance(number, Decimal) or not number.is_finite() or not 0 < number <= 100:
-            raise InvalidInputError(
-                f"The policy's {words} must be a Decimal percentage, more than 0 and at most 100.",
-                field="parameters",
-            )
-        return
     if isinstance(default, Decimal):
         most = _MOST_HOURS.get(name, _WEEK_HOURS)
         if not isinstance(number, Decimal) or not number.is_finite() or not 0 < number <= most:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any, ClassVar, TypeVar, cast
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 import attrs
@@ -133,7 +133,11 @@ def mapping_field() -> Any:
     return attrs.field(factory=dict, converter=frozen_mapping)
 
 
-@attrs.frozen
+#: Metadata of a field added after values or commands holding it were first stored.
+ADDED_LATER = "added_later"
+
+
+@attrs.frozen(repr=False)
 class PolicyParameters:
     """Numbers the rules need that the policy text leaves to the school group.
 
@@ -205,26 +209,19 @@ class PolicyParameters:
     cannot attend school because of health needs", statutory guidance, December 2023: the
     local authority should arrange provision as soon as it is clear a child will be away
     for 15 school days or more).
-    ``persistent_absence_percent`` and ``severe_absence_percent``: a pupil who misses this
-    percentage or more of their possible sessions (authorised and unauthorised absence) is
-    persistently (10) or severely (50) absent: the DfE's definitions ("Working together to
-    improve school attendance", August 2024, and the DfE's pupil absence statistics
-    methodology: persistent absence 10 per cent or more of possible sessions since 2015/16,
-    severe absence 50 per cent or more).
+    ``persistent_absence_rate`` and ``severe_absence_rate``: the share of possible sessions
+    missed (authorised and unauthorised absence) from which a pupil is a *persistent* or a
+    *severe* absentee. The defaults are the DfE's: a pupil is persistently absent who misses
+    10% or more of their own possible sessions, severely absent at 50% or more, absence being
+    authorised and unauthorised absence together (DfE, "Pupil absence statistics:
+    methodology", explore-education-statistics.service.gov.uk/methodology/pupil-absence-in-
+    schools-in-england, sections on persistent and severe absence; the 10% threshold since
+    2015/16). Fractions: 0.10 is 10%.
     """
 
-    #: Fields added after versions of the policy were first recorded: while they hold their
-    #: default they are left out of the content a recorded version's hash covers
-    #: (``application.integrity.canonical``), so versions recorded before still match.
-    added_later: ClassVar[tuple[str, ...]] = (
-        "unexplained_absence_school_days",
-        "absence_run_school_days",
-        "continuous_absence_notification_school_days",
-        "sickness_notification_school_days",
-        "persistent_absence_percent",
-        "severe_absence_percent",
-    )
-
+    # Fields added after policy versions were first stored carry ``added_later``: left out
+    # of the stored and hashed form while they hold their default, so that a version
+    # recorded before they existed keeps its hash and its command's fingerprint.
     version: str = POLICY_VERSION
     full_time_hours: Decimal = Decimal("32.5")
     registration_full_time_hours: Decimal = Decimal("18")
@@ -236,12 +233,38 @@ class PolicyParameters:
     longest_quality_assurance_interval_weeks: int = 12
     register_retention_years: int = 6
     sen_file_retention_years: int = 31
-    unexplained_absence_school_days: int = 5
-    absence_run_school_days: int = 5
-    continuous_absence_notification_school_days: int = 10
-    sickness_notification_school_days: int = 15
-    persistent_absence_percent: Decimal = Decimal("10")
-    severe_absence_percent: Decimal = Decimal("50")
+    # Absence followed up (COMM-6, NOTIFY-1, NOTIFY-2): sources in the docstring.
+    unexplained_absence_school_days: int = attrs.field(default=5, metadata={ADDED_LATER: True})
+    absence_run_school_days: int = attrs.field(default=5, metadata={ADDED_LATER: True})
+    continuous_absence_notification_school_days: int = attrs.field(
+        default=10, metadata={ADDED_LATER: True}
+    )
+    sickness_notification_school_days: int = attrs.field(default=15, metadata={ADDED_LATER: True})
+    # DfE: persistent absence 10% or more, severe absence 50% or more of possible sessions.
+    persistent_absence_rate: Decimal = attrs.field(
+        default=Decimal("0.10"), metadata={ADDED_LATER: True}
+    )
+    severe_absence_rate: Decimal = attrs.field(
+        default=Decimal("0.50"), metadata={ADDED_LATER: True}
+    )
+
+    def __repr__(self) -> str:
+        shown = (
+            f"{field.name}={getattr(self, field.name)!r}"
+            for field in attrs.fields(PolicyParameters)
+            if field.name not in defaults_added_later(self)
+        )
+        return f"PolicyParameters({', '.join(shown)})"
+
+
+def defaults_added_later(value: Any) -> set[str]:
+    """The fields of attrs ``value`` that were added later and still hold their default: the
+    stored form and the hash leave them out, as they were before the field existed."""
+    return {
+        field.name
+        for field in attrs.fields(type(value))
+        if field.metadata.get(ADDED_LATER) and getattr(value, field.name) == field.default
+    }
 
 
 @attrs.frozen

@@ -1,6 +1,6 @@
 """Read models for inspection, fed from the event log: the placement register, the audit
-trail, compliance findings, attendance, providers and students (retention); and the record
-as at a past date.
+trail, compliance findings, attendance (per placement and per pupil), providers and students
+(retention); and the record as at a past date.
 
 ``Projections(app, path)`` keeps them in a SQLite file, ``Projections.postgres(app, ...)`` in
 PostgreSQL, ``projections_for(app, path_or_url)`` either (``catch_up()``, ``follow()``,
@@ -13,6 +13,7 @@ from senad_ap.projections import (
     audit,
     compliance,
     providers,
+    pupil_attendance,
     register,
     students,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "default_projections_path",
     "projections_for",
     "providers",
+    "pupil_attendance",
     "register",
     "students",
 ]

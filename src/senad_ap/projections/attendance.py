@@ -2,8 +2,9 @@
 
 A placement's absence over its possible sessions is banded as the DfE bands a pupil's:
 persistent absence (10 per cent or more) and severe absence (50 per cent or more), the
-numbers being ``PolicyParameters.persistent_absence_percent`` and ``severe_absence_percent``
-(``AttendancePeriod.absence_band``; the pure rule is ``domain.attendance_summary.absence_band``).
+numbers being ``PolicyParameters.persistent_absence_rate`` and ``severe_absence_rate``
+(``AttendancePeriod.absence_band``; the pure rule is
+``domain.attendance_summary.absence_band_of_counts``).
 
 The table holds the mark in force for each session (a correction replaces the mark it
 amends; the audit trail keeps both, STAT-2), with how its code counts: possible, present
@@ -23,7 +24,7 @@ from uuid import UUID
 import attrs
 
 from senad_ap.domain.attendance_codes import AttendanceCode
-from senad_ap.domain.attendance_summary import AbsenceBand, absence_band
+from senad_ap.domain.attendance_summary import AbsenceBand, absence_band_of_counts
 from senad_ap.domain.placement import (
     AttendanceCorrected,
     AttendanceMark,
@@ -151,7 +152,7 @@ class AttendancePeriod:
         """Persistent or severe absence over the period's possible sessions (the DfE's
         bands, with ``policy``'s percentages), or ``None`` below them."""
         absent = self.authorised_absence + self.unauthorised_absence
-        return absence_band(absent, self.possible, policy)
+        return absence_band_of_counts(absent, self.possible, policy)
 
 
 class AttendanceProjection(Projection):

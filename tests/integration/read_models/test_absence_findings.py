@@ -72,8 +72,10 @@ def test_an_n_corrected_late_stays_open_as_known_and_never_was_in_effect(
     mark_day(app, running, day(0), am="N")
     move_to(clock, day(10))
     app.correct_attendance(
-        running, session=Session.AM, code="I", reason="Mum phoned: ill", actor=STAFF, on=day(0)
-    )
+        running, session=Session.AM, code="I", reason="Mum phoned: ill",
+        amended_by_name="Sam Okafor", amended_by_position="Attendance officer",
+        actor=STAFF, on=day(0),
+    )  # fmt: skip
 
     known = findings_known_on(projections, "COMM-6", known_on=day(9))
     in_effect = open_findings(projections, "COMM-6", on=day(9))
