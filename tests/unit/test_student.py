@@ -538,6 +538,9 @@ READABLE: dict[str, frozenset[str]] = {
     "RollStatusRecorded": frozenset({"dual_registered_with"}),
     "StudentRollStatusRecorded": frozenset({"dual_registered_with"}),
     "PolicyParameters": frozenset({"version"}),
+    # A return to the local authority: its form's or case's reference names no student.
+    "LocalAuthorityNotified": frozenset({"reference"}),
+    "RecordLocalAuthorityNotification": frozenset({"reference"}),
     # Values inside events (a plan, its objectives, a review's progress).
     "Plan": frozenset({"ehcp_reference"}),
     "Objective": frozenset({"reference", "qualification"}),

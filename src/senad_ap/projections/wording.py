@@ -87,12 +87,16 @@ def facts(event: Event) -> dict[str, JSONValue]:
     """The event's own facts, by field name, as values ``json.dumps`` accepts.
 
     Enums by their value, dates and times as ISO text, decimals and UUIDs as text, tuples as
-    lists, nested values (a plan, its objectives) as dicts of their fields.
+    lists, nested values (a plan, its objectives) as dicts of their fields. A field added
+    later that the event leaves empty is left out, as the event's hash leaves it out: an old
+    event's facts read as they did before the field existed.
     """
+    added_later = type(event).added_later
     return {
         field.name: _json(_converter.unstructure(getattr(event, field.name)))
         for field in attrs.fields(type(event))
         if field.name not in _BASE_FIELDS
+        and not (field.name in added_later and getattr(event, field.name) is None)
     }
 
 
