@@ -1078,3 +1078,37 @@ def test_a_bad_date_is_reported_on_the_error_stream_given_to_main(written: Writt
     run = _main("--db", str(written.db), "compliance", "--as-at", "2025-13-45")
 
     assert (run.code, "write it as YYYY-MM-DD" in run.err) == (2, True)
+
+
+@pytest.mark.parametrize(
+    ("option", "day", "expected"),
+    [
+        ("--as-at", "2025-11-17", []),
+        ("--as-at", "2025-11-18", ["DEMO-S035"]),
+        ("--as-known-on", "2025-11-19", ["DEMO-S035"]),
+        ("--as-at", "2025-11-20", []),
+        ("--as-known-on", "2025-11-20", []),
+    ],
+)
+def test_compliance_shows_notify_1_from_the_eleventh_school_day_until_the_return_is_made(
+    written: Written, option: str, day: str, expected: list[str]
+) -> None:
+    run = _main("--db", str(written.db), "compliance", option, day, "--json")
+    found = [f["student_reference"] for f in _json(run)["findings"] if f["rule_id"] == "NOTIFY-1"]
+
+    assert found == expected
+
+
+def test_attendance_by_session_shows_the_k_and_d_marks_of_the_demo(written: Written) -> None:
+    codes = {
+        reference: {
+            s["code"]
+            for s in _json(
+                _main("--db", str(written.db), "attendance", "--pupil", reference,
+                      "--by", "session", "--json")
+            )["sessions"]
+        }
+        for reference in ("DEMO-S032", "DEMO-S040")
+    }  # fmt: skip
+
+    assert ("K" in codes["DEMO-S032"], "D" in codes["DEMO-S040"]) == (True, True)

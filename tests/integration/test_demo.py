@@ -334,3 +334,46 @@ def test_the_clock_examples_run() -> None:
 
 
 # --------------------------------------------------------------------------- API gaps
+
+
+# --------------------------------------------------------------------------- issue 13's stories
+def _codes(placement: PlacementState) -> Counter[str]:
+    return Counter(mark.code.value for mark in placement.marks.values())
+
+
+def test_the_placement_the_local_authority_arranged_is_marked_k_where_attended(
+    demo: Written,
+) -> None:
+    placement = _placement(demo.app, "DEMO-S032")
+
+    assert (placement.arranged_by.value, placement.arranged_under is not None) == (
+        "the local authority",
+        True,
+    )
+    assert (_codes(placement)["K"] > 0, _codes(placement)["B"]) == (True, 0)
+
+
+def test_the_dual_registered_student_is_marked_d_on_the_days_at_the_other_school(
+    demo: Written,
+) -> None:
+    placement = _placement(demo.app, "DEMO-S040")
+
+    assert (placement.dual_registered_with, _codes(placement)["D"] > 0) == ("137915", True)
+
+
+def test_the_amendments_name_the_attendance_officer(demo: Written) -> None:
+    corrections = [e for e in _events(demo.app) if isinstance(e, AttendanceCorrected)]
+    names = {demo.app.reveal(e.amended_by_name) for e in corrections}
+
+    assert (len(corrections) > 0, names) == (True, {"Jo Demo"})
+
+
+def test_the_attendance_return_for_ten_days_of_unexplained_absence_was_made_on_20_november(
+    demo: Written,
+) -> None:
+    # NOTIFY-1 opens on 18 November and closes with the return: test_cli shows both.
+    placement = _placement(demo.app, "DEMO-S035")
+
+    assert {kind.value: day for kind, day in placement.local_authority_notified.items()} == {
+        "continuous absence without leave": date(2025, 11, 20)
+    }

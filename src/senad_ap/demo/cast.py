@@ -47,6 +47,16 @@ _WITHDRAWN_ON, _GIVEN_AGAIN_ON = date(2025, 11, 10), date(2025, 11, 24)
 _MOVED_AWAY = 33
 _NOT_SHARED_WITH_PROVIDER = 37
 _CHILDRENS_HOME = 39
+#: Arranged by the local authority under s.19 Education Act 1996 at Northgate: marked K there.
+_LA_ARRANGED = 32
+#: Dual registered with St Aidan's Academy (its URN): marked D on its days there.
+_DUAL_REGISTERED = 40
+_ACADEMY_URN = "137915"
+#: Ten school days of unexplained absence in November (O; 3 November is an INSET day), then
+#: the attendance return to the local authority (NOTIFY-1) two school days late.
+_CONTINUOUS_ABSENCE = 35
+_ABSENT_FROM, _ABSENT_UNTIL = date(2025, 11, 4), date(2025, 11, 17)
+_RETURN_MADE_ON = date(2025, 11, 20)
 _NOT_STARTED = 41
 _LOOKED_AFTER = (10, 18, _CHILDRENS_HOME)
 _RESIDENTIAL = (8, 17, _CHILDRENS_HOME)

@@ -9,7 +9,11 @@ after a placement opened, each opening or closing a finding on the day it takes 
 - an EHC plan is issued mid-term for a student without one (STAT-4 and PLAN-4 are then
   checked against it);
 - the rationale for a residential student's placement at the home is written a week late
-  (LOC-2 opens, then closes).
+  (LOC-2 opens, then closes);
+- a student at St Aidan's Academy two days a week is dual registered there before the term
+  (the D marks of those days fit, STAT-1);
+- after ten school days of unexplained absence, the attendance return to the local authority
+  is made two school days late (NOTIFY-1 opens, then closes).
 """
 
 from __future__ import annotations
@@ -22,7 +26,12 @@ from typing import Any
 import attrs
 
 from senad_ap.demo.cast import (
+    _ACADEMY_URN,
+    _ATTENDANCE,
     _CHILDRENS_HOME,
+    _CONTINUOUS_ABSENCE,
+    _DUAL_REGISTERED,
+    _RETURN_MADE_ON,
     _DEPUTY,
     _ENDS,
     _NOT_STARTED,
@@ -92,6 +101,18 @@ def student_changes(script: _Script, roster: Sequence[_Student]) -> None:
     )  # fmt: skip
     script.at(_uk(_EHCP_ISSUED_ON, 11), issue)
     script.at(_uk(_PLAN_LINKED_ON, 15), partial(_link_plan, script, issued))
+    dual = roster[_DUAL_REGISTERED - 1]
+    registered = partial(
+        app.record_roll_status, dual.reference, on_roll=True, dual_registered_with=_ACADEMY_URN,
+        actor=_SENCO, on=dual.opened_on, idempotency_key=f"{dual.reference} dual registered",
+    )  # fmt: skip
+    script.at(_uk(dual.opened_on, 16), registered)
+    absent = roster[_CONTINUOUS_ABSENCE - 1]
+    script.on_placement(
+        _uk(_RETURN_MADE_ON, 14), absent, app.record_local_authority_notification,
+        kind="continuous absence without leave", reference="ATT-RETURN-2025-117",
+        actor=_ATTENDANCE, on=_RETURN_MADE_ON,
+    )  # fmt: skip
     home = roster[_CHILDRENS_HOME - 1]
     written = home.opened_on + timedelta(days=7)
     script.on_placement(

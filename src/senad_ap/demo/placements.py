@@ -15,6 +15,7 @@ from senad_ap.demo.cast import (
     _DEPUTY,
     _ENDS,
     _GIVEN_AGAIN_ON,
+    _LA_ARRANGED,
     _LATE_CONSENT,
     _LATE_REVIEW,
     _MEDICAL,
@@ -120,6 +121,7 @@ class _PlacementScript(_Script):
             location_rationale=rationale,
             student_name=student.name,
             date_of_birth=student.date_of_birth,
+            **_ARRANGED.get(student.number, {}),
             actor=_SENCO,
             on=student.opened_on,
             idempotency_key=f"{student.reference} open",
@@ -289,3 +291,13 @@ class _PlacementScript(_Script):
                 _uk(on, 15, 45), roster[number - 1], app.end_placement,
                 destination=destination, note=note, actor=DEMO_HEAD, on=on,
             )  # fmt: skip
+
+
+#: Who arranged a placement, where not the school under its own commissioning: the local
+#: authority arranged one under s.19 Education Act 1996 (its marks there are K, STAT-1).
+_ARRANGED: dict[int, dict[str, str]] = {
+    _LA_ARRANGED: {
+        "arranged_by": "the local authority",
+        "arranged_under": "s.19 Education Act 1996",
+    }
+}

@@ -9,7 +9,12 @@ from datetime import date, timedelta
 import attrs
 
 from senad_ap.demo.cast import (
+    _ABSENT_FROM,
+    _ABSENT_UNTIL,
+    _CONTINUOUS_ABSENCE,
+    _DUAL_REGISTERED,
     _FORCED_N,
+    _LA_ARRANGED,
     _GIVEN_AGAIN_ON,
     _OUTSIDE,
     _OVERDUE_REVIEW,
@@ -63,7 +68,9 @@ def _attendance(student: _Student) -> tuple[dict[tuple[date, Session], str], lis
 
     Present is ``/`` and ``\\`` on site and ``B`` (approved educational activity) at an
     outside provider; the school's INSET day is ``#``; while the parents' agreement is
-    withdrawn only absence codes fit (INFO-2), here ``C``.
+    withdrawn only absence codes fit (INFO-2), here ``C``. The placement the local authority
+    arranged is marked ``K`` where it is attended; the dual-registered student ``D`` on the
+    days at the other school; one student has ten school days of unexplained absence (``O``).
     """
     marks: dict[tuple[date, Session], str] = {}
     corrections: list[_Correction] = []
@@ -76,6 +83,10 @@ def _attendance(student: _Student) -> tuple[dict[tuple[date, Session], str], lis
         at_provider = any(place in _OUTSIDE for place, _ in places)
         if day == _INSET_DAY:
             am = pm = "#"
+        elif student.number == _DUAL_REGISTERED and at_provider:
+            am = pm = "D"  # at the other school, where the student is registered too
+        elif student.number == _CONTINUOUS_ABSENCE and _ABSENT_FROM <= day <= _ABSENT_UNTIL:
+            am = pm = "O"
         elif student.number == _WITHDRAWN and _WITHDRAWN_ON <= day < _GIVEN_AGAIN_ON:
             am = pm = "C"
         elif rng.random() < 0.03 * absence:
@@ -83,6 +94,8 @@ def _attendance(student: _Student) -> tuple[dict[tuple[date, Session], str], lis
         else:
             am = _session_code(rng, absence, "B" if at_provider else "/", at_provider)
             pm = _session_code(rng, absence, "B" if at_provider else "\\", at_provider)
+            if student.number == _LA_ARRANGED:
+                am, pm = ("K" if code == "B" else code for code in (am, pm))
             if student.timetable == "on-site" and day == _TRIP_DAY and pm == "\\":
                 pm = "V"
         if student.timetable == "medical" and day != _INSET_DAY:

@@ -184,10 +184,10 @@ class PolicyParameters:
     half-term break; weekdays where no term is recorded).
     ``unexplained_absence_school_days``: how many school days after the session a code N
     ("reason for absence not yet established") may stay on the register before it is a
-    finding (COMM-6). Default 5: DfE, "Working together to improve school attendance"
-    (statutory guidance, August 2024), code N: the reason is to be established and the code
-    amended, and an N not resolved within 5 school days is recorded as unauthorised (code O)
-    (paragraph in the guidance's table of codes to be checked).
+    finding (COMM-6). Default 5, the school group's choice: DfE, "Working together to
+    improve school attendance" (statutory guidance, August 2024), code N, asks schools to
+    establish the reason and amend the code (O if it stays unknown); the number of days is
+    commonly put at 5 school days, but the guidance's own words for it were not found.
     ``absence_run_school_days``: a run of absence of this many school days in a row (every
     possible session absent, authorised or not) is a finding while it lasts (COMM-6). Default
     5, one school week: the school group's choice, not a statutory number; the guidance
