@@ -121,7 +121,8 @@ class _PlacementScript(_Script):
             location_rationale=rationale,
             student_name=student.name,
             date_of_birth=student.date_of_birth,
-            **_ARRANGED.get(student.number, {}),
+            arranged_by=_ARRANGED.get(student.number, ("the school", None))[0],
+            arranged_under=_ARRANGED.get(student.number, ("the school", None))[1],
             actor=_SENCO,
             on=student.opened_on,
             idempotency_key=f"{student.reference} open",
@@ -295,9 +296,6 @@ class _PlacementScript(_Script):
 
 #: Who arranged a placement, where not the school under its own commissioning: the local
 #: authority arranged one under s.19 Education Act 1996 (its marks there are K, STAT-1).
-_ARRANGED: dict[int, dict[str, str]] = {
-    _LA_ARRANGED: {
-        "arranged_by": "the local authority",
-        "arranged_under": "s.19 Education Act 1996",
-    }
+_ARRANGED: dict[int, tuple[str, str | None]] = {
+    _LA_ARRANGED: ("the local authority", "s.19 Education Act 1996"),
 }
