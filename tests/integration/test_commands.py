@@ -417,7 +417,7 @@ def test_register_provider_returns_the_provider_with_a_new_id(app: AlternativePr
 def test_register_provider_returns_the_state_a_fresh_load_gives(store: Store) -> None:
     provider = ready_provider(store.open(), confirm=False, assess=False)
 
-    assert store.open().get_provider(provider.id) == provider
+    assert store.open().get_provider(provider.id, reader=HEAD) == provider
 
 
 def test_confirm_provider_registration_records_the_urn_and_the_day_checked(
@@ -453,7 +453,7 @@ def test_assess_provider_risk_records_the_assessment(app: AlternativeProvision) 
 def test_provider_command_returns_the_state_a_fresh_load_gives(store: Store) -> None:
     provider = ready_provider(store.open())
 
-    assert store.open().get_provider(provider.id) == provider
+    assert store.open().get_provider(provider.id, reader=HEAD) == provider
 
 
 SchoolAct = Callable[[AlternativeProvision], Any]
@@ -509,7 +509,7 @@ def test_school_command_returns_the_state_a_fresh_load_gives(
 ) -> None:
     result = act(store.open())
 
-    assert store.open().get_school(SCHOOL) == result
+    assert store.open().get_school(SCHOOL, reader=HEAD) == result
 
 
 def test_delegate_appointed_by_the_head_can_agree_a_plan(app: AlternativeProvision) -> None:
@@ -584,8 +584,8 @@ PLACEMENT_BY_ID: list[Any] = [
 ]
 
 PROVIDER_BY_ID: list[Any] = [
-    pytest.param(lambda app, i: app.get_provider(i), id="get_provider"),
-    pytest.param(lambda app, i: app.provider_history(i), id="provider_history"),
+    pytest.param(lambda app, i: app.get_provider(i, reader=HEAD), id="get_provider"),
+    pytest.param(lambda app, i: app.provider_history(i, reader=HEAD), id="provider_history"),
     pytest.param(
         lambda app, i: app.confirm_provider_registration(
             i, urn="130456", evidence_reference="GIAS", actor=HEAD, on=OPENED_ON
@@ -642,7 +642,7 @@ def test_provider_id_used_as_a_placement_id_raises_not_found(
 ) -> None:
     provider = ready_provider(app)
     if cached:
-        app.get_provider(provider.id)
+        app.get_provider(provider.id, reader=HEAD)
 
     with pytest.raises(NotFoundError) as refused:
         use(app, provider.id)
@@ -672,7 +672,7 @@ def test_id_that_is_not_a_uuid_raises_invalid_input(
 
 
 def test_school_with_no_decisions_reads_as_none(app: AlternativeProvision) -> None:
-    assert app.get_school(SCHOOL) is None
+    assert app.get_school(SCHOOL, reader=HEAD) is None
 
 
 def test_command_without_a_date_takes_effect_on_the_clocks_day(

@@ -193,7 +193,7 @@ def _stale_placement(app: AlternativeProvision, other: AlternativeProvision) -> 
 
 def _stale_provider(app: AlternativeProvision, other: AlternativeProvision) -> Any:
     provider = start_outside_placement(app).provider
-    stale = app.get_provider(provider.id)
+    stale = app.get_provider(provider.id, reader=HEAD)
     other.assess_provider_risk(
         provider.id,
         outcome=RiskOutcome.SATISFACTORY,
@@ -215,7 +215,7 @@ def _stale_provider(app: AlternativeProvision, other: AlternativeProvision) -> A
 
 def _stale_school(app: AlternativeProvision, other: AlternativeProvision) -> Any:
     app.appoint_delegate("bursar-712E", actor=HEAD, on=OPENED_ON)
-    stale = app.get_school(HEAD.school_id)
+    stale = app.get_school(HEAD.school_id, reader=HEAD)
     other.appoint_delegate("senco-712E", actor=HEAD, on=OPENED_ON)
     command = AppointDelegate(actor=HEAD, effective_on=TODAY, delegate_id=DELEGATE.id)
     return decide_school(stale, command, app._pipeline.context()), stale

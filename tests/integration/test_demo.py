@@ -115,7 +115,9 @@ def test_demo_registers_a_provider_of_every_kind(demo: Written) -> None:
 
 def test_demo_places_students_in_each_setting_and_at_each_provider(demo: Written) -> None:
     places = Counter(
-        demo.app.get_provider(p.provider_id).name if p.provider_id else p.setting.name
+        demo.app.get_provider(p.provider_id, reader=DEMO_HEAD).name
+        if p.provider_id
+        else p.setting.name
         for p in _placements(demo.app)
     )
 
@@ -250,10 +252,12 @@ def test_one_review_is_left_overdue_on_purpose(demo: Written) -> None:
 
 
 def test_the_open_findings_at_the_end_of_term_are_the_documented_gaps(demo: Written) -> None:
-    school = demo.app.get_school(DEMO_SCHOOL_ID)
+    school = demo.app.get_school(DEMO_SCHOOL_ID, reader=DEMO_HEAD)
     found = set()
     for placement in _placements(demo.app):
-        providers = {pid: demo.app.get_provider(pid) for pid in placement.provider_ids}
+        providers = {
+            pid: demo.app.get_provider(pid, reader=DEMO_HEAD) for pid in placement.provider_ids
+        }
         findings = placement_findings(placement, providers=providers, school=school)
         found |= {(f.rule_id, placement.student_reference) for f in open_on(findings, END_OF_TERM)}
 
@@ -276,7 +280,7 @@ def test_the_open_findings_at_the_end_of_term_are_the_documented_gaps(demo: Writ
 
 
 def test_the_inspector_may_read_the_demo_school(demo: Written) -> None:
-    school = demo.app.get_school(DEMO_SCHOOL_ID)
+    school = demo.app.get_school(DEMO_SCHOOL_ID, reader=DEMO_HEAD)
 
     assert school is not None
     assert school.inspector_may_read(senad_ap.demo.DEMO_INSPECTOR, END_OF_TERM)

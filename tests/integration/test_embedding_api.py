@@ -131,7 +131,7 @@ def test_a_missing_provider_is_not_found_naming_its_id(app: AlternativeProvision
     missing = uuid4()
 
     with pytest.raises(NotFoundError, match=str(missing)):
-        app.get_provider(missing)
+        app.get_provider(missing, reader=HEAD)
 
 
 def test_a_second_mark_is_already_recorded_under_stat_2_naming_the_placement(

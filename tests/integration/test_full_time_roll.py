@@ -81,10 +81,10 @@ def test_stat_4_roll_is_recorded_on_the_provider_with_each_start(
 
     admitted = [
         e.placement_id
-        for e in app.provider_history(provider.id)
+        for e in app.provider_history(provider.id, reader=HEAD)
         if isinstance(e, FullTimePupilAdmitted)
     ]
-    assert (admitted, app.get_provider(provider.id).full_time_pupils) == (
+    assert (admitted, app.get_provider(provider.id, reader=HEAD).full_time_pupils) == (
         placements,
         frozenset(placements),
     )
@@ -102,8 +102,12 @@ def test_stat_4_allows_a_new_full_time_pupil_once_another_has_left(
 
     app.start_placement(placements[4], actor=HEAD, on=OPENED_ON + timedelta(days=1))
 
-    left = [e for e in app.provider_history(provider.id) if isinstance(e, FullTimePupilLeft)]
-    assert (len(left), len(app.get_provider(provider.id).full_time_pupils)) == (1, 4)
+    left = [
+        e
+        for e in app.provider_history(provider.id, reader=HEAD)
+        if isinstance(e, FullTimePupilLeft)
+    ]
+    assert (len(left), len(app.get_provider(provider.id, reader=HEAD).full_time_pupils)) == (1, 4)
 
 
 def test_stat_4_roll_change_made_by_a_decision_with_a_note_is_recorded(
@@ -120,6 +124,6 @@ def test_stat_4_roll_change_made_by_a_decision_with_a_note_is_recorded(
         on=OPENED_ON + timedelta(days=1), idempotency_key="end-0",
     )  # fmt: skip
 
-    left = [e.placement_id for e in app.provider_history(provider.id)
+    left = [e.placement_id for e in app.provider_history(provider.id, reader=HEAD)
             if isinstance(e, FullTimePupilLeft)]  # fmt: skip
     assert left == [placement_id]

@@ -645,8 +645,8 @@ def test_refused_command_leaves_the_records_as_a_fresh_load_shows_them(
     app = store.open()
     scene = refusal.build(app)
     placement_before = app.get_placement(scene.placement.id, reader=HEAD)
-    provider_before = app.get_provider(scene.provider.id)
-    school_before = app.get_school(SCHOOL)
+    provider_before = app.get_provider(scene.provider.id, reader=HEAD)
+    school_before = app.get_school(SCHOOL, reader=HEAD)
 
     with pytest.raises(refusal.error):
         refusal.act(app, scene)
@@ -654,7 +654,7 @@ def test_refused_command_leaves_the_records_as_a_fresh_load_shows_them(
     fresh = store.open()
     after = (
         fresh.get_placement(scene.placement.id, reader=HEAD),
-        fresh.get_provider(scene.provider.id),
-        fresh.get_school(SCHOOL),
+        fresh.get_provider(scene.provider.id, reader=HEAD),
+        fresh.get_school(SCHOOL, reader=HEAD),
     )
     assert after == (placement_before, provider_before, school_before)

@@ -352,13 +352,13 @@ def test_stat_4_a_pupil_no_longer_of_compulsory_school_age_leaves_the_full_time_
 ) -> None:
     provider = unregistered_setting(app)
     placement = running_at(app, provider, "20")
-    assert placement in app.get_provider(provider.id).full_time_pupils
+    assert placement in app.get_provider(provider.id, reader=HEAD).full_time_pupils
 
     app.record_compulsory_school_age(
         STUDENT, compulsory_school_age=False, actor=STAFF, on=ISSUED_ON
     )
 
-    assert placement not in app.get_provider(provider.id).full_time_pupils
+    assert placement not in app.get_provider(provider.id, reader=HEAD).full_time_pupils
 
 
 # --- LOC-2: the rationale written late --------------------------------------------------------

@@ -85,11 +85,16 @@ class Run:
         """Each provider's final state, as the application loads it now (a placement's
         decision may also change a provider, STAT-4, without returning the provider)."""
         ids = {s.command.provider_id for s in self.steps if isinstance(s.command, RegisterProvider)}
-        return {provider_id: self.app.get_provider(provider_id) for provider_id in ids}
+        # The whole record, as the projections see it (``get_provider`` cuts the full-time
+        # roll to what one reader may read).
+        return {provider_id: _whole(self.app, provider_id) for provider_id in ids}
 
     def schools(self) -> dict[str, SchoolState]:
         found = {s.command.actor.school_id for s in self.steps}
-        states = {school_id: self.app.get_school(school_id) for school_id in found}
+        states = {
+            school_id: self.app.get_school(school_id, reader=_head(school_id))
+            for school_id in found
+        }
         return {school_id: state for school_id, state in states.items() if state is not None}
 
     def policy(self) -> PolicyState | None:
@@ -269,3 +274,16 @@ def scenarios(draw: st.DrawFn, *, max_histories: int = 3, max_school_days: int =
         st.lists(st.integers(0, _MOST_LAG_HOURS), min_size=len(commands), max_size=len(commands))
     )
     return Scenario(tuple(commands), tuple(lags))
+
+
+def _whole(app: AlternativeProvision, provider_id: UUID) -> ProviderState:
+    state: ProviderState | None = None
+    for event in app.events_of(provider_id):
+        state = evolve_record(state, event)  # type: ignore[assignment]
+    if state is None:
+        raise LookupError(provider_id)
+    return state
+
+
+def _head(school_id: str) -> Actor:
+    return Actor(id=f"head-{school_id}", role=Role.HEAD_TEACHER, school_id=school_id)

@@ -131,8 +131,8 @@ class Record:
         app = self.app
         states: tuple[object, ...] = (
             *(app.get_placement(p, reader=HEAD) for p in (self.started, self.opened, self.planned)),
-            app.get_provider(self.provider),
-            app.get_school(SCHOOL),
+            app.get_provider(self.provider, reader=HEAD),
+            app.get_school(SCHOOL, reader=HEAD),
         )
         return (app.recorder.max_notification_id(), _dump(app), states)
 
@@ -1279,7 +1279,7 @@ def test_get_school_with_a_school_id_that_is_not_text_is_refused(
     record: Record, school_id: object
 ) -> None:
     with pytest.raises(SenadApError):
-        record.app.get_school(school_id)  # type: ignore[arg-type]
+        record.app.get_school(school_id, reader=HEAD)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("version", ["1", b"1", Role.HEAD_TEACHER], ids=repr)

@@ -714,7 +714,7 @@ class PlacementRecordMachine(RuleBasedStateMachine):
                 result
             )
         elif isinstance(result, ProviderState):
-            events = self.app.provider_history(result.id)
+            events = self.app.provider_history(result.id, reader=HEAD)
             assert fold_provider(e for e in events if e.originator_version <= result.version) == (
                 result
             )
@@ -1934,8 +1934,8 @@ class PlacementRecordMachine(RuleBasedStateMachine):
     @invariant()
     def folding_each_provider_history_gives_its_current_state(self) -> None:
         for provider_id in self.provider_ids:
-            actual = fold_provider(self.app.provider_history(provider_id))
-            expected = self.app.get_provider(provider_id)
+            actual = fold_provider(self.app.provider_history(provider_id, reader=HEAD))
+            expected = self.app.get_provider(provider_id, reader=HEAD)
             assert actual == expected
 
     @precondition(lambda self: bool(self.started))

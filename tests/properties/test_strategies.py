@@ -286,7 +286,7 @@ def test_provider_commands_leave_a_provider_ready_for_a_placement(
             app.execute(command)
         registration = commands[0]
         assert isinstance(registration, RegisterProvider)
-        provider = app.get_provider(registration.provider_id)
+        provider = app.get_provider(registration.provider_id, reader=registration.actor)
     finally:
         app.close()
 
@@ -448,7 +448,7 @@ def test_valid_histories_with_a_term_are_accepted_and_record_it(history: list[Co
     for command in history:
         app.execute(command)
     head = next(c.actor for c in history if isinstance(c, RecordTerm))
-    school = app.get_school(head.school_id)
+    school = app.get_school(head.school_id, reader=head)
     assert school is not None
     assert len(school.terms) == 1
 

@@ -324,17 +324,21 @@ class AlternativeProvision(
         (only what had been recorded by then). Give exactly one of the two."""
         return self._reading.placement_as_at(placement_id, reader, version, known_on)
 
-    def get_provider(self, provider_id: UUID) -> ProviderState:
-        """A provider's record (providers are shared by the schools of the group)."""
-        return self._reading.provider(provider_id)
+    def get_provider(self, provider_id: UUID, *, reader: Actor) -> ProviderState:
+        """A provider's record (providers are shared by the schools of the group: staff of any
+        school read it, provider staff their own provider's, inspectors while granted). Its
+        full-time roll (``full_time_pupils``) lists only the placements ``reader`` may read."""
+        return self._reading.provider(provider_id, reader)
 
-    def provider_history(self, provider_id: UUID) -> tuple[ProviderEvent, ...]:
-        """Every decision on the provider's record, oldest first."""
-        return self._reading.provider_history(provider_id)
+    def provider_history(self, provider_id: UUID, *, reader: Actor) -> tuple[ProviderEvent, ...]:
+        """Every decision on the provider's record, oldest first, without the full-time roll's
+        entries for placements ``reader`` may not read."""
+        return self._reading.provider_history(provider_id, reader)
 
-    def get_school(self, school_id: str) -> SchoolState | None:
-        """The school's delegations and inspector grants (``None`` if it has recorded none)."""
-        return self._reading.school(school_id)
+    def get_school(self, school_id: str, *, reader: Actor) -> SchoolState | None:
+        """The school's delegations, inspector grants and terms (``None`` if it has recorded
+        none), for its Head and staff, and inspectors it granted access to."""
+        return self._reading.school_for(school_id, reader)
 
     def get_student(
         self, student_reference: str, *, reader: Actor, school_id: str | None = None

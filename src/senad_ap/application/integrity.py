@@ -30,8 +30,8 @@ from senad_ap.application.signing import SigningKeys, seal_statement
 from senad_ap.domain.base import Event
 from senad_ap.domain.records import evolve_record
 from senad_ap.domain.seal import SEAL_RECORD_ID, LogSealed, SealState, evolve_seal
-from senad_ap.domain.values import Actor, PolicyParameters
-from senad_ap.errors import CipherKeyError, InvalidInputError, StoreError
+from senad_ap.domain.values import Actor, PolicyParameters, Role
+from senad_ap.errors import CipherKeyError, InvalidInputError, NotAuthorisedError, StoreError
 
 __all__ = [
     "Problem",
@@ -340,6 +340,14 @@ def record_seal(
     """
     if not isinstance(actor, Actor):
         raise InvalidInputError("The actor must be an Actor.", field="actor")
+    if actor.role not in (Role.HEAD_TEACHER, Role.SCHOOL_STAFF):
+        # Inspectors never write to the record (they keep seals by exporting them), and
+        # provider staff record only for their own placements.
+        raise NotAuthorisedError(
+            f"{actor.id} ({actor.role.value}) may not record a seal: seals are recorded by "
+            "the school's staff; an inspector keeps them by exporting them (`seals()`).",
+            actor_id=actor.id,
+        )
     state = records.load(SEAL_RECORD_ID, SealState)
     head = "" if state is None else state.head
     count = 0 if state is None else state.events

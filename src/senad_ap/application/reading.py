@@ -9,16 +9,23 @@ from datetime import UTC, date, datetime, time
 from typing import TypeVar
 from uuid import UUID
 
+import attrs
+
 from senad_ap.application.personal import PersonalData
 from senad_ap.application.records import Records, fold, store_errors
 from senad_ap.application.stores import check_text
 from senad_ap.domain.authority import check_may_read
 from senad_ap.domain.placement import PlacementEvent, PlacementState, evolve_placement
-from senad_ap.domain.provider import ProviderEvent, ProviderState
+from senad_ap.domain.provider import (
+    FullTimePupilAdmitted,
+    FullTimePupilLeft,
+    ProviderEvent,
+    ProviderState,
+)
 from senad_ap.domain.school import SchoolState, school_aggregate_id
 from senad_ap.domain.student import StudentState, student_record_id
 from senad_ap.domain.values import Actor, Role
-from senad_ap.errors import InvalidInputError, NotFoundError
+from senad_ap.errors import InvalidInputError, NotAuthorisedError, NotFoundError
 
 __all__ = ["Reading"]
 
@@ -95,8 +102,30 @@ class Reading:
         )
 
     # ----------------------------------------------------------------- other records
-    def provider(self, provider_id: UUID) -> ProviderState:
-        """A provider's record (providers are shared by the schools of the group)."""
+    def provider(self, provider_id: UUID, reader: Actor) -> ProviderState:
+        """A provider's record, if ``reader`` may read it, with its full-time roll cut to the
+        placements ``reader`` may read (providers are shared by the schools of the group; the
+        placements at them are not)."""
+        state = self.provider_record(provider_id)
+        self.check_may_read_provider(reader, state)
+        readable = frozenset(p for p in state.full_time_pupils if self.may_read(reader, p))
+        return attrs.evolve(state, full_time_pupils=readable)
+
+    def provider_history(self, provider_id: UUID, reader: Actor) -> tuple[ProviderEvent, ...]:
+        """Every event of the provider, oldest first, leaving out the full-time roll's entries
+        for placements ``reader`` may not read (their versions are missing from the run)."""
+        self.provider(provider_id, reader)
+        with store_errors():
+            events: list[ProviderEvent] = list(self.records.events.get(provider_id))  # type: ignore[arg-type]
+        return tuple(
+            event
+            for event in events
+            if not isinstance(event, FullTimePupilAdmitted | FullTimePupilLeft)
+            or self.may_read(reader, event.placement_id)
+        )
+
+    def provider_record(self, provider_id: UUID) -> ProviderState:
+        """The provider's whole record, unchecked (for the commands and the checks)."""
         state = self.records.load(provider_id, ProviderState)
         if state is None:
             raise NotFoundError(
@@ -104,13 +133,57 @@ class Reading:
             )
         return state
 
-    def provider_history(self, provider_id: UUID) -> tuple[ProviderEvent, ...]:
-        self.provider(provider_id)
-        with store_errors():
-            return tuple(self.records.events.get(provider_id))  # type: ignore[arg-type]
+    def check_may_read_provider(self, reader: Actor, state: ProviderState) -> None:
+        """Staff and Heads of any school of the group read a provider's record; provider staff
+        their own provider's; inspectors while a grant from their school lasts."""
+        if not isinstance(reader, Actor):
+            raise InvalidInputError("The reader must be an Actor.", field="reader")
+        if reader.role is Role.INSPECTOR:
+            school = self.school(reader.school_id)
+            if school is not None and school.inspector_may_read(reader, self.clock().date()):
+                return
+            reason = "no access to the school's records has been granted, or it has ended"
+        elif reader.role is Role.PROVIDER_STAFF and reader.provider_id != state.id:
+            reason = "provider staff read only their own provider's record"
+        else:
+            return
+        raise NotAuthorisedError(
+            f"{reader.id} ({reader.role.value}) may not read provider {state.id}: {reason}.",
+            actor_id=reader.id,
+        )
+
+    def may_read(self, reader: Actor, placement_id: UUID) -> bool:
+        """Whether ``reader`` may read the placement (``get_placement`` would not refuse)."""
+        try:
+            self.check_may_read(reader, self.records.placement(placement_id))
+        except (NotAuthorisedError, NotFoundError):
+            return False
+        return True
+
+    def school_for(self, school_id: str, reader: Actor) -> SchoolState | None:
+        """The school's record, if ``reader`` is its Head or staff, or an inspector it granted
+        access to (provider staff and other schools' staff are refused)."""
+        if not isinstance(reader, Actor):
+            raise InvalidInputError("The reader must be an Actor.", field="reader")
+        state = self.school(school_id)
+        if reader.role is Role.INSPECTOR:
+            if state is not None and state.inspector_may_read(reader, self.clock().date()):
+                return state
+            reason = "no access to this school's records has been granted, or it has ended"
+        elif reader.school_id != school_id:
+            reason = "it is another school's record"
+        elif reader.role is Role.PROVIDER_STAFF:
+            reason = "provider staff read the placements at their provider, not the school's record"
+        else:
+            return state
+        raise NotAuthorisedError(
+            f"{reader.id} ({reader.role.value}) may not read school {school_id}: {reason}.",
+            actor_id=reader.id,
+        )
 
     def school(self, school_id: str) -> SchoolState | None:
-        """The school's delegations, inspector grants and terms (``None``: none recorded)."""
+        """The school's delegations, inspector grants and terms (``None``: none recorded);
+        unchecked, for the commands and the checks."""
         check_text(school_id, "school_id", "school id")
         return self.records.load(school_aggregate_id(school_id), SchoolState)
 

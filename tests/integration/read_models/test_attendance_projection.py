@@ -279,7 +279,7 @@ def test_terms_from_the_placements_marks_are_the_terms_of_the_table(
     _mark_first_week(app, placement_id)
     mark_day(app, placement_id, day(15), am="N", pm="N")
     state = mark_day(app, placement_id, day(22), am="L", pm="G")
-    school = app.get_school(HEAD.school_id)
+    school = app.get_school(HEAD.school_id, reader=HEAD)
     assert school is not None
 
     from_marks = attendance_queries.periods_from_marks(

@@ -275,7 +275,7 @@ def short_assessment(app: AlternativeProvision) -> tuple[UUID, UUID]:
     """(placement, provider): started on ``START`` at a provider assessed until day 10."""
     provider = ready_provider(app, assess=False)
     _assess_risk(app, provider.id, day(10))
-    placement = start_outside_placement(app, provider=app.get_provider(provider.id))
+    placement = start_outside_placement(app, provider=app.get_provider(provider.id, reader=HEAD))
     return placement.placement.id, provider.id
 
 

@@ -106,9 +106,14 @@ def test_an_unregistered_provider_that_registers_can_be_confirmed_and_used(
     app.record_provider_kind(farm.id, kind="registered independent provider", actor=HEAD)
     app.confirm_provider_registration(farm.id, urn="148213", evidence_reference="GIAS", actor=HEAD)
 
-    placement = start_outside_placement(app, provider=app.get_provider(farm.id)).placement
+    placement = start_outside_placement(
+        app, provider=app.get_provider(farm.id, reader=HEAD)
+    ).placement
 
-    assert (app.get_provider(farm.id).registration_confirmed, placement.started_on) == (
+    assert (
+        app.get_provider(farm.id, reader=HEAD).registration_confirmed,
+        placement.started_on,
+    ) == (
         True,
         START,
     )
