@@ -36,6 +36,7 @@ from senad_ap import (
     WeeklyHours,
 )
 from senad_ap.projections import FindingRow, Projections, compliance
+from senad_ap.projections.access import FULL_ACCESS
 from senad_ap.testing import FixedClock
 from tests.integration.conftest import Store
 from tests.integration.scenario import (
@@ -210,7 +211,7 @@ def finding_history(
 def open_findings(projections: Projections, rule_id: str, *, on: date) -> list[tuple[str, date]]:
     """(key, since) of the findings of ``rule_id`` open now and on ``on``."""
     projections.catch_up()
-    found = compliance.open_findings(projections.store, on=on)
+    found = compliance.open_findings(projections.store, on=on, reader=FULL_ACCESS)
     return [(row.key, row.since) for row in found if row.rule_id == rule_id]
 
 

@@ -42,6 +42,7 @@ from senad_ap.projections import (
     providers,
     register,
 )
+from senad_ap.projections.access import FULL_ACCESS
 from senad_ap.projections.as_at import findings_as_at
 from tests.integration.demo_school import (
     END_OF_TERM,
@@ -328,7 +329,7 @@ def _folded(written: Written, sense: Sense, on: date) -> list[tuple[str, str, st
     app = AlternativeProvision.sqlite(written.db)
     projections = Projections(app, default_projections_path(written.db))
     try:
-        rows = findings_as_at(projections, AsAt(sense, on))
+        rows = findings_as_at(projections, AsAt(sense, on), reader=FULL_ACCESS)
     finally:
         projections.close()
         app.close()

@@ -14,6 +14,7 @@ import pytest
 from senad_ap import AlternativeProvision, Session, StoreError
 from senad_ap.application import records as records_module
 from senad_ap.projections import Projections, register
+from senad_ap.projections.access import FULL_ACCESS
 from tests.integration.scenario import (
     NOW,
     STAFF,
@@ -131,7 +132,9 @@ def test_the_projections_read_an_encrypted_store_with_its_key(
     projections = Projections(open_store(cipher_key=key), tmp_path / "p.sqlite")
     projections.catch_up()
 
-    assert [row.student_reference for row in register.placements(projections.store)] == [STUDENT]
+    assert [
+        row.student_reference for row in register.placements(projections.store, reader=FULL_ACCESS)
+    ] == [STUDENT]
 
 
 def test_the_key_can_come_from_the_environment(

@@ -33,6 +33,7 @@ from senad_ap import (
     WeeklyHours,
 )
 from senad_ap.projections import AsAt, Projections, Sense, compliance
+from senad_ap.projections.access import FULL_ACCESS
 from senad_ap.projections.as_at import placement_as_at
 from tests.integration.scenario import (
     HEAD,
@@ -236,7 +237,7 @@ def test_as_in_effect_on_sees_the_fact_from_its_day(app: AlternativeProvision) -
     app.record_ehc_plan_issued(STUDENT, reference="EHCP-311", actor=STAFF, on=ISSUED_ON)
 
     before, on_the_day = (
-        placement_as_at(app, placement, AsAt(Sense.IN_EFFECT_ON, day))
+        placement_as_at(app, placement, AsAt(Sense.IN_EFFECT_ON, day), reader=FULL_ACCESS)
         for day in (ISSUED_ON - timedelta(days=1), ISSUED_ON)
     )
 
@@ -252,7 +253,7 @@ def test_as_known_on_does_not_see_a_fact_recorded_later(
     clock.advance(days=3)
     app.record_ehc_plan_issued(STUDENT, reference="EHCP-311", actor=STAFF, on=ISSUED_ON)
 
-    then = placement_as_at(app, placement, AsAt(Sense.KNOWN_ON, TODAY))
+    then = placement_as_at(app, placement, AsAt(Sense.KNOWN_ON, TODAY), reader=FULL_ACCESS)
 
     assert then is not None
     assert (then.state.ehcp_reference, [type(e).__name__ for e in then.late_entries]) == (
@@ -266,7 +267,7 @@ def test_as_known_on_does_not_see_a_fact_recorded_later(
 
 def stat_4_rows(projections: Projections, on: date) -> list[compliance.FindingRow]:
     projections.catch_up()
-    rows = compliance.open_findings(projections.store, on=on)
+    rows = compliance.open_findings(projections.store, on=on, reader=FULL_ACCESS)
     return [row for row in rows if row.rule_id == "STAT-4"]
 
 
@@ -377,16 +378,18 @@ def test_loc_2_finding_closes_when_the_rationale_is_recorded_later(
 ) -> None:
     placement = at_the_home(app)
     projected.catch_up()
-    assert [r.rule_id for r in compliance.open_findings(projected.store, on=TODAY)].count(
-        "LOC-2"
-    ) == 1
+    assert [
+        r.rule_id for r in compliance.open_findings(projected.store, on=TODAY, reader=FULL_ACCESS)
+    ].count("LOC-2") == 1
 
     app.record_location_rationale(
         placement, rationale="Therapy sessions are at the home", actor=HEAD, on=TODAY
     )
 
     projected.catch_up()
-    assert "LOC-2" not in [r.rule_id for r in compliance.open_findings(projected.store, on=TODAY)]
+    assert "LOC-2" not in [
+        r.rule_id for r in compliance.open_findings(projected.store, on=TODAY, reader=FULL_ACCESS)
+    ]
 
 
 def test_loc_2_rationale_is_sealed_on_the_record(app: AlternativeProvision) -> None:

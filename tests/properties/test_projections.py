@@ -47,6 +47,7 @@ from senad_ap.projections import (
     providers,
     register,
 )
+from senad_ap.projections.access import FULL_ACCESS
 from senad_ap.projections.as_at import findings_as_at, placement_as_at
 from senad_ap.projections.base import Change, Cursor, Projection, World
 from senad_ap.projections.register import register_row
@@ -275,7 +276,7 @@ def test_the_registers_attendance_counts_are_the_final_marks_counted_by_their_co
         read_models.catch_up()
         actual = {
             row.placement_id: (row.sessions_possible, row.sessions_present)
-            for row in register.placements(read_models.store)
+            for row in register.placements(read_models.store, reader=FULL_ACCESS)
         }
     expected = {
         placement_id: (
@@ -479,7 +480,9 @@ def test_a_placement_as_known_on_a_day_is_the_last_state_the_application_returne
     recorded = run(scenario)
     day = known_on(recorded, data)
     placement_id = data.draw(st.sampled_from(recorded.placement_ids()), label="placement")
-    found = placement_as_at(recorded.app, placement_id, AsAt(Sense.KNOWN_ON, day))
+    found = placement_as_at(
+        recorded.app, placement_id, AsAt(Sense.KNOWN_ON, day), reader=FULL_ACCESS
+    )
     actual = None if found is None else found.state
     assert actual == last_returned(recorded, placement_id, day)
 
@@ -520,7 +523,9 @@ def test_a_placement_as_in_effect_on_a_day_folds_the_events_that_took_effect_by_
     recorded = run(scenario)
     day = in_effect_on(recorded, data)
     placement_id = data.draw(st.sampled_from(recorded.placement_ids()), label="placement")
-    found = placement_as_at(recorded.app, placement_id, AsAt(Sense.IN_EFFECT_ON, day))
+    found = placement_as_at(
+        recorded.app, placement_id, AsAt(Sense.IN_EFFECT_ON, day), reader=FULL_ACCESS
+    )
     actual = None if found is None else found.state
     expected = None
     for event in events_of(recorded, placement_id):
@@ -537,7 +542,9 @@ def test_the_late_entries_as_in_effect_on_a_day_took_effect_by_then_and_were_rec
     recorded = run(scenario)
     day = in_effect_on(recorded, data)
     placement_id = data.draw(st.sampled_from(recorded.placement_ids()), label="placement")
-    found = placement_as_at(recorded.app, placement_id, AsAt(Sense.IN_EFFECT_ON, day))
+    found = placement_as_at(
+        recorded.app, placement_id, AsAt(Sense.IN_EFFECT_ON, day), reader=FULL_ACCESS
+    )
     actual = () if found is None else found.late_entries
     expected = tuple(
         e
@@ -557,7 +564,7 @@ def test_the_compliance_findings_known_on_a_day_are_those_worked_out_from_the_lo
     with projections_in(database, recorded) as read_models:
         read_models.catch_up()
         from_table = compliance.findings_known_on(read_models.store, known_on=day)
-        from_log = findings_as_at(read_models, AsAt(Sense.KNOWN_ON, day))
+        from_log = findings_as_at(read_models, AsAt(Sense.KNOWN_ON, day), reader=FULL_ACCESS)
     actual = {(r.placement_id, r.rule_id, r.key, r.since) for r in from_table}
     expected = {(r.placement_id, r.rule_id, r.key, r.since) for r in from_log}
     assert actual == expected
@@ -581,8 +588,8 @@ def test_the_compliance_findings_in_effect_on_a_day_are_those_worked_out_from_th
     day = past_day(recorded, data)
     with projections_in(database, recorded) as read_models:
         read_models.catch_up()
-        from_table = compliance.open_findings(read_models.store, on=day)
-        from_log = findings_as_at(read_models, AsAt(Sense.IN_EFFECT_ON, day))
+        from_table = compliance.open_findings(read_models.store, on=day, reader=FULL_ACCESS)
+        from_log = findings_as_at(read_models, AsAt(Sense.IN_EFFECT_ON, day), reader=FULL_ACCESS)
     actual = sorted((r.placement_id, r.rule_id, r.key, r.since) for r in from_table)
     expected = sorted((r.placement_id, r.rule_id, r.key, r.since) for r in from_log)
     assert actual == expected
@@ -598,7 +605,7 @@ def test_the_compliance_findings_known_on_any_day_are_those_worked_out_from_the_
     with projections_in(database, recorded) as read_models:
         read_models.catch_up()
         from_table = compliance.findings_known_on(read_models.store, known_on=day)
-        from_log = findings_as_at(read_models, AsAt(Sense.KNOWN_ON, day))
+        from_log = findings_as_at(read_models, AsAt(Sense.KNOWN_ON, day), reader=FULL_ACCESS)
     actual = sorted((r.placement_id, r.rule_id, r.key, r.since) for r in from_table)
     expected = sorted((r.placement_id, r.rule_id, r.key, r.since) for r in from_log)
     assert actual == expected

@@ -16,6 +16,7 @@ from senad_ap.cli.output import _cell, _heading, _json, _output, _plain, _table
 from senad_ap.cli.session import EXIT_NOT_FOUND, _as_at, _ExitError, _placement_id, _Session
 from senad_ap.domain.values import PolicyParameters
 from senad_ap.projections import attendance, audit, compliance, providers, register
+from senad_ap.projections.access import FULL_ACCESS
 from senad_ap.projections.as_at import (
     AsAt,
     Sense,
@@ -32,12 +33,14 @@ def _placements(session: _Session, args: argparse.Namespace) -> None:
     status = None if args.status is None else _status_text(args.status)
     if as_at is None:
         rows = register.placements(
-            session.projections().store, school_id=args.school, status=status
+            session.projections().store, reader=FULL_ACCESS, school_id=args.school, status=status
         )
     else:
         rows = [
             r
-            for r in register_as_at(session.projections(), as_at, school_id=args.school)
+            for r in register_as_at(
+                session.projections(), as_at, reader=FULL_ACCESS, school_id=args.school
+            )
             if status is None or r.status == status
         ]
     if args.json:
@@ -143,7 +146,9 @@ def _compliance(session: _Session, args: argparse.Namespace) -> None:
         rows = compliance.findings_known_on(store, known_on=as_at.on, school_id=args.school)
         title = f"Compliance findings open on {as_at.on}, as known on that day"
     else:
-        rows = compliance.open_findings(store, on=as_at.on, school_id=args.school)
+        rows = compliance.open_findings(
+            store, on=as_at.on, reader=FULL_ACCESS, school_id=args.school
+        )
         title = f"Compliance findings open on {as_at.on}, as in effect by today's record"
     notes = _compliance_notes(store, as_at, rows, today, args.school)
     if args.json:
@@ -215,7 +220,7 @@ def _attendance(session: _Session, args: argparse.Namespace) -> None:
         terms = attendance.by_term(projections.store, placement_id)
         whole = attendance.total(projections.store, placement_id)
     else:
-        found = placement_as_at(projections.app, placement_id, as_at)
+        found = placement_as_at(projections.app, placement_id, as_at, reader=FULL_ACCESS)
         if found is None:
             raise _ExitError(f"The placement was not on the record {as_at}.", EXIT_NOT_FOUND)
         marks = [m for m in found.state.marks.values() if m.day <= as_at.on]

@@ -19,6 +19,7 @@ from senad_ap.cli.session import EXIT_NOT_FOUND, EXIT_USAGE, _as_at, _ExitError,
 from senad_ap.domain.attendance_summary import AbsenceBand
 from senad_ap.domain.values import PolicyParameters
 from senad_ap.projections import pupil_attendance as pupils
+from senad_ap.projections.access import FULL_ACCESS
 from senad_ap.projections.as_at import AsAt, placement_as_at
 from senad_ap.projections.pupil_attendance import Pupil, PupilPeriod, PupilSession, PupilTotals
 from senad_ap.projections.runner import Projections
@@ -66,7 +67,9 @@ def _sessions_as_at(
         params = (school_id,)
     found: dict[Pupil, tuple[list[UUID], list[PupilSession]]] = {}
     for row in projections.store.rows(sql + " ORDER BY opened_on, placement_id", params):
-        then = placement_as_at(projections.app, UUID(row["placement_id"]), as_at)
+        then = placement_as_at(
+            projections.app, UUID(row["placement_id"]), as_at, reader=FULL_ACCESS
+        )
         if then is None:
             continue
         state = then.state

@@ -4,10 +4,12 @@ trail, compliance findings, attendance (per placement and per pupil), providers 
 
 ``Projections(app, path)`` keeps them in a SQLite file, ``Projections.postgres(app, ...)`` in
 PostgreSQL, ``projections_for(app, path_or_url)`` either (``catch_up()``, ``follow()``,
-``rebuild()``); each module's query functions read them.
+``rebuild()``); each module's query functions read them, for a ``reader`` (an ``Actor``,
+or ``FULL_ACCESS``, the operator's mode: see ``access``).
 """
 
 from senad_ap.projections import (
+    access,
     as_at,
     attendance,
     audit,
@@ -17,6 +19,7 @@ from senad_ap.projections import (
     register,
     students,
 )
+from senad_ap.projections.access import FULL_ACCESS, FullAccess, Reader
 from senad_ap.projections.as_at import AsAt, PlacementAsAt, Sense
 from senad_ap.projections.attendance import AttendancePeriod
 from senad_ap.projections.audit import AuditEntry
@@ -27,16 +30,20 @@ from senad_ap.projections.runner import Projections, default_projections_path, p
 from senad_ap.projections.students import RetentionRow
 
 __all__ = [
+    "FULL_ACCESS",
     "AsAt",
     "AttendancePeriod",
     "AuditEntry",
     "FindingRow",
+    "FullAccess",
     "PlacementAsAt",
     "Projections",
     "ProviderRow",
+    "Reader",
     "RegisterRow",
     "RetentionRow",
     "Sense",
+    "access",
     "as_at",
     "attendance",
     "audit",

@@ -26,6 +26,7 @@ from senad_ap.domain.records import evolve_record
 from senad_ap.domain.school import SchoolState, school_aggregate_id
 from senad_ap.domain.values import PolicyParameters
 from senad_ap.errors import InvalidInputError
+from senad_ap.projections.access import FULL_ACCESS, FullAccess, Reader, school_readable_by
 from senad_ap.projections.compliance import FindingRow
 from senad_ap.projections.register import RegisterRow, register_row
 
@@ -110,9 +111,15 @@ def _events(app: AlternativeProvision, record_id: UUID) -> Sequence[Event]:
 
 
 def placement_as_at(
-    app: AlternativeProvision, placement_id: UUID, as_at: AsAt
+    app: AlternativeProvision, placement_id: UUID, as_at: AsAt, *, reader: Reader
 ) -> PlacementAsAt | None:
-    """The placement as at ``as_at``; ``None`` if it was not yet on the record then."""
+    """The placement as at ``as_at``; ``None`` if it was not yet on the record then.
+
+    ``reader`` is checked as ``get_placement`` checks it (``NotAuthorisedError``; an inspector
+    needs a grant that lasts today), and its sealed values are revealed only to a reader who
+    passes; ``FULL_ACCESS`` (the operator) reads any placement."""
+    if not isinstance(reader, FullAccess):
+        app.get_placement(placement_id, reader=reader)
     events = _events(app, placement_id)
     state = fold_as_at(events, as_at)
     if not isinstance(state, PlacementState):
@@ -130,12 +137,13 @@ def _row(state: PlacementState, on: date, policy: PolicyParameters) -> RegisterR
 
 
 def register_as_at(
-    projections: Projections, as_at: AsAt, *, school_id: str | None = None
+    projections: Projections, as_at: AsAt, *, reader: Reader, school_id: str | None = None
 ) -> list[RegisterRow]:
-    """The placement register as at ``as_at`` (attendance counted up to that day)."""
+    """The placement register as at ``as_at`` (attendance counted up to that day): the
+    reader's school's placements (``FULL_ACCESS``: every school's, or ``school_id``'s)."""
     rows = []
-    for placement_id in _placement_ids(projections, school_id):
-        found = placement_as_at(projections.app, placement_id, as_at)
+    for placement_id in _placement_ids(projections, school_readable_by(reader, school_id)):
+        found = placement_as_at(projections.app, placement_id, as_at, reader=FULL_ACCESS)
         if found is not None:
             rows.append(_row(found.state, as_at.on, projections.app.policy))
     return sorted(rows, key=lambda r: (r.student_reference, r.opened_on, str(r.placement_id)))
@@ -145,12 +153,15 @@ def findings_as_at(
     projections: Projections,
     as_at: AsAt,
     *,
+    reader: Reader,
     school_id: str | None = None,
     policy: PolicyParameters | None = None,
 ) -> list[FindingRow]:
     """The compliance gaps open on ``as_at.on``, with the record read in ``as_at``'s sense;
     the group-level one (POL-1) first, once the record has begun (the log's first event was
-    recorded by then, as known on the day; any event, as in effect)."""
+    recorded by then, as known on the day; any event, as in effect). Only the reader's
+    school's placements (``FULL_ACCESS``: every school's, or ``school_id``'s)."""
+    school_id = school_readable_by(reader, school_id)
     app = projections.app
     policy = policy or app.policy
     providers: dict[UUID, ProviderState | None] = {}
@@ -163,7 +174,7 @@ def findings_as_at(
             for finding in policy_findings(group, policy, on=as_at.on)
         )
     for placement_id in _placement_ids(projections, school_id):
-        found = placement_as_at(app, placement_id, as_at)
+        found = placement_as_at(app, placement_id, as_at, reader=FULL_ACCESS)
         if found is None:
             continue
         state = found.state

@@ -38,6 +38,7 @@ from senad_ap.domain.policy import POLICY_RECORD_ID, PolicyState
 from senad_ap.domain.provider import ProviderState
 from senad_ap.domain.school import SchoolState, TermRecorded, school_aggregate_id
 from senad_ap.domain.values import PolicyParameters
+from senad_ap.projections.access import Reader, school_readable_by
 from senad_ap.projections.base import (
     Change,
     Cursor,
@@ -428,17 +429,14 @@ _ORDER = " ORDER BY student_reference, placement_id, rule_id, key"
 
 
 def open_findings(
-    store: ProjectionStore,
-    *,
-    on: date,
-    school_id: str | None = None,
+    store: ProjectionStore, *, on: date, reader: Reader, school_id: str | None = None,
     placement_id: UUID | None = None,
-) -> list[FindingRow]:
-    """The gaps open on ``on`` *as in effect*, by the record as it stands now: every decision
-    that took effect by ``on`` counts, including those recorded later (late entries). A past
-    day includes the gaps closed since (``closed_on``: the day the gap closed, if it has); a
-    later day shows what will be overdue by then, unless evidence arrives first. The same
-    gaps as ``as_at.findings_as_at(projections, AsAt(Sense.IN_EFFECT_ON, on))``."""
+) -> list[FindingRow]:  # fmt: skip
+    """The reader's school's gaps (``access.FULL_ACCESS``: every school's, or ``school_id``'s)
+    open on ``on`` *as in effect*, by the record now: decisions that took effect by ``on``,
+    late entries included. A past day includes the gaps closed since (``closed_on``); a later
+    day, what will be overdue by then. As ``as_at.findings_as_at(..., IN_EFFECT_ON)``."""
+    school_id = school_readable_by(reader, school_id)
     day = on.isoformat()
     sql = (
         "SELECT placement_id, school_id, student_reference, rule_id, key, since, detail, "

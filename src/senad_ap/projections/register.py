@@ -19,6 +19,7 @@ import attrs
 from senad_ap.domain.compliance import review_due
 from senad_ap.domain.placement import AttendanceCorrected, AttendanceRecorded, PlacementState
 from senad_ap.domain.values import PolicyParameters
+from senad_ap.projections.access import Reader, school_readable_by
 from senad_ap.projections.base import (
     Change,
     Cursor,
@@ -217,9 +218,13 @@ def stored_rows(store: ProjectionStore) -> list[dict[str, Any]]:
 
 
 def placements(
-    store: ProjectionStore, *, school_id: str | None = None, status: str | None = None
-) -> list[RegisterRow]:
-    """The register, by student reference, with each placement's attendance so far."""
+    store: ProjectionStore, *, reader: Reader, school_id: str | None = None,
+    status: str | None = None,
+) -> list[RegisterRow]:  # fmt: skip
+    """The register, by student reference, with each placement's attendance so far: the
+    reader's school's placements (``access.FULL_ACCESS``: every school's, or ``school_id``'s;
+    inspectors and provider staff read through the application)."""
+    school_id = school_readable_by(reader, school_id)
     sql = (
         "SELECT r.*, a.possible, a.present FROM register_placements r LEFT JOIN "
         "(SELECT placement_id, SUM(possible) AS possible, SUM(present) AS present "

@@ -29,6 +29,7 @@ from senad_ap import (
 from senad_ap.projections import AsAt, Projections, Sense
 from senad_ap.projections import as_at as as_at_queries
 from senad_ap.projections import compliance as compliance_queries
+from senad_ap.projections.access import FULL_ACCESS
 from senad_ap.testing import FixedClock
 from tests.integration.conftest import Store
 from tests.integration.projection_scenes import (
@@ -347,7 +348,7 @@ def test_comm_6_was_known_open_the_day_before_the_late_mark_was_recorded(
 
 def _as_at(projections: Projections, sense: Sense, on: date) -> list[tuple[str, str, date]]:
     projections.catch_up()
-    found = as_at_queries.findings_as_at(projections, AsAt(sense, on))
+    found = as_at_queries.findings_as_at(projections, AsAt(sense, on), reader=FULL_ACCESS)
     return [(row.rule_id, row.key, row.since) for row in found if row.rule_id == "INFO-1"]
 
 
@@ -384,8 +385,10 @@ def test_findings_as_known_on_today_are_the_open_findings(
 ) -> None:
     projections.catch_up()
 
-    as_at = as_at_queries.findings_as_at(projections, AsAt(Sense.KNOWN_ON, day(5)))
-    open_now = compliance_queries.open_findings(projections.store, on=day(5))
+    as_at = as_at_queries.findings_as_at(
+        projections, AsAt(Sense.KNOWN_ON, day(5)), reader=FULL_ACCESS
+    )
+    open_now = compliance_queries.open_findings(projections.store, on=day(5), reader=FULL_ACCESS)
 
     assert [(r.rule_id, r.key, r.since) for r in as_at] == [
         (r.rule_id, r.key, r.since) for r in open_now

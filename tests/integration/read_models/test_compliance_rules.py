@@ -28,6 +28,7 @@ from senad_ap import (
 )
 from senad_ap.domain.plan import SCHOOL_WEEK
 from senad_ap.projections import AsAt, Projections, Sense
+from senad_ap.projections.access import FULL_ACCESS
 from senad_ap.projections.as_at import findings_as_at
 from senad_ap.testing import FixedClock
 from tests.integration.projection_scenes import (
@@ -129,7 +130,7 @@ def test_comm_8_of_a_return_after_not_ready_is_in_the_findings_as_at_the_end(
     move_to(clock, day(30))
     projections.catch_up()
 
-    found = findings_as_at(projections, AsAt(sense, day(5)))
+    found = findings_as_at(projections, AsAt(sense, day(5)), reader=FULL_ACCESS)
 
     assert [(r.rule_id, r.key, r.since) for r in found if r.rule_id == "COMM-8"] == [
         ("COMM-8", "readiness assessment", day(5))

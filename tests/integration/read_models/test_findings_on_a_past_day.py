@@ -17,6 +17,7 @@ import pytest
 from senad_ap import AlternativeProvision, InformationParty, InformationScope
 from senad_ap.projections import AsAt, FindingRow, Projections, Sense, compliance
 from senad_ap.projections import as_at as as_at_queries
+from senad_ap.projections.access import FULL_ACCESS
 from senad_ap.testing import FixedClock
 from tests.integration.projection_scenes import START, day, move_to
 from tests.integration.scenario import STAFF, start_outside_placement
@@ -66,14 +67,14 @@ def _open_on(projections: Projections, sense: Sense, on: date) -> set[Gap]:
     """The gaps the projection shows open on ``on`` in ``sense``."""
     projections.catch_up()
     if sense is Sense.IN_EFFECT_ON:
-        return _gaps(compliance.open_findings(projections.store, on=on))
+        return _gaps(compliance.open_findings(projections.store, on=on, reader=FULL_ACCESS))
     return _gaps(compliance.findings_known_on(projections.store, known_on=on))
 
 
 def _folded(projections: Projections, sense: Sense, on: date) -> set[Gap]:
     """The gaps open on ``on`` in ``sense``, worked out by folding the log."""
     projections.catch_up()
-    return _gaps(as_at_queries.findings_as_at(projections, AsAt(sense, on)))
+    return _gaps(as_at_queries.findings_as_at(projections, AsAt(sense, on), reader=FULL_ACCESS))
 
 
 SENSES = pytest.mark.parametrize("sense", list(Sense), ids=lambda s: s.name.lower())
@@ -97,7 +98,7 @@ def test_a_gap_open_on_a_past_day_says_the_day_it_closed_since(
     projections: Projections, shared_on_day_5: UUID
 ) -> None:
     projections.catch_up()
-    rows = compliance.open_findings(projections.store, on=day(3))
+    rows = compliance.open_findings(projections.store, on=day(3), reader=FULL_ACCESS)
 
     assert [r.closed_on for r in rows if r.key == "LOCAL_AUTHORITY"] == [day(5)]
 

@@ -13,6 +13,7 @@ import pytest
 
 from senad_ap import POLICY_RECORD_ID, POLICY_VERSION, AlternativeProvision, ProviderState
 from senad_ap.projections import AsAt, Projections, Sense, audit, compliance
+from senad_ap.projections.access import FULL_ACCESS
 from senad_ap.projections.as_at import findings_as_at
 from senad_ap.testing import FixedClock
 from tests.integration.projection_scenes import START, day, finding_history, move_to
@@ -41,7 +42,7 @@ def record_version_7(app: AlternativeProvision, clock: FixedClock) -> None:
 def test_an_empty_record_has_no_policy_finding(projections: Projections) -> None:
     projections.catch_up()
 
-    assert compliance.open_findings(projections.store, on=START) == []
+    assert compliance.open_findings(projections.store, on=START, reader=FULL_ACCESS) == []
 
 
 def test_pol_1_is_open_for_the_built_in_version_once_the_record_begins(
@@ -49,7 +50,7 @@ def test_pol_1_is_open_for_the_built_in_version_once_the_record_begins(
 ) -> None:
     projections.catch_up()
 
-    rows = compliance.open_findings(projections.store, on=START)
+    rows = compliance.open_findings(projections.store, on=START, reader=FULL_ACCESS)
 
     assert pol_1(rows) == [(POLICY_VERSION, OVERDUE_SINCE, "", "")]
 
@@ -60,7 +61,9 @@ def test_pol_1_is_a_group_level_finding_on_the_policy_record(
     projections.catch_up()
 
     (row,) = [
-        r for r in compliance.open_findings(projections.store, on=START) if r.rule_id == "POL-1"
+        r
+        for r in compliance.open_findings(projections.store, on=START, reader=FULL_ACCESS)
+        if r.rule_id == "POL-1"
     ]
 
     assert (row.placement_id, row.group_level) == (POLICY_RECORD_ID, True)
@@ -72,7 +75,9 @@ def test_pol_1_is_among_every_schools_findings(
 ) -> None:
     projections.catch_up()
 
-    rows = compliance.open_findings(projections.store, on=START, school_id=school_id)
+    rows = compliance.open_findings(
+        projections.store, on=START, school_id=school_id, reader=FULL_ACCESS
+    )
 
     assert [r.rule_id for r in rows] == ["POL-1"]
 
@@ -94,7 +99,7 @@ def test_pol_1_is_not_open_once_the_new_version_is_in_force(
     record_version_7(app, clock)
     projections.catch_up()
 
-    assert pol_1(compliance.open_findings(projections.store, on=day(7))) == []
+    assert pol_1(compliance.open_findings(projections.store, on=day(7), reader=FULL_ACCESS)) == []
 
 
 def test_pol_1_opens_again_when_the_new_version_passes_its_review_date(
@@ -103,7 +108,7 @@ def test_pol_1_opens_again_when_the_new_version_passes_its_review_date(
     record_version_7(app, clock)
     projections.catch_up()
 
-    rows = compliance.open_findings(projections.store, on=date(2027, 1, 1))
+    rows = compliance.open_findings(projections.store, on=date(2027, 1, 1), reader=FULL_ACCESS)
 
     assert pol_1(rows) == [(VERSION_7, date(2027, 1, 1), "", "")]
 
@@ -148,7 +153,7 @@ def test_pol_1_as_at_a_day_follows_the_version_in_force_then(
     record_version_7(app, clock)
     projections.catch_up()
 
-    assert pol_1(findings_as_at(projections, AsAt(sense, on))) == expected
+    assert pol_1(findings_as_at(projections, AsAt(sense, on), reader=FULL_ACCESS)) == expected
 
 
 def test_pol_1_as_known_before_the_record_began_is_not_open(
@@ -156,7 +161,12 @@ def test_pol_1_as_known_before_the_record_began_is_not_open(
 ) -> None:
     projections.catch_up()
 
-    assert pol_1(findings_as_at(projections, AsAt(Sense.KNOWN_ON, date(2026, 1, 15)))) == []
+    assert (
+        pol_1(
+            findings_as_at(projections, AsAt(Sense.KNOWN_ON, date(2026, 1, 15)), reader=FULL_ACCESS)
+        )
+        == []
+    )
 
 
 def test_the_audit_trail_describes_a_policy_version_on_the_policy_record(

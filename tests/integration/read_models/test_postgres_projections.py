@@ -15,6 +15,7 @@ import pytest
 from senad_ap import AlternativeProvision, InvalidInputError, StoreError
 from senad_ap.projections import Projections, projections_for
 from senad_ap.projections import register as register_queries
+from senad_ap.projections.access import FULL_ACCESS
 from senad_ap.projections.postgres import PostgresDatabase
 from tests.integration.projection_scenes import START
 from tests.integration.scenario import HEAD, start_outside_placement
@@ -84,12 +85,12 @@ def test_projections_reopened_on_a_postgres_schema_read_the_rows_kept_there(
         app, os.environ["PGDATABASE"], user=os.environ.get("PGUSER", "senad_ap"), schema=schema
     )
     first.catch_up()
-    kept = register_queries.placements(first.store)
+    kept = register_queries.placements(first.store, reader=FULL_ACCESS)
     first.close()
 
     again = Projections(app, postgres=projections_database(schema))
     processed = again.catch_up()
-    read = register_queries.placements(again.store)
+    read = register_queries.placements(again.store, reader=FULL_ACCESS)
     again.close()
 
     assert (processed, read, len(kept)) == (0, kept, 1)

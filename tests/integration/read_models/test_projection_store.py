@@ -35,6 +35,7 @@ from senad_ap.projections import (
 )
 from senad_ap.projections import providers as provider_queries
 from senad_ap.projections import register as register_queries
+from senad_ap.projections.access import FULL_ACCESS
 from senad_ap.projections.base import SQLiteProjectionStore
 from senad_ap.projections.postgres import PostgresProjectionStore
 from senad_ap.testing import FixedClock
@@ -176,11 +177,11 @@ def test_fresh_projections_read_the_rows_kept_in_the_file(store: Store, place: P
     start_outside_placement(store.open())
     first = place.open(store.open())
     first.catch_up()
-    kept = register_queries.placements(first.store)
+    kept = register_queries.placements(first.store, reader=FULL_ACCESS)
     first.close()
 
     again = place.open(store.open())
-    read = register_queries.placements(again.store)
+    read = register_queries.placements(again.store, reader=FULL_ACCESS)
     again.close()
 
     assert read == kept

@@ -28,6 +28,7 @@ from senad_ap import (
 from senad_ap.projections import AsAt, Projections, Sense
 from senad_ap.projections import as_at as as_at_queries
 from senad_ap.projections import register as register_queries
+from senad_ap.projections.access import FULL_ACCESS
 from senad_ap.testing import FixedClock
 from tests.integration.conftest import Store
 from tests.integration.projection_scenes import (
@@ -54,7 +55,7 @@ from tests.integration.scenario import (
 
 def _only_row(projections: Projections) -> register_queries.RegisterRow:
     projections.catch_up()
-    (row,) = register_queries.placements(projections.store)
+    (row,) = register_queries.placements(projections.store, reader=FULL_ACCESS)
     return row
 
 
@@ -227,7 +228,9 @@ def test_register_filters_by_school(app: AlternativeProvision, projections: Proj
     )
     projections.catch_up()
 
-    rows = register_queries.placements(projections.store, school_id=OTHER_SCHOOL_STAFF.school_id)
+    rows = register_queries.placements(
+        projections.store, school_id=OTHER_SCHOOL_STAFF.school_id, reader=FULL_ACCESS
+    )
 
     assert [row.student_reference for row in rows] == ["STU-9001"]
 
@@ -238,7 +241,9 @@ def test_register_filters_by_status(app: AlternativeProvision, projections: Proj
     open_outside_placement(app, provider=provider, student_reference="STU-0002")
     projections.catch_up()
 
-    rows = register_queries.placements(projections.store, status=PlacementStatus.OPEN.value)
+    rows = register_queries.placements(
+        projections.store, status=PlacementStatus.OPEN.value, reader=FULL_ACCESS
+    )
 
     assert [row.student_reference for row in rows] == ["STU-0002"]
 
@@ -260,7 +265,7 @@ def test_register_next_review_due_follows_the_applications_longest_review_interv
     start_outside_placement(four_weekly_app)
     projections = place.open(four_weekly_app)
     projections.catch_up()
-    (row,) = register_queries.placements(projections.store)
+    (row,) = register_queries.placements(projections.store, reader=FULL_ACCESS)
     projections.close()
 
     assert row.next_review_due == day(28)
@@ -284,7 +289,7 @@ def withdrawn_late(app: AlternativeProvision, clock: FixedClock) -> UUID:
 def _status_as_at(
     app: AlternativeProvision, placement_id: UUID, sense: Sense, on: date
 ) -> PlacementStatus | None:
-    found = as_at_queries.placement_as_at(app, placement_id, AsAt(sense, on))
+    found = as_at_queries.placement_as_at(app, placement_id, AsAt(sense, on), reader=FULL_ACCESS)
     return None if found is None else found.state.status
 
 
@@ -306,7 +311,9 @@ def test_placement_as_in_effect_on_a_day_includes_a_back_dated_entry(
 def test_placement_as_at_lists_the_back_dated_entry_as_a_late_entry(
     app: AlternativeProvision, withdrawn_late: UUID, sense: Sense
 ) -> None:
-    found = as_at_queries.placement_as_at(app, withdrawn_late, AsAt(sense, day(3)))
+    found = as_at_queries.placement_as_at(
+        app, withdrawn_late, AsAt(sense, day(3)), reader=FULL_ACCESS
+    )
 
     late = [] if found is None else found.late_entries
     assert [(type(e).__name__, e.effective_on) for e in late] == [("ConsentWithdrawn", day(2))]
@@ -320,7 +327,7 @@ def test_placement_as_at_a_day_before_it_opened_is_none(
 
 def _register_as_at(projections: Projections, sense: Sense, on: date) -> list[tuple[str, str]]:
     projections.catch_up()
-    rows = as_at_queries.register_as_at(projections, AsAt(sense, on))
+    rows = as_at_queries.register_as_at(projections, AsAt(sense, on), reader=FULL_ACCESS)
     return [(row.student_reference, row.status) for row in rows]
 
 
@@ -368,7 +375,9 @@ def test_register_as_at_a_past_day_counts_attendance_up_to_that_day(
         mark_day(app, placement_id, each, am="/", pm="N")
     projections.catch_up()
 
-    (row,) = as_at_queries.register_as_at(projections, AsAt(Sense.IN_EFFECT_ON, day(3)))
+    (row,) = as_at_queries.register_as_at(
+        projections, AsAt(Sense.IN_EFFECT_ON, day(3)), reader=FULL_ACCESS
+    )
 
     assert (row.sessions_possible, row.sessions_present, row.attendance_rate) == (
         4,

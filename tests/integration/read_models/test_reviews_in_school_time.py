@@ -21,6 +21,7 @@ from senad_ap import AlternativeProvision, Effectiveness, ObjectiveProgress, Pro
 from senad_ap.projections import AsAt, Projections, Sense
 from senad_ap.projections import as_at as as_at_queries
 from senad_ap.projections import compliance as compliance_queries
+from senad_ap.projections.access import FULL_ACCESS
 from senad_ap.testing import FixedClock
 from tests.integration.projection_scenes import (
     START,
@@ -93,7 +94,7 @@ def _only_placement(projections: Projections) -> UUID:
 def replayed(projections: Projections, rule_id: str, sense: Sense, on: date) -> list[date]:
     """The ``since`` of the findings of ``rule_id`` on ``on``, the record replayed in
     ``sense``."""
-    found = as_at_queries.findings_as_at(projections, AsAt(sense, on))
+    found = as_at_queries.findings_as_at(projections, AsAt(sense, on), reader=FULL_ACCESS)
     return [row.since for row in found if row.rule_id == rule_id]
 
 

@@ -53,6 +53,7 @@ from senad_ap.projections import (
     register,
     students,
 )
+from senad_ap.projections.access import FULL_ACCESS
 from senad_ap.projections.as_at import placement_as_at
 from senad_ap.testing import FixedClock
 from tests.integration.projection_scenes import START, day, mark_day, move_to
@@ -337,12 +338,14 @@ Reader = Callable[[Projections, list[UUID]], object]
 
 #: Every query function and ``stored_rows`` of every projection, and the export.
 READERS: dict[str, Reader] = {
-    "register.placements": lambda p, ids: register.placements(p.store),
+    "register.placements": lambda p, ids: register.placements(p.store, reader=FULL_ACCESS),
     "register.stored_rows": lambda p, ids: register.stored_rows(p.store),
     "audit.entries": lambda p, ids: audit.entries(p.store),
     "audit.stored_rows": lambda p, ids: audit.stored_rows(p.store),
     "audit.export_lines": lambda p, ids: list(audit.export_lines(p.store)),
-    "compliance.open_findings": lambda p, ids: compliance.open_findings(p.store, on=FAR_AHEAD),
+    "compliance.open_findings": lambda p, ids: compliance.open_findings(
+        p.store, on=FAR_AHEAD, reader=FULL_ACCESS
+    ),
     "compliance.findings_known_on": lambda p, ids: compliance.findings_known_on(
         p.store, known_on=FAR_AHEAD
     ),
@@ -791,7 +794,9 @@ def test_after_erasure_the_students_table_reads_erased_for_name_and_date_of_birt
 def test_after_erasure_the_register_shows_the_placement_erased(
     projections: Projections, erasure: Erasure
 ) -> None:
-    statuses = {r.placement_id: r.status for r in register.placements(projections.store)}
+    statuses = {
+        r.placement_id: r.status for r in register.placements(projections.store, reader=FULL_ACCESS)
+    }
 
     assert statuses == {
         erasure.erased_placement: PlacementStatus.ERASED.value,
@@ -834,7 +839,7 @@ AS_AT = {
 def test_placement_as_at_after_erasure_shows_no_personal_value(
     app: AlternativeProvision, erasure: Erasure, as_at: str
 ) -> None:
-    found = placement_as_at(app, erasure.erased_placement, AS_AT[as_at])
+    found = placement_as_at(app, erasure.erased_placement, AS_AT[as_at], reader=FULL_ACCESS)
 
     assert in_clear(ERASED_STUDENT, shown(found)) == []
 
@@ -843,7 +848,7 @@ def test_placement_as_at_after_erasure_shows_no_personal_value(
 def test_placement_as_at_after_erasure_reads_erased_for_the_reason_detail(
     app: AlternativeProvision, erasure: Erasure, as_at: str
 ) -> None:
-    found = placement_as_at(app, erasure.erased_placement, AS_AT[as_at])
+    found = placement_as_at(app, erasure.erased_placement, AS_AT[as_at], reader=FULL_ACCESS)
 
     assert found is not None
     assert found.state.reason_detail == ERASED
@@ -852,7 +857,7 @@ def test_placement_as_at_after_erasure_reads_erased_for_the_reason_detail(
 def test_placement_as_at_after_erasure_lists_late_entries_with_erased_values(
     app: AlternativeProvision, erasure: Erasure
 ) -> None:
-    found = placement_as_at(app, erasure.erased_placement, AS_AT["in-effect"])
+    found = placement_as_at(app, erasure.erased_placement, AS_AT["in-effect"], reader=FULL_ACCESS)
 
     assert found is not None
     (needs,) = [e for e in found.late_entries if isinstance(e, NeedsAssessed)]
@@ -865,7 +870,10 @@ def test_the_erased_placements_findings_close_with_the_erasure(
 ) -> None:
     # Nothing more can be recorded on an erased record, so none of its gaps could ever close.
     open_now = compliance.open_findings(
-        projections.store, on=ERASED_RETENTION_ENDS, placement_id=erasure.erased_placement
+        projections.store,
+        on=ERASED_RETENTION_ENDS,
+        placement_id=erasure.erased_placement,
+        reader=FULL_ACCESS,
     )
 
     assert open_now == []
@@ -875,7 +883,10 @@ def test_the_other_students_findings_stay_open_after_an_erasure(
     projections: Projections, erasure: Erasure
 ) -> None:
     open_now = compliance.open_findings(
-        projections.store, on=ERASED_RETENTION_ENDS, placement_id=erasure.kept_placement
+        projections.store,
+        on=ERASED_RETENTION_ENDS,
+        placement_id=erasure.kept_placement,
+        reader=FULL_ACCESS,
     )
 
     assert open_now != []
