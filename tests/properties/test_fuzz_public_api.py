@@ -433,9 +433,9 @@ def _valid_calls() -> dict[str, Callable[[Record], Kwargs]]:
         "placement_as_at": lambda r: _kw(
             placement_id=r.started, reader=HEAD, version=2, known_on=None
         ),
-        "get_provider": lambda r: _kw(provider_id=r.provider),
-        "provider_history": lambda r: _kw(provider_id=r.provider),
-        "get_school": lambda r: _kw(school_id=SCHOOL),
+        "get_provider": lambda r: _kw(provider_id=r.provider, reader=HEAD),
+        "provider_history": lambda r: _kw(provider_id=r.provider, reader=HEAD),
+        "get_school": lambda r: _kw(school_id=SCHOOL, reader=HEAD),
         "state_at_version": lambda r: _kw(aggregate_id=r.started, version=1),
         "events_of": lambda r: _kw(record_id=r.provider),
         "get_student": lambda r: _kw(student_reference="STU-0043", reader=HEAD, school_id=None),
