@@ -16,6 +16,8 @@ about; the attributes are for the program that embeds the library.
   again and decide again);
 - ``StoreError``: the store could not be opened or used (tell the operator);
   ``CipherKeyError``, one of them: the store is encrypted and its key was not given;
+  ``DamagedRecordError``, another: a stored event of an unencrypted store cannot be read
+  (damaged or altered outside the library: ``record_id``, ``version``, ``position``);
 - ``RegisterRefusedError``: some marks of a day's register were refused and none was
   recorded (``refusals``: each mark's number, from 1, and its error).
 
@@ -32,6 +34,7 @@ __all__ = [
     "AlreadyRecordedError",
     "CipherKeyError",
     "ConcurrentChangeError",
+    "DamagedRecordError",
     "IdempotencyConflictError",
     "InvalidInputError",
     "LifecycleError",
@@ -166,6 +169,20 @@ class StoreError(SenadApError):
 class CipherKeyError(StoreError):
     """The store is encrypted and no key was given, or the key given is not its key: nothing
     in it can be read. Give the store's key (``cipher_key=`` or ``CIPHER_KEY``)."""
+
+
+class DamagedRecordError(StoreError):
+    """A stored event of a store that is not encrypted cannot be read: its row was damaged or
+    altered outside the library. The message names the record, its version and, where known,
+    its position in the log (``record_id``, ``version``, ``position``)."""
+
+    def __init__(
+        self, message: str, *, record_id: UUID, version: int, position: int | None = None
+    ) -> None:
+        super().__init__(message)
+        self.record_id = record_id
+        self.version = version
+        self.position = position
 
 
 class RegisterRefusedError(SenadApError):

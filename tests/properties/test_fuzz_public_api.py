@@ -169,7 +169,7 @@ def write_record(app: AlternativeProvision) -> Record:
     app.grant_inspector_access(INSPECTOR.id, until=TODAY + timedelta(days=30), actor=HEAD)
     name, starts_on, ends_on = SPRING_TERM
     app.record_term(name, starts_on=starts_on, ends_on=ends_on, actor=HEAD, on=OPENED_ON)
-    long_ago = TODAY.replace(year=TODAY.year - 40)
+    long_ago = date(2000, 1, 4)  # the earliest the record takes is 1 January 2000
     app.open_placement(
         student_reference=FORGOTTEN, reason=Reason.ANXIETY, setting=Setting.ON_SITE,
         location="Old annex", residential=False, student_name="Sam Old",

@@ -34,7 +34,7 @@ from eventsourcing.sqlite import SQLiteDatastore
 from eventsourcing.utils import Environment
 
 from senad_ap.application import stores
-from senad_ap.application.codec import JSONBytes, Snapshot, TypedMapper
+from senad_ap.application.codec import JSONBytes, Snapshot, TypedMapper, plain_rows
 from senad_ap.application.erasure import forget
 from senad_ap.application.personal import PersonalData
 from senad_ap.application.pipeline import Pipeline, RegisterMark
@@ -118,6 +118,9 @@ class AlternativeProvision(
         self._explicit = dict(env or {})
         try:
             super().__init__(env)
+            if isinstance(self.mapper, TypedMapper):
+                # A row it cannot read without a key: altered, or the store is encrypted.
+                self.mapper.plain_store = plain_rows(self.recorder)
             #: The students' own keys, beside the events (see ``application.personal``).
             self.personal = PersonalData(
                 stores.student_keys_for(self.recorder), cipher=self.mapper.cipher

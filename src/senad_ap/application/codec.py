@@ -10,6 +10,7 @@ cipher and compressor still apply to the bytes, so encryption at rest works as d
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -29,9 +30,9 @@ from senad_ap.domain.attendance_codes import AttendanceCode, Session
 from senad_ap.domain.placement.state import AttendanceMark, shared_day
 from senad_ap.domain.plan import Objective, ObjectiveProgress, Plan
 from senad_ap.domain.values import PolicyParameters, defaults_added_later
-from senad_ap.errors import CipherKeyError, StoreError
+from senad_ap.errors import CipherKeyError, DamagedRecordError
 
-__all__ = ["JSONBytes", "Snapshot", "TypedMapper", "converter"]
+__all__ = ["JSONBytes", "Snapshot", "TypedMapper", "converter", "plain_rows"]
 
 converter = make_converter(detailed_validation=False)
 converter.register_unstructure_hook(UUID, str)
@@ -111,6 +112,20 @@ def _plain_json(data: bytes) -> bool:
     return True
 
 
+def _damaged(stored_event: StoredEvent, position: int | None, why: str) -> DamagedRecordError:
+    """A stored row that cannot be read, said without guessing: which record, which version,
+    where in the log (when read from the log), and what is wrong with it."""
+    at = "" if position is None else f" at position {position} of the log"
+    return DamagedRecordError(
+        f"The stored event{at} (record {stored_event.originator_id}, version "
+        f"{stored_event.originator_version}, {stored_event.topic}) could not be read: {why}. "
+        "The row was damaged or altered outside the library.",
+        record_id=UUID(str(stored_event.originator_id)),
+        version=stored_event.originator_version,
+        position=position,
+    )
+
+
 class JSONBytes(Transcoder):
     """Plain JSON of already-unstructured values (the converter did the typing)."""
 
@@ -142,8 +157,41 @@ class Snapshot:
         )
 
 
+#: How many rows ``plain_rows`` looks at before it takes a store for encrypted.
+_ROWS_LOOKED_AT = 1000
+
+
+def plain_rows(recorder: Any) -> Callable[[], bool]:
+    """Whether the store of ``recorder`` holds rows of plain JSON, so is not encrypted: asked
+    only when a row cannot be read without a key, to say honestly why. An encrypted row is
+    almost never text that begins with "{", so one plain row among the first
+    ``_ROWS_LOOKED_AT`` settles it; once found, the answer is kept."""
+    found = False
+
+    def holds_plain_rows() -> bool:
+        nonlocal found
+        start: int | None = None
+        looked = 0
+        while not found and looked < _ROWS_LOOKED_AT:
+            rows = recorder.select_notifications(start, 100, inclusive_of_start=start is None)
+            found = any(_plain_json(row.state) for row in rows)
+            if not rows:
+                break
+            looked += len(rows)
+            start = rows[-1].id
+        return found
+
+    return holds_plain_rows
+
+
 class TypedMapper(Mapper[UUID]):
-    """Maps attrs events (and snapshots) to stored events with the typed converter."""
+    """Maps attrs events (and snapshots) to stored events with the typed converter.
+
+    ``plain_store``: set by the application once its recorder exists (``plain_rows``), to
+    tell a row that was altered in a store that is not encrypted from a store whose key was
+    not given."""
+
+    plain_store: Callable[[], bool] | None = None
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
         cls = type(domain_event)
@@ -178,6 +226,7 @@ class TypedMapper(Mapper[UUID]):
             f"event {stored_event.originator_id} v{stored_event.originator_version} "
             f"({stored_event.topic})"
         )
+        position: int | None = getattr(stored_event, "id", None)
         state = stored_event.state
         if self.cipher:
             try:
@@ -195,24 +244,27 @@ class TypedMapper(Mapper[UUID]):
             data: dict[str, Any] = self.transcoder.decode(state)
         except Exception as error:
             if not self.cipher and not self.compressor and not _plain_json(state):
-                # Without a key, every event this library writes is UTF-8 JSON starting "{".
-                raise CipherKeyError(
-                    f"The stored {where} is not plain JSON: the store is encrypted (give its "
-                    "key, CIPHER_KEY), or the row was altered."
-                ) from None
-            raise StoreError(
-                f"The stored {where} cannot be read: it is not the JSON this library writes "
-                f"({type(error).__name__}); the row was altered outside the library."
-            ) from None
+                # Without a key, every event this library writes is UTF-8 JSON starting "{":
+                # a store whose other rows are plain is not encrypted, so this row was altered.
+                if self.plain_store is None or not self.plain_store():
+                    raise CipherKeyError(
+                        f"The stored {where} is not plain JSON, nor is any other event of "
+                        "the store: the store is encrypted (give its key, CIPHER_KEY)."
+                    ) from None
+                raise _damaged(stored_event, position, "it is not even text") from None
+            raise _damaged(
+                stored_event, position, f"it is not the JSON this library writes "
+                f"({type(error).__name__})",
+            ) from None  # fmt: skip
         try:
             return self._structure(cls, stored_event, data)
         except Exception as error:
             # A stored event that no longer has the shape of its type was changed outside
             # the library (or written by an unknown version): say so, never garbage.
-            raise StoreError(
-                f"The stored {where} cannot be read: its content does not fit its type "
-                f"({type(error).__name__}: {error})."
-            ) from None
+            raise _damaged(
+                stored_event, position, f"its content does not fit its type "
+                f"({type(error).__name__}: {error})",
+            ) from None  # fmt: skip
 
     def _structure(self, cls: Any, stored_event: StoredEvent, data: dict[str, Any]) -> Any:
         from_version = data.pop("class_version", 1)

@@ -11,7 +11,7 @@ on the way back in). Commands carry the validators.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from typing import Any, ClassVar, Protocol, TypeVar
@@ -21,16 +21,18 @@ import attrs
 
 from senad_ap.domain.personal import with_fields
 from senad_ap.domain.validation import checked, optional_text
-from senad_ap.domain.values import ADDED_LATER, Actor, Context
+from senad_ap.domain.values import ADDED_LATER, NOT_A_DECISION_DATE, Actor, Context
 from senad_ap.errors import InvalidInputError
 
 __all__ = [
     "ADDED_LATER",
+    "NOT_A_DECISION_DATE",
     "Command",
     "Event",
     "EventMaker",
     "IdempotencyRecord",
     "advance",
+    "check_dates",
     "check_effective_on",
     "fingerprint",
     "without_key",
@@ -122,8 +124,44 @@ def without_key(command: C) -> C:
     return with_fields(command, {"idempotency_key": None})
 
 
-def check_effective_on(when: date, context: Context, *, not_before: date | None = None) -> None:
-    """Refuse dates far in the future, and dates before the record they belong to began."""
+def _dates(value: object, name: str) -> Iterator[tuple[str, date]]:
+    """Every date in ``value`` with the name of the field that holds it, through nested attrs
+    values (a plan's objectives) and tuples; fields marked ``NOT_A_DECISION_DATE`` skipped."""
+    kind = type(value)
+    if isinstance(value, date):
+        yield name, value
+    elif isinstance(value, tuple | list):
+        for item in value:
+            yield from _dates(item, name)
+    elif attrs.has(kind):
+        for field in attrs.fields(kind):
+            if not field.metadata.get(NOT_A_DECISION_DATE):
+                yield from _dates(getattr(value, field.name), field.name)
+
+
+def check_dates(command: Command, context: Context) -> None:
+    """Refuse a command with any date before ``PolicyParameters.earliest_date``: the day it
+    takes effect and every date it carries (plan, review, term, access and validity dates).
+
+    One check for every command, so that no decision can be dated into a past the record
+    never had (a placement "opened" in the year 25 would be past its retention at once)."""
+    earliest = context.policy.earliest_date
+    for name, when in _dates(command, "effective_on"):
+        if when < earliest:
+            raise InvalidInputError(
+                f"The {name.replace('_', ' ')} ({when.isoformat()}) is before "
+                f"{earliest.isoformat()}, the earliest date the record takes.",
+                field=name,
+            )
+
+
+def check_effective_on(
+    command: Command, context: Context, *, not_before: date | None = None
+) -> None:
+    """Refuse dates before the record's floor (``check_dates``), dates far in the future, and
+    dates before the record they belong to began."""
+    check_dates(command, context)
+    when = command.effective_on
     latest = context.today + timedelta(days=context.policy.max_days_ahead)
     if when > latest:
         raise InvalidInputError(

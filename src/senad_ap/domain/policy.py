@@ -18,7 +18,7 @@ version came into force is judged by the version then in force.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -31,6 +31,7 @@ from senad_ap.domain.base import (
     EventMaker,
     IdempotencyRecord,
     advance,
+    check_dates,
 )
 from senad_ap.domain.validation import check_text, checked
 from senad_ap.domain.values import (
@@ -159,8 +160,10 @@ def _check_parameters(_: Any, __: attrs.Attribute[Any], value: Any) -> None:
     for field in attrs.fields(PolicyParameters):
         if field.name in _RATES:
             _check_rate(field.name, getattr(value, field.name))
-        elif field.name != "version":
+        elif field.name not in ("version", "earliest_date"):
             _check_number(field.name, field.default, getattr(value, field.name))
+    if not isinstance(value.earliest_date, date) or isinstance(value.earliest_date, datetime):
+        raise InvalidInputError("The policy's earliest date must be a date.", field="parameters")
     if value.persistent_absence_rate >= value.severe_absence_rate:
         raise InvalidInputError(
             "The policy's persistent absence rate must be below its severe absence rate: "
@@ -244,6 +247,7 @@ def decide_policy(
     # A version is recorded once it is in force (and so ratified): the day it comes into
     # force is not after the day it is recorded. Then what the record says was in force on a
     # day never changes after that day, as known or in effect (POL-1).
+    check_dates(command, context)
     if command.effective_on > context.today:
         raise InvalidInputError(
             f"A policy version is recorded once it is in force; "

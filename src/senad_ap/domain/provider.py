@@ -207,7 +207,7 @@ def decide_provider(
         school=school,
         action="record facts about a provider, its registration, risk or quality assurance",
     )
-    check_effective_on(command.effective_on, context)
+    check_effective_on(command, context)
     if isinstance(command, RegisterProvider):
         if state is not None:
             raise InvalidInputError("A provider with this id is already registered.")

@@ -258,6 +258,22 @@ def _check_term(state: SchoolState | None, command: RecordTerm) -> None:
             )
 
 
+def _check_access_period(command: GrantInspectorAccess, context: Context) -> None:
+    """COMM-1: an inspector's access lasts at most ``longest_inspector_access_days`` from the
+    day it is granted, a year at a time. Access opens when it is recorded, whatever day it
+    names, so a grant dated ahead still counts from the day it is recorded."""
+    granted_on = min(command.effective_on, context.today)
+    longest = context.policy.longest_inspector_access_days
+    latest = granted_on + timedelta(days=longest)
+    if command.until > latest:
+        raise InvalidInputError(
+            f"An inspector's access may be granted for at most {longest} days at a time: "
+            f"the access end date {command.until.isoformat()} is after {latest.isoformat()} "
+            f"({longest} days from {granted_on.isoformat()}); grant it again when it ends.",
+            field="until",
+        )
+
+
 def decide_school(
     state: SchoolState | None, command: SchoolCommand, context: Context
 ) -> tuple[SchoolEvent, ...]:
@@ -277,7 +293,7 @@ def decide_school(
             actor_id=actor.id,
             rule_id="COMM-1",
         )
-    check_effective_on(command.effective_on, context)
+    check_effective_on(command, context)
     school_id = actor.school_id
     event = EventMaker(
         school_aggregate_id(school_id), 0 if state is None else state.version, command, context
@@ -287,6 +303,7 @@ def decide_school(
     if isinstance(command, RevokeDelegation):
         return (event(DelegationRevoked, school_id=school_id, delegate_id=command.delegate_id),)
     if isinstance(command, GrantInspectorAccess):
+        _check_access_period(command, context)
         return (
             event(
                 InspectorAccessGranted,

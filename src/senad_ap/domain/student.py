@@ -311,7 +311,7 @@ def decide_forget(
             f"The personal data of student {student.student_reference} was already erased on "
             f"{student.forgotten_on.isoformat()}."
         )
-    check_effective_on(command.effective_on, context)
+    check_effective_on(command, context)
     entries = [last_entry_on(placements[i]) for i in student.placement_ids if i in placements]
     ends_on = retention_ends_on(born_on, entries or [student.recorded_on], context.policy)
     if command.effective_on < ends_on or context.today < ends_on:

@@ -191,7 +191,7 @@ def decide_fact(
             f"{student.forgotten_on.isoformat()}; nothing more can be recorded about them.",
             rule_id="STAT-7",
         )
-    check_effective_on(command.effective_on, context)
+    check_effective_on(command, context)
     event_class, facts = _change(student, command)
     make = EventMaker(student.id, student.version, command, context)
     change = make(event_class, **facts)

@@ -135,6 +135,9 @@ def mapping_field() -> Any:
 
 #: Metadata of a field added after values or commands holding it were first stored.
 ADDED_LATER = "added_later"
+#: Metadata of a date field that is not a decision's date (a date of birth, the policy's own
+#: floor): the floor ``PolicyParameters.earliest_date`` does not apply to it.
+NOT_A_DECISION_DATE = "not_a_decision_date"
 
 
 @attrs.frozen(repr=False)
@@ -217,6 +220,17 @@ class PolicyParameters:
     methodology", explore-education-statistics.service.gov.uk/methodology/pupil-absence-in-
     schools-in-england, sections on persistent and severe absence; the 10% threshold since
     2015/16). Fractions: 0.10 is 10%.
+
+    Dates bounded (docs/domain.md "Dates bounded").
+    ``earliest_date``: no command takes effect, or carries a date (plan, review, term, access,
+    validity, ratification dates), before this day. Default 2000-01-01: the school group's
+    floor, not a statutory one, well before any record it holds; it stops a decision being
+    dated into a past the record never had (a placement "opened" in the year 25 would be
+    past its retention, and erasable, at once). A date of birth is not a decision's date
+    and is not bounded by it.
+    ``longest_inspector_access_days``: the latest end of an inspector's access, in days
+    after the day it is granted (COMM-1). Default 366, a year at a time: the school group's
+    choice; access for longer is granted again.
     """
 
     # Fields added after policy versions were first stored carry ``added_later``: left out
@@ -247,6 +261,11 @@ class PolicyParameters:
     severe_absence_rate: Decimal = attrs.field(
         default=Decimal("0.50"), metadata={ADDED_LATER: True}
     )
+    # Dates bounded: the school group's floor and the longest inspector access at a time.
+    earliest_date: date = attrs.field(
+        default=date(2000, 1, 1), metadata={ADDED_LATER: True, NOT_A_DECISION_DATE: True}
+    )
+    longest_inspector_access_days: int = attrs.field(default=366, metadata={ADDED_LATER: True})
 
     def __repr__(self) -> str:
         shown = (

@@ -21,7 +21,7 @@ from senad_ap.domain.arrangement import (
     as_arrangement_power,
 )
 from senad_ap.domain.attendance_codes import AttendanceCode, Session
-from senad_ap.domain.base import ADDED_LATER, Command
+from senad_ap.domain.base import ADDED_LATER, NOT_A_DECISION_DATE, Command
 from senad_ap.domain.placement.events import ConsentParty, InformationParty, InformationScope
 from senad_ap.domain.plan import (
     Effectiveness,
@@ -188,7 +188,9 @@ class OpenPlacement(PlacementCommand):
         default=None, validator=optional_text("student's name", 200)
     )
     date_of_birth: date | None = attrs.field(
-        default=None, validator=optional("date of birth", date)
+        default=None,
+        validator=optional("date of birth", date),
+        metadata={NOT_A_DECISION_DATE: True},
     )
     #: Who arranged the placement and under which power (``domain.arrangement``): it decides
     #: whether the register may mark it K or B (STAT-1). Left out: the school, under its own

@@ -189,7 +189,7 @@ def decide_placement(
             "be recorded.",
             placement_id=state.id,
         )
-    check_effective_on(command.effective_on, context, not_before=state.opened_on)
+    check_effective_on(command, context, not_before=state.opened_on)
     make = EventMaker(state.id, state.version, command, context)
     match command:
         case AssessNeeds():
@@ -240,7 +240,7 @@ def _open(command: OpenPlacement, context: Context, related: Related) -> tuple[P
         actor, authority, school_id=actor.school_id, school=related.school, rule_id=rule_id,
         action=action,
     )  # fmt: skip
-    check_effective_on(command.effective_on, context)
+    check_effective_on(command, context)
     # NEED-2: a side room linked to a main classroom keeps the student in the class group.
     if command.setting is Setting.SIDE_ROOM_OF_CLASSROOM:
         raise PolicyViolationError(
