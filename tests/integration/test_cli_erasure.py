@@ -2,7 +2,7 @@
 student's personal data (STAT-7, docs/personal-data.md), driven through ``senad_ap.cli.main``.
 
 The command reads the real clock, so the store is written with back-dated decisions: one
-student's only placement ran in September 1995 and they were born in 1980, so their retention
+student's only placement ran in September 2000 and they were born in 1980, so their retention
 ended on 2011-01-15 (the SEN file's 31 years from birth) and ``forget`` is allowed today; the
 other's placement ran in February 2026 and their retention ends on 2043-05-10.
 """
@@ -83,7 +83,7 @@ def db(tmp_path: Path) -> Path:
     app = AlternativeProvision.sqlite(path, clock=FixedClock(WRITTEN_AT))
     try:
         record_student(
-            app, OLD_STUDENT, student_reference=OLD_REFERENCE, opened_on=date(1995, 9, 4)
+            app, OLD_STUDENT, student_reference=OLD_REFERENCE, opened_on=date(2000, 9, 4)
         )
         record_student(
             app, RECENT_STUDENT, student_reference=RECENT_REFERENCE, opened_on=date(2026, 2, 2)
