@@ -11,7 +11,7 @@ The totals, weeks (ISO weeks, from Monday), terms (the school's recorded terms, 
 term recorded" for sessions outside them) and per-placement sums are worked out from the
 sessions by the pure functions below, which the as-at reports feed from folded placement
 states instead, so both give the same numbers. Each period carries its absence band
-(``absence_band``: persistent or severe absence, thresholds from ``PolicyParameters``).
+(``absence_band_of_counts``: persistent or severe absence, thresholds from ``PolicyParameters``).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from uuid import UUID
 
 import attrs
 
-from senad_ap.domain.attendance_summary import AbsenceBand, absence_band
+from senad_ap.domain.attendance_summary import AbsenceBand, absence_band_of_counts
 from senad_ap.domain.placement import AttendanceMark
 from senad_ap.domain.school import Term
 from senad_ap.domain.values import PolicyParameters
@@ -151,7 +151,6 @@ def _period(
     # A code that is not a possible session never counts as absence (as in ``mark_row``).
     authorised = sum(s.possible and s.authorised_absence for s in group)
     unauthorised = sum(s.possible and s.unauthorised_absence for s in group)
-    missed = None if possible == 0 else Decimal(authorised + unauthorised) / possible
     return PupilPeriod(
         pupil=pupil,
         period=label,
@@ -163,7 +162,7 @@ def _period(
         present=sum(s.possible and s.present for s in group),
         authorised_absence=authorised,
         unauthorised_absence=unauthorised,
-        band=absence_band(missed, policy),
+        band=absence_band_of_counts(authorised + unauthorised, possible, policy),
     )
 
 

@@ -184,3 +184,66 @@ def test_the_audit_trail_describes_a_policy_version_on_the_policy_record(
         "from 2026-02-07, review due on 2026-12-31; full-time provision 32.5 hours a week, "
         "reviews at least every 6 weeks.",
     )
+
+
+def record_version_7_back_dated(app: AlternativeProvision, clock: FixedClock) -> None:
+    """Version 7, ratified on 15 December 2025 and in force from 20 December 2025 — before the
+    built-in version's review date — but recorded only on day 7."""
+    move_to(clock, day(7))
+    app.record_policy_version(
+        VERSION_7,
+        ratified_on=date(2025, 12, 15),
+        review_due_on=REVIEW_7,
+        actor=HEAD,
+        on=date(2025, 12, 20),
+    )
+
+
+@pytest.mark.parametrize(
+    ("sense", "on", "expected"),
+    [
+        (Sense.KNOWN_ON, day(6), [(POLICY_VERSION, OVERDUE_SINCE, "", "")]),
+        (Sense.KNOWN_ON, day(7), []),
+        (Sense.IN_EFFECT_ON, date(2026, 1, 10), []),
+        (Sense.IN_EFFECT_ON, day(4), []),
+    ],
+    ids=["known before it was recorded", "known after", "in effect in January", "in effect"],
+)
+def test_pol_1_of_a_version_replaced_before_its_review_date_was_never_in_effect(
+    app: AlternativeProvision,
+    projections: Projections,
+    clock: FixedClock,
+    provider: ProviderState,
+    sense: Sense,
+    on: date,
+    expected: list[tuple[str, date, str, str]],
+) -> None:
+    record_version_7_back_dated(app, clock)
+    projections.catch_up()
+
+    assert pol_1(findings_as_at(projections, AsAt(sense, on), reader=FULL_ACCESS)) == expected
+
+
+@pytest.mark.parametrize("on", [date(2026, 1, 10), day(4)])
+def test_pol_1_in_effect_from_the_projections_drops_a_version_replaced_in_time(
+    app: AlternativeProvision,
+    projections: Projections,
+    clock: FixedClock,
+    provider: ProviderState,
+    on: date,
+) -> None:
+    record_version_7_back_dated(app, clock)
+    projections.catch_up()
+
+    assert pol_1(compliance.open_findings(projections.store, on=on, reader=FULL_ACCESS)) == []
+
+
+def test_pol_1_known_on_from_the_projections_keeps_what_was_recorded_then(
+    app: AlternativeProvision, projections: Projections, clock: FixedClock, provider: ProviderState
+) -> None:
+    record_version_7_back_dated(app, clock)
+    projections.catch_up()
+
+    rows = compliance.findings_known_on(projections.store, known_on=day(6))
+
+    assert pol_1(rows) == [(POLICY_VERSION, OVERDUE_SINCE, "", "")]
