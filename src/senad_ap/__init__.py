@@ -1,7 +1,8 @@
 """senad_ap: the verifiable record of a special school's alternative provision decisions.
 
 Everything an embedding system needs is importable from here; ``senad_ap.testing`` holds the
-public Hypothesis strategies, ``senad_ap.errors`` the errors.
+public Hypothesis strategies, ``senad_ap.errors`` the errors, ``senad_ap.rules`` the rule
+catalogue (``rule("PLAN-2")``: the words behind a rule id).
 """
 
 from senad_ap.application import DEFAULT_SQLITE_FILE, AlternativeProvision, RegisterMark
@@ -121,6 +122,7 @@ from senad_ap.errors import (
     SenadApError,
     StoreError,
 )
+from senad_ap.rules import Rule, all_rules, rule
 
 __all__ = [
     "DEFAULT_SQLITE_FILE",
@@ -210,6 +212,7 @@ __all__ = [
     "RiskOutcome",
     "Role",
     "RollStatusRecorded",
+    "Rule",
     "SchoolState",
     "SenadApError",
     "Service",
@@ -231,4 +234,6 @@ __all__ = [
     "TermRecorded",
     "Weekday",
     "WeeklyHours",
+    "all_rules",
+    "rule",
 ]

@@ -22,13 +22,18 @@ about; the attributes are for the program that embeds the library.
   recorded (``refusals``: each mark's number, from 1, and its error).
 
 Every error has ``rule_id``: the id of the rule behind it (``"PLAN-2"``, ``"STAT-7"`` …, from the
-rule catalogue), or ``None`` when no rule is (a mistyped date, a missing record).
+rule catalogue), or ``None`` when no rule is (a mistyped date, a missing record); and ``rule``,
+that rule's words and source (``senad_ap.rules``, docs/rules.md), or ``None``.
 """
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 from uuid import UUID
+
+if TYPE_CHECKING:
+    from senad_ap.rules import Rule
 
 __all__ = [
     "AlreadyRecordedError",
@@ -68,12 +73,21 @@ class SenadApError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    @property
+    def rule(self) -> Rule | None:
+        """The rule behind the error, from the rule catalogue (its sentence and source), or
+        ``None`` when no rule is."""
+        from senad_ap.rules import rule  # the catalogue imports the errors: look it up late
+
+        return None if self.rule_id is None else rule(self.rule_id)
+
 
 class PolicyViolationError(SenadApError):
     """The command would break a guard rule of the policy (see the rule catalogue).
 
-    ``rule_id`` names the rule (for example ``"PLAN-2"``), so a school system can show
-    it and an inspector can look up the sentence of the policy behind it.
+    ``rule_id`` names the rule (for example ``"PLAN-2"``), and ``rule`` gives it from the
+    catalogue, so a school system can show the sentence of the policy behind it, not only
+    its id.
     """
 
     rule_id: str
@@ -82,6 +96,13 @@ class PolicyViolationError(SenadApError):
         super().__init__(f"{rule_id}: {message}", rule_id=rule_id)
         self.reason = message
         self.placement_id = placement_id
+
+    @property
+    def rule(self) -> Rule:
+        """The guard rule that refused the command, from the rule catalogue."""
+        from senad_ap.rules import rule
+
+        return rule(self.rule_id)
 
 
 class NotAuthorisedError(SenadApError):

@@ -51,13 +51,14 @@ from senad_ap.projections.base import (
     upsert,
 )
 from senad_ap.projections.in_effect import IN_EFFECT_STATEMENTS, IN_EFFECT_TABLES, InEffect
+from senad_ap.rules.cited import CitesRule
 
 __all__ = ["ComplianceProjection", "FindingRow", "findings_known_on", "open_findings"]
 
 
 @attrs.frozen
-class FindingRow:
-    """A gap on the record: which rule, which placement, since when, and whether it closed."""
+class FindingRow(CitesRule):
+    """A gap on the record: which rule (``rule``), which placement, since when, if it closed."""
 
     placement_id: UUID
     school_id: str
