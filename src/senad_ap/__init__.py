@@ -2,7 +2,7 @@
 
 Everything an embedding system needs is importable from here; ``senad_ap.testing`` holds the
 public Hypothesis strategies, ``senad_ap.errors`` the errors, ``senad_ap.rules`` the rule
-catalogue (``rule("PLAN-2")``: the words behind a rule id).
+catalogue (``rule(rule_id)``: the words behind a rule id).
 """
 
 from senad_ap.application import DEFAULT_SQLITE_FILE, AlternativeProvision, RegisterMark
