@@ -21,7 +21,7 @@ Every command carries an idempotency key, so the ids are the same in every store
 the demo again on the same store records nothing new. Marks come from a ``random.Random``
 seeded per student: every run writes the same record.
 
-Deliberate gaps for the compliance view to find (rule ids from RULES.md):
+Deliberate gaps for the compliance view to find (rule ids from docs/rules.md):
 
 - PLAN-1: DEMO-S015's needs were assessed after its plan; DEMO-S016's never were (AIM-2 too).
 - AIM-1, QUAL-2: DEMO-S021's plan has no English or mathematics objective (DEMO-S020's had

@@ -55,7 +55,7 @@ class Event:
     #: record (set by the application when it saves; see ``senad_ap.application.integrity``).
     chain_hash: str | None = None
 
-    #: The rule ids this event is evidence for (RULES.md "evidence on the record").
+    #: The rule ids this event is evidence for (docs/rules.md "Evidence on the record").
     evidence_for: ClassVar[tuple[str, ...]] = ()
     #: The fields that hold the student's personal data (``senad_ap.domain.personal``).
     personal: ClassVar[tuple[str, ...]] = ()

@@ -22,7 +22,7 @@ _MONTHS = (
 
 @attrs.frozen
 class Finding:
-    """A gap on one placement's record against one rule (RULES.md id), open from ``since``.
+    """A gap on one placement's record against one rule (docs/rules.md), open from ``since``.
 
     ``key`` tells apart findings of one rule on one placement (for INFO-1, the party) and stays
     the same while the gap stands; ``related_rules`` are other rules the same gap breaks.

@@ -1,6 +1,6 @@
 """``decide``: a placement command and the current record give new events, or a refusal.
 
-Each guard cites its rule id from RULES.md. A refusal raises one of the project's errors and
+Each guard cites its rule id from docs/rules.md. A refusal raises one of the project's errors and
 returns no events, so nothing is recorded. Findings (``should``/``will`` rules) are not checked
 here: the decision is recorded and the compliance projection reports the gap.
 
