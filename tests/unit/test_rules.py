@@ -18,7 +18,7 @@ import senad_ap
 from senad_ap import PolicyViolationError, Rule, all_rules, rule
 from senad_ap.errors import InvalidInputError, NotFoundError, SenadApError
 from senad_ap.rules import Force, Origin
-from senad_ap.rules.docs import citations, enforcing, render, rule_ids_in
+from senad_ap.rules.docs import citations, enforcing, main, render, rule_ids_in
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SHARED = ROOT.parent / "shared" / "policy"
@@ -164,3 +164,17 @@ def test_an_error_without_a_rule_has_none() -> None:
 def test_a_rule_reads_as_its_id_and_short_form() -> None:
     assert str(rule("QUAL-4")).startswith("QUAL-4: good arrangements with other services")
     assert isinstance(rule("QUAL-4"), Rule)
+
+
+def test_the_generator_writes_the_page_and_lists_no_code_where_none_cites_a_rule(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "src" / "senad_ap").mkdir(parents=True)
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_one.py").write_text("def test_it():\n    'LOC-3'\n")
+
+    assert main([str(tmp_path)]) == 0
+    page = (tmp_path / "docs" / "rules.md").read_text(encoding="utf-8")
+    loc_3 = page.split("### LOC-3", 1)[1].split("###", 1)[0]
+    assert "Enforced in:\n\n- none" in loc_3
+    assert "- `tests/test_one.py`: `test_it`" in loc_3

@@ -49,9 +49,10 @@ class Rule:
     """One rule of the catalogue.
 
     ``id`` (``"PLAN-2"``); ``force``; ``modal``, the policy's (or the law's) own verb;
-    ``origin``; ``short``, the rule in short; ``sentence``, the policy's own words (or the
-    statute's, in short); ``source``, the section and paragraph or the statute; ``evidence``,
-    what on the record meets it; ``applied_by``, the commands and findings that apply it.
+    ``origin``; ``short``, the rule in short; ``sentence``, the policy's own words, quoted (for
+    a statutory fact or a rule of our own, the rule in this project's words); ``source``, the
+    policy's heading and paragraph, or the statute or guidance; ``evidence``, what on the
+    record meets it; ``applied_by``, the commands and findings that apply it.
     """
 
     id: str

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
-from senad_ap.rules import Force, Rule, all_rules
+from senad_ap.rules import Force, Origin, Rule, all_rules
 
 __all__ = ["NOT_RULES", "citations", "main", "render", "rule_ids_in"]
 
@@ -103,20 +103,31 @@ def _places(files: dict[str, set[str]]) -> list[str]:
     return lines or ["- none"]
 
 
+def _end(text: str) -> str:
+    """``text`` ending with one full stop."""
+    return text.rstrip(".") + "."
+
+
 def _section(rule: Rule, enforced: dict[str, set[str]], checked: dict[str, set[str]]) -> str:
-    quoted = "\n".join(f"> {line}" for line in rule.sentence.splitlines())
+    words = (
+        "The policy's words:"
+        if rule.origin is Origin.POLICY
+        else "The rule, in this project's words (the source's are not quoted):"
+    )
     lines = [
         f"### {rule.id}",
         "",
-        f"**{rule.force.value}** (*{rule.modal}*, {rule.origin.value}): {rule.short}.",
+        f"**{rule.force.value}** (*{rule.modal}*, {rule.origin.value}): {_end(rule.short)}",
         "",
-        quoted,
+        words,
         "",
-        f"Source: {rule.source}.",
+        f"> {rule.sentence}",
         "",
-        f"Evidence on the record: {rule.evidence}.",
+        f"Source: {_end(rule.source)}",
         "",
-        "Applied by: " + "; ".join(rule.applied_by) + ".",
+        f"Evidence on the record: {_end(rule.evidence)}",
+        "",
+        f"Applied by: {_end('; '.join(rule.applied_by))}",
         "",
         "Enforced in:",
         "",
@@ -172,6 +183,7 @@ def main(argv: Sequence[str] = ()) -> int:
     """Write docs/rules.md under the repository root given (the working directory if none)."""
     root = Path(argv[0]) if argv else Path.cwd()
     target = root / "docs" / "rules.md"
+    target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(render(root), encoding="utf-8")
     print(f"wrote {target}")
     return 0
