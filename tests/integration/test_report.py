@@ -49,7 +49,10 @@ def html_now(demo: Opened) -> str:
 
 def _counts(html: str, table: str) -> dict[str, int]:
     body = html.split(f'id="count-{table}"', 1)[1].split("</table>", 1)[0]
-    return {html_text.unescape(k): int(n) for k, n in re.findall(r'<th scope="row">([^<]*)</th><td class="n">(\d+)', body)}
+    return {
+        html_text.unescape(k): int(n)
+        for k, n in re.findall(r'<th scope="row">([^<]*)</th><td class="n">(\d+)', body)
+    }
 
 
 def _rule_counts(html: str) -> dict[str, int]:
@@ -130,7 +133,8 @@ def test_the_footer_shows_the_verified_log_and_its_seal(demo: Opened, html_now: 
 def test_the_report_loads_nothing_from_elsewhere(html_now: str) -> None:
     assert "<script" not in html_now
     assert not re.search(r'(src|href)="(https?:)?//', html_now)
-    assert "@import" not in html_now and "url(http" not in html_now
+    assert "@import" not in html_now
+    assert "url(http" not in html_now
 
 
 def test_the_command_writes_the_report_file(demo_folder: DemoFolder, tmp_path: Path) -> None:

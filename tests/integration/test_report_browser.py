@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 from senad_ap import AlternativeProvision
@@ -40,8 +41,18 @@ def _browser_missing() -> str | None:
     return None
 
 
+@attrs.frozen
+class Browsed:
+    """The report open in the browser, what the browser complained of, and where it is."""
+
+    view: Any
+    errors: list[str]
+    folder: Path
+    db: Path
+
+
 @pytest.fixture(scope="module")
-def page(demo_folder: DemoFolder, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+def page(demo_folder: DemoFolder, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browsed]:
     missing = _browser_missing()
     if missing is not None:
         if os.environ.get("SENAD_AP_REQUIRE_BROWSER") == "1":
@@ -62,44 +73,41 @@ def page(demo_folder: DemoFolder, tmp_path_factory: pytest.TempPathFactory) -> I
         view.on("pageerror", lambda e: errors.append(str(e)))
         view.on("request", lambda r: None if r.url.startswith("file:") else errors.append(r.url))
         view.goto((folder / "report.html").as_uri())
-        view.errors = errors
-        view.folder = folder
-        view.db = db
-        yield view
+        yield Browsed(view, errors, folder, db)
         browser.close()
 
 
-def test_the_report_opens_with_no_console_error_and_no_request_out(page: Any) -> None:
+def test_the_report_opens_with_no_console_error_and_no_request_out(page: Browsed) -> None:
     assert page.errors == []
 
 
-def test_the_summary_and_a_placement_page_screenshot_at_a_size(page: Any) -> None:
+def test_the_summary_and_a_placement_page_screenshot_at_a_size(page: Browsed) -> None:
     summary = page.folder / "summary.png"
     placement = page.folder / "placement.png"
-    page.locator("#summary").screenshot(path=str(summary))
-    page.locator("section.placement").first.screenshot(path=str(placement))
+    page.view.locator("#summary").screenshot(path=str(summary))
+    page.view.locator("section.placement").first.screenshot(path=str(placement))
     assert summary.stat().st_size > 10_000
     assert placement.stat().st_size > 10_000
 
 
-def test_every_chart_is_drawn_at_a_size(page: Any) -> None:
-    sizes = page.eval_on_selector_all(
-        "svg.chart", "all => all.map(s => [s.getBoundingClientRect().width, "
-        "s.getBoundingClientRect().height])",
+def test_every_chart_is_drawn_at_a_size(page: Browsed) -> None:
+    sizes = page.view.eval_on_selector_all(
+        "svg.chart",
+        "all => all.map(s => [s.getBoundingClientRect().width, s.getBoundingClientRect().height])",
     )
-    placements = page.locator("section.placement").count()
+    placements = page.view.locator("section.placement").count()
     assert placements > 0
     assert len(sizes) == 2 * placements
     assert all(width > 100 and height > 50 for width, height in sizes)
 
 
-def _projections(page: Any) -> tuple[Any, Any]:
+def _projections(page: Browsed) -> tuple[Any, Any]:
     app = AlternativeProvision.sqlite(page.db)
     projections = projections_for(app, page.db.with_name("senad_ap.projections.sqlite"))
     return app, projections
 
 
-def test_the_numbers_shown_equal_the_projections(page: Any) -> None:
+def test_the_numbers_shown_equal_the_projections(page: Browsed) -> None:
     as_at = AsAt(Sense.IN_EFFECT_ON, date.fromisoformat(END_OF_TERM))
     app, projections = _projections(page)
     try:
@@ -110,17 +118,17 @@ def test_the_numbers_shown_equal_the_projections(page: Any) -> None:
     finally:
         projections.close()
         app.close()
-    shown_status = page.eval_on_selector_all(
-        "#count-status tbody tr", "rows => rows.map(r => [r.cells[0].innerText, r.cells[1].innerText])"
+    shown_status = page.view.eval_on_selector_all(
+        "#count-status tbody tr",
+        "rows => rows.map(r => [r.cells[0].innerText, r.cells[1].innerText])",
     )
     assert {k: int(n) for k, n in shown_status} == dict(Counter(r.status for r in rows))
-    shown_rules = page.eval_on_selector_all(
+    shown_rules = page.view.eval_on_selector_all(
         ".rule-count", "all => all.map(e => [e.dataset.rule, e.innerText])"
     )
     assert {k: int(n) for k, n in shown_rules} == dict(Counter(f.rule_id for f in findings))
-    bars = page.eval_on_selector_all(
+    bars = page.view.eval_on_selector_all(
         f'[id="placement-{first.placement_id}"] svg.attendance rect.present',
         "all => all.map(r => Number(r.dataset.count))",
     )
     assert bars == [w.present for w in weeks if w.present]
-

@@ -17,7 +17,9 @@ PLACEMENT = UUID(int=1)
 MONDAY = date(2025, 9, 1)
 
 
-def week(present: int, authorised: int = 0, unauthorised: int = 0, *, n: int = 0) -> AttendancePeriod:
+def week(
+    present: int, authorised: int = 0, unauthorised: int = 0, *, n: int = 0
+) -> AttendancePeriod:
     monday = MONDAY + timedelta(weeks=n)
     return AttendancePeriod(
         placement_id=PLACEMENT, period=f"week of {monday}", starts_on=monday,
@@ -63,7 +65,8 @@ def test_the_segments_stack_from_the_axis_up_without_gaps() -> None:
 def test_every_bar_stays_inside_the_chart_in_proportion(counts: list[tuple[int, int, int]]) -> None:
     chart = attendance_chart([week(*c, n=i) for i, c in enumerate(counts)])
     for bar, (present, authorised, unauthorised) in zip(chart.bars, counts, strict=True):
-        assert LEFT <= bar.x and bar.x + bar.width <= WIDTH
+        assert bar.x >= LEFT
+        assert bar.x + bar.width <= WIDTH
         heights = [s.height for s in bar.segments]
         assert heights == pytest.approx(
             [c * chart.scale for c in (present, authorised, unauthorised)], abs=0.01

@@ -119,9 +119,7 @@ def timeline(decisions: Sequence[AuditEntry], *, until: date) -> Timeline:
     for number, decision in enumerate(decisions, start=1):
         x = LEFT + plot * (decision.effective_on - first).days / span
         y = TOP + 8 + ((number - 1) % _ROWS) * _ROW
-        marks.append(
-            Mark(round(x, 2), float(y), number, decision.event_type, decision.late_entry)
-        )
+        marks.append(Mark(round(x, 2), float(y), number, decision.event_type, decision.late_entry))
     ticks = []
     month = date(first.year, first.month, 1)
     while month <= last:

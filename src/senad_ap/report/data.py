@@ -123,9 +123,7 @@ def gather(
     day = today if as_at is None else as_at.on
     if as_at is None:
         rows = register.placements(store, reader=reader, school_id=scope.school_id)
-        findings = compliance.open_findings(
-            store, on=day, reader=reader, school_id=scope.school_id
-        )
+        findings = compliance.open_findings(store, on=day, reader=reader, school_id=scope.school_id)
     else:
         rows = register_as_at(projections, as_at, reader=reader, school_id=scope.school_id)
         if as_at.sense is Sense.KNOWN_ON:
@@ -206,7 +204,9 @@ def _latest_progress(
     app: AlternativeProvision, placement_id: UUID, as_at: AsAt
 ) -> tuple[ObjectiveProgress, ...]:
     reviews = [
-        e for e in app.events_of(placement_id) if isinstance(e, ProgressReviewed) and as_at.includes(e)
+        e
+        for e in app.events_of(placement_id)
+        if isinstance(e, ProgressReviewed) and as_at.includes(e)
     ]
     if not reviews:
         return ()
