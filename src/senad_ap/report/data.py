@@ -12,7 +12,7 @@ import attrs
 
 from senad_ap.application import AlternativeProvision
 from senad_ap.application.integrity import SealRecord, Verification
-from senad_ap.domain.placement import PlacementState
+from senad_ap.domain.placement import PlacementState, PlacementStatus
 from senad_ap.domain.placement.events import ProgressReviewed
 from senad_ap.domain.plan import ObjectiveProgress, Plan
 from senad_ap.domain.policy import PolicyVersion
@@ -84,7 +84,7 @@ class PlacementData:
 
     @property
     def erased(self) -> bool:
-        return self.row.status == "erased"
+        return self.row.status == PlacementStatus.ERASED.value
 
     @property
     def plan(self) -> Plan | None:
