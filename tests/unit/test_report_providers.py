@@ -14,7 +14,8 @@ DAY = date(2025, 12, 19)
 
 def provider(*, risk_valid_until: date | None, lapsed_on: date | None = None) -> ProviderRow:
     return ProviderRow(
-        provider_id=UUID(int=7), name="Farm", kind="unregistered", delivers_accredited_education=False,
+        provider_id=UUID(int=7), name="Farm", kind="unregistered",
+        delivers_accredited_education=False,
         sites="Farm", staffing=None, urn="123456", registration_checked_on=date(2025, 7, 1),
         risk_outcome="acceptable", risk_assessed_on=date(2025, 7, 1),
         risk_valid_until=risk_valid_until, full_time_pupils=0, placements_now=1,
