@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from uuid import UUID
 
+from senad_ap.cli.output import _output
 from senad_ap.cli.session import EXIT_NOT_FOUND, EXIT_USAGE, _as_at, _ExitError, _placement_id
 from senad_ap.cli.session import _Session as Session
 from senad_ap.projections.access import FULL_ACCESS
@@ -49,7 +49,8 @@ def _report(session: Session, args: argparse.Namespace) -> None:
     html = build_report(
         session.app(), projections, reader=FULL_ACCESS, scope=scope, as_at=_as_at(args)
     )
-    Path(args.output).write_text(html, encoding="utf-8")
+    with _output(args.output, session.out) as out:
+        out.write(html)
     session.err.write(f"Wrote the report to {args.output}\n")
 
 
