@@ -154,3 +154,12 @@ def test_an_unknown_provider_is_refused_with_a_message(
     assert ran.code == 4
     assert "No provider 'deadbeef'" in ran.err
     assert not (tmp_path / "report.html").exists()
+
+
+def test_every_rule_with_an_open_finding_shows_the_sentence_of_its_check(
+    demo: Opened, html_now: str
+) -> None:
+    rules = {r.rule_id for r in compliance.open_findings(demo.projections.store, on=DAY,
+                                                         reader=FULL_ACCESS)}  # fmt: skip
+    missing = [r for r in rules if f"What the record is checked for under {r}:" not in html_now]
+    assert missing == []

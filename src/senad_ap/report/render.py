@@ -17,6 +17,7 @@ from senad_ap.projections.providers import ProviderRow
 from senad_ap.projections.runner import Projections
 from senad_ap.report.charts import attendance_chart, timeline
 from senad_ap.report.data import ReportData, ReportScope, gather
+from senad_ap.report.rules import rule_checks
 
 __all__ = ["build_report", "provider_warnings", "summary_counts"]
 
@@ -103,6 +104,7 @@ def _context(data: ReportData) -> dict[str, Any]:
         "findings_by_rule": dict(sorted(by_rule.items())),
         "warnings": {p.provider_id: provider_warnings(p, data.day) for p in data.providers},
         "provider_names": names,
+        "checks": rule_checks(),
         "placements": [
             {
                 "p": p,
