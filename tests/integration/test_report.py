@@ -14,11 +14,12 @@ import attrs
 import pytest
 
 from senad_ap import AlternativeProvision
-from senad_ap.projections import attendance, compliance, projections_for, register
+from senad_ap.projections import attendance, audit, compliance, projections_for, register
 from senad_ap.projections.access import FULL_ACCESS
 from senad_ap.projections.as_at import AsAt, Sense, findings_as_at, register_as_at
 from senad_ap.projections.runner import Projections
 from senad_ap.report import ReportScope, build_report
+from senad_ap.report.data import MARK_EVENTS
 from tests.integration.demo_school import END_OF_TERM, DemoFolder, run_senad_ap
 
 DAY = date.fromisoformat(END_OF_TERM)
@@ -163,3 +164,20 @@ def test_every_rule_with_an_open_finding_shows_the_sentence_of_its_check(
                                                          reader=FULL_ACCESS)}  # fmt: skip
     missing = [r for r in rules if f"What the record is checked for under {r}:" not in html_now]
     assert missing == []
+
+
+def test_as_known_on_a_day_the_decisions_recorded_later_are_counted_not_hidden(
+    demo: Opened,
+) -> None:
+    as_at = AsAt(Sense.KNOWN_ON, date(2025, 10, 24))
+    html = build_report(demo.app, demo.projections, reader=FULL_ACCESS, as_at=as_at)
+    later = [
+        e
+        for e in audit.entries(
+            demo.projections.store, effective_to=as_at.on, recorded_from=date(2025, 10, 25)
+        )
+        if e.placement_id is not None and e.event_type not in MARK_EVENTS
+    ]
+    shown = re.findall(r"<strong>(\d+) later decisions took effect by", html)
+    assert later
+    assert sum(int(n) for n in shown) == len(later)

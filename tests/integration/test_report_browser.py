@@ -132,3 +132,14 @@ def test_the_numbers_shown_equal_the_projections(page: Browsed) -> None:
         "all => all.map(r => Number(r.dataset.count))",
     )
     assert bars == [w.present for w in weeks if w.present]
+
+
+def test_in_print_each_placement_starts_an_a4_page(page: Browsed) -> None:
+    page.view.emulate_media(media="print")
+    try:
+        breaks = page.view.eval_on_selector_all(
+            "section.placement", "all => all.map(s => getComputedStyle(s).breakBefore)"
+        )
+    finally:
+        page.view.emulate_media(media="screen")
+    assert set(breaks) == {"page"}

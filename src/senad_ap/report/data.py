@@ -81,6 +81,9 @@ class PlacementData:
     weeks: tuple[attendance.AttendancePeriod, ...]
     latest_progress: tuple[ObjectiveProgress, ...]
     findings: tuple[compliance.FindingRow, ...]
+    #: As known on a day: decisions that took effect by then but were recorded later (not
+    #: shown, since the record did not hold them yet, but counted so that none is hidden).
+    recorded_later: int = 0
 
     @property
     def erased(self) -> bool:
@@ -175,9 +178,17 @@ def _placement(
     read_as = as_at or AsAt(Sense.KNOWN_ON, day)
     found = placement_as_at(app, pid, read_as, reader=reader)
     state = None if found is None else found.state
-    entries = audit.entries(store, placement_id=pid)
-    if as_at is not None:
-        entries = [e for e in entries if _included(e, as_at)]
+    every = audit.entries(store, placement_id=pid)
+    entries = every if as_at is None else [e for e in every if _included(e, as_at)]
+    later = 0
+    if as_at is not None and as_at.sense is Sense.KNOWN_ON:
+        later = sum(
+            1
+            for e in every
+            if e.effective_on <= as_at.on
+            and e.recorded_at > as_at.end
+            and e.event_type not in MARK_EVENTS
+        )
     if as_at is None or state is None:
         weeks = attendance.by_week(store, pid, until=None if as_at is None else as_at.on)
     else:
@@ -191,6 +202,7 @@ def _placement(
         weeks=tuple(weeks),
         latest_progress=_latest_progress(app, pid, read_as),
         findings=tuple(f for f in findings if f.placement_id == pid),
+        recorded_later=later,
     )
 
 
