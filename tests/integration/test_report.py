@@ -169,12 +169,12 @@ def test_every_rule_with_an_open_finding_shows_the_sentence_of_its_check(
 def test_as_known_on_a_day_the_decisions_recorded_later_are_counted_not_hidden(
     demo: Opened,
 ) -> None:
-    as_at = AsAt(Sense.KNOWN_ON, date(2025, 10, 24))
+    as_at = AsAt(Sense.KNOWN_ON, date(2025, 10, 17))  # a review of 14 October, recorded 21st
     html = build_report(demo.app, demo.projections, reader=FULL_ACCESS, as_at=as_at)
     later = [
         e
         for e in audit.entries(
-            demo.projections.store, effective_to=as_at.on, recorded_from=date(2025, 10, 25)
+            demo.projections.store, effective_to=as_at.on, recorded_from=date(2025, 10, 18)
         )
         if e.placement_id is not None and e.event_type not in MARK_EVENTS
     ]
