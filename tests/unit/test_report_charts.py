@@ -89,3 +89,8 @@ def test_timeline_marks_keep_the_order_of_their_days_inside_the_chart(
     xs = [m.x for m in line.marks]
     assert xs == sorted(xs)
     assert all(LEFT <= x <= WIDTH for x in xs)
+
+
+def test_a_timeline_up_to_the_last_day_a_date_can_hold_ends_its_ticks_in_december_9999() -> None:
+    line = timeline([decision(date(9999, 10, 1))], until=date.max)
+    assert line.ticks[-1][1] == "Dec 9999"

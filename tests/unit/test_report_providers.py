@@ -44,3 +44,8 @@ def test_an_expired_risk_assessment_is_flagged_as_expired() -> None:
 def test_a_lapsed_registration_is_flagged() -> None:
     row = provider(risk_valid_until=DAY + timedelta(days=90), lapsed_on=DAY - timedelta(days=3))
     assert provider_warnings(row, DAY) == [f"registration lapsed on {DAY - timedelta(days=3)}"]
+
+
+def test_on_the_last_day_a_date_can_hold_an_expiry_is_still_judged() -> None:
+    row = provider(risk_valid_until=date(9999, 12, 30))
+    assert provider_warnings(row, date.max) == ["risk assessment expired on 9999-12-30"]

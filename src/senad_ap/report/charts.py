@@ -126,6 +126,8 @@ def timeline(decisions: Sequence[AuditEntry], *, until: date) -> Timeline:
         if month >= first:
             x = LEFT + plot * (month - first).days / span
             ticks.append((round(x, 2), month.strftime("%b %Y")))
+        if (month.year, month.month) == (date.max.year, 12):
+            break  # no month after December 9999
         month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
     height = TOP + 8 + _ROWS * _ROW + 30
     return Timeline(tuple(marks), first, last, tuple(ticks), WIDTH, height)

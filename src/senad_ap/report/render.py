@@ -78,7 +78,8 @@ def provider_warnings(provider: ProviderRow, day: date) -> list[str]:
     """What an inspector must see about a provider on ``day``: a lapsed or unconfirmed
     registration, a risk assessment expired or expiring within 30 days."""
     warnings = []
-    soon = day + timedelta(days=EXPIRY_WARNING_DAYS)
+    # The last days a date can hold (9999-12-31) have no 30 days after them.
+    soon = day + min(timedelta(days=EXPIRY_WARNING_DAYS), date.max - day)
     if provider.registration_lapsed_on is not None and provider.registration_lapsed_on <= day:
         warnings.append(f"registration lapsed on {provider.registration_lapsed_on}")
     elif provider.registration_lapsed_on is not None and provider.registration_lapsed_on <= soon:
