@@ -300,6 +300,10 @@ def _placement_texts(template: Template) -> tuple[str, ...]:
 STUDENT_TEXTS = ("STU-0042", "STU-0043", "STU-9999", "", " ", "STU 0042", "STU-%", "x" * 70)
 
 
+#: Provider ids for ``report --provider``: unknown ids, prefixes, and not ids at all.
+PROVIDER_TEXTS = (*UUID_TEXTS, "deadbeef", "%", "________", "")
+
+
 def _value(option: Option, template: Template) -> st.SearchStrategy[str]:
     """Right and wrong values for the option, chosen by what it is for."""
     specific: dict[str, st.SearchStrategy[str]] = {
@@ -316,6 +320,7 @@ def _value(option: Option, template: Template) -> st.SearchStrategy[str]:
         "placement": _texts(_placement_texts(template)),
         "student": _texts(STUDENT_TEXTS),
         "pupil": _texts(STUDENT_TEXTS),
+        "provider": _texts(PROVIDER_TEXTS),
     }
     own = specific.get(option.dest, st.nothing())
     if option.choices:
@@ -450,6 +455,7 @@ def test_every_option_has_values_aimed_at_it() -> None:
         "placement",
         "student",
         "pupil",
+        "provider",
     }
     options = [*GLOBAL_OPTIONS, *(o for opts in SUBCOMMANDS.values() for o in opts)]
 

@@ -26,6 +26,7 @@ from senad_ap.cli.inspection import (
 from senad_ap.cli.personal_data import _forget, _retention
 from senad_ap.cli.pupil_attendance import _attendance_command
 from senad_ap.cli.recording import _demo, _rebuild
+from senad_ap.cli.report import _report, add_report_parser
 from senad_ap.cli.session import (
     ENVIRONMENT_VARIABLE,
     EXIT_KEY_NEEDED,
@@ -143,6 +144,8 @@ def _parser() -> argparse.ArgumentParser:
     provider_list = commands.add_parser("providers", help="providers, registration and risk")
     json_option(provider_list)
 
+    add_report_parser(commands)
+
     export = commands.add_parser("export", help="the whole audit trail as JSON Lines")
     export.add_argument("--output", "-o", metavar="FILE", help="write here (default: stdout)")
 
@@ -190,6 +193,7 @@ _COMMANDS: dict[str, Callable[[_Session, argparse.Namespace], None]] = {
     "attendance": _attendance_command,
     "providers": _providers,
     "export": _export,
+    "report": _report,
     "rebuild": _rebuild,
     "retention": _retention,
     "forget": _forget,
@@ -251,7 +255,7 @@ def _check_arguments(args: argparse.Namespace, db: str) -> str | None:
         if isinstance(value, list):
             # argparse reads `--option=--` as an empty list.
             raise _ExitError(f"--{option.replace('_', '-')} needs a value.", EXIT_USAGE)
-    for option in ("placement", "pupil", "school", "by", "student"):
+    for option in ("placement", "pupil", "school", "by", "student", "provider"):
         value = getattr(args, option, None)
         if value is not None:
             _check_text(value, option)
