@@ -3,7 +3,7 @@ table (senad_ap.report.rules)."""
 
 from __future__ import annotations
 
-from senad_ap.report.rules import rule_checks
+from senad_ap.report.rules import rule_checks, rule_sentences
 
 
 def test_a_rule_reads_the_whole_sentence_of_its_check_over_its_lines() -> None:
@@ -23,3 +23,12 @@ def test_a_rule_with_two_checks_reads_both() -> None:
 
 def test_the_header_row_is_not_a_rule() -> None:
     assert all("-" in rule for rule in rule_checks())
+
+
+def test_a_rule_reads_the_policys_own_sentence_and_its_source() -> None:
+    sentence, source = rule_sentences()["COMM-4"]
+    assert (sentence, source.startswith("Policy section 7, version 6")) == (
+        "Risk assessed as being safe to allow the student to learn, with appropriate "
+        "safeguarding policies;",
+        True,
+    )

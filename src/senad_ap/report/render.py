@@ -17,7 +17,7 @@ from senad_ap.projections.providers import ProviderRow
 from senad_ap.projections.runner import Projections
 from senad_ap.report.charts import attendance_chart, timeline
 from senad_ap.report.data import ReportData, ReportScope, gather
-from senad_ap.report.rules import rule_checks
+from senad_ap.report.rules import rule_checks, rule_sentences
 
 __all__ = ["build_report", "provider_warnings", "summary_counts"]
 
@@ -106,6 +106,7 @@ def _context(data: ReportData) -> dict[str, Any]:
         "warnings": {p.provider_id: provider_warnings(p, data.day) for p in data.providers},
         "provider_names": names,
         "checks": rule_checks(),
+        "sentences": rule_sentences(),
         "placements": [
             {
                 "p": p,

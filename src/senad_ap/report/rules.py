@@ -1,6 +1,7 @@
-"""What the record is checked for under each rule id: the table of ``senad_ap.domain.compliance``
-(its module text), the one place in the package that words each check. RULES.md, the policy's
-own wording, is not shipped in the package."""
+"""What the report says under each rule id: the policy's own sentence and its source, from the
+rule catalogue in the package (``senad_ap.rules``), and what the record is checked for, from
+the table of ``senad_ap.domain.compliance`` (its module text, the one place in the package that
+words each check)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ import re
 from functools import cache
 
 import senad_ap.domain.compliance as checks
+from senad_ap.rules import all_rules
 
-__all__ = ["rule_checks"]
+__all__ = ["rule_checks", "rule_sentences"]
 
 _ROW = re.compile(r"^([A-Z]+-\d+)\s{2,}(.+)$")
 
@@ -33,3 +35,10 @@ def rule_checks() -> dict[str, str]:
         elif line.startswith(" " * 12) and current is not None:
             current[-1] += " " + line.strip()
     return {rule: "; ".join(texts).replace("``", "") for rule, texts in found.items()}
+
+
+@cache
+def rule_sentences() -> dict[str, tuple[str, str]]:
+    """Rule id -> (the policy's sentence, or the statute's, as the catalogue quotes it; its
+    source)."""
+    return {r.id: (r.sentence, r.source) for r in all_rules()}
