@@ -5,6 +5,7 @@ the actor a command records."""
 from __future__ import annotations
 
 import argparse
+import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +22,10 @@ from senad_ap.projections.as_at import AsAt, Sense
 from senad_ap.projections.runner import Projections
 
 ENVIRONMENT_VARIABLE = "SENAD_AP_DB"
+#: Where to keep the projections, as ``--projections`` says (a file or a URL).
+PROJECTIONS_VARIABLE = "SENAD_AP_PROJECTIONS"
+#: The projections a read command works out in memory, when no file of them is kept.
+IN_MEMORY = ":memory:"
 EXIT_REFUSED, EXIT_USAGE, EXIT_NO_STORE, EXIT_NOT_FOUND, EXIT_TAMPERED = 1, 2, 3, 4, 5
 #: The store is encrypted and its key was not given (or another key was).
 EXIT_KEY_NEEDED = 6
@@ -40,6 +45,8 @@ class _Session:
     projections_path: str | None
     out: TextIO
     err: TextIO
+    #: Where the projections would be kept beside the store, when they are in memory.
+    beside: str | None = None
     _app: AlternativeProvision | None = None
     _projections: Projections | None = None
 
@@ -60,8 +67,17 @@ class _Session:
 
     def projections(self) -> Projections:
         if self._projections is None:
+            started = time.perf_counter()
             self._projections = projections_for(self.app(), self.projections_path)
-            self._projections.catch_up()
+            events = self._projections.catch_up()
+            if self.projections_path == IN_MEMORY and events:
+                seconds = time.perf_counter() - started
+                self.err.write(
+                    f"senad-ap: worked out the projections in memory ({events} events, "
+                    f"{seconds:.1f} s): a read command creates no file. To keep them for "
+                    f"the next command, run `senad-ap rebuild` (they go to {self.beside}), "
+                    f"or give --projections FILE (or ${PROJECTIONS_VARIABLE}).\n"
+                )
         return self._projections
 
     def close(self) -> None:
