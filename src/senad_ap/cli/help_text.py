@@ -3,6 +3,8 @@ against the demo, ``senad-ap demo``), and the exit codes, as docs/inspection.md 
 
 from __future__ import annotations
 
+import textwrap
+
 from senad_ap.cli.session import ENVIRONMENT_VARIABLE, PROJECTIONS_VARIABLE
 
 #: Every exit code of the command, and what it means (docs/inspection.md lists the same).
@@ -31,7 +33,10 @@ DESCRIPTION = (
 
 def epilog() -> str:
     """The main ``--help``'s closing text: a first session, then the exit codes."""
-    codes = "\n".join(f"  {code}  {meaning}" for code, meaning in EXIT_CODES)
+    codes = "\n".join(
+        textwrap.fill(meaning, width=88, initial_indent=f"  {code}  ", subsequent_indent="     ")
+        for code, meaning in EXIT_CODES
+    )
     return (
         "first steps:\n"
         "  senad-ap demo                              # an example school, in ./senad_ap.sqlite\n"

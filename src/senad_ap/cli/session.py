@@ -132,11 +132,24 @@ def _placement_id(session: _Session, text: str) -> UUID:
         (text, text, text, text.lower()),
     )
     if not rows:
-        raise _ExitError(f"No placement {text!r} is on the record.", EXIT_NOT_FOUND)
+        raise _ExitError(_no_placement(text), EXIT_NOT_FOUND)
     if len(rows) > 1:
         ids = ", ".join(row["placement_id"] for row in rows)
         raise _ExitError(f"{text!r} matches several placements; give one of: {ids}", EXIT_USAGE)
     return UUID(rows[0]["placement_id"])
+
+
+def _no_placement(text: str) -> str:
+    """Why ``text`` names no placement, and how a placement is named."""
+    if len(text) < 8 and all(c in "0123456789abcdefABCDEF-" for c in text):
+        return (
+            f"No placement {text!r}: give at least the first 8 characters of its id (or the "
+            "whole id), or the student reference; `senad-ap placements` lists them."
+        )
+    return (
+        f"No placement {text!r} is on the record: give its id (or at least its first 8 "
+        "characters) or the student reference; `senad-ap placements` lists them."
+    )
 
 
 def _as_at(args: argparse.Namespace) -> AsAt | None:
