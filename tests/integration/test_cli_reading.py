@@ -12,7 +12,7 @@ import io
 import re
 import shutil
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
@@ -90,12 +90,12 @@ WRONG: dict[str, tuple[Callable[[Path], None] | None, str]] = {
 
 
 @pytest.fixture(params=list(WRONG), ids=list(WRONG))
-def wrong_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Path, str]]:
+def wrong_store(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Path, str]:
     make, message = WRONG[request.param]
     path = tmp_path / "store.sqlite"
     if make is not None:
         make(path)
-    yield path, message
+    return path, message
 
 
 # -------------------------------------------------------------------- refused stores
@@ -262,7 +262,7 @@ def test_every_command_help_has_an_example_of_the_command(command: str) -> None:
     assert re.search(rf"examples:\n  senad-ap (--db \S+ )?{command}\b", run.out)
 
 
-@pytest.mark.parametrize("code,meaning", EXIT_CODES)
+@pytest.mark.parametrize(("code", "meaning"), EXIT_CODES)
 def test_the_help_lists_every_exit_code(code: int, meaning: str) -> None:
     run = _main("--help")
     listed = " ".join(run.out.split("exit codes:")[1].split())
