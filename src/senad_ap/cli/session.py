@@ -26,6 +26,9 @@ ENVIRONMENT_VARIABLE = "SENAD_AP_DB"
 PROJECTIONS_VARIABLE = "SENAD_AP_PROJECTIONS"
 #: The projections a read command works out in memory, when no file of them is kept.
 IN_MEMORY = ":memory:"
+#: From how many events working the projections out in memory is worth a note on how to
+#: keep them (the demo's 6,500 take seconds; a few hundred, a fraction of one).
+WORTH_KEEPING = 1000
 EXIT_REFUSED, EXIT_USAGE, EXIT_NO_STORE, EXIT_NOT_FOUND, EXIT_TAMPERED = 1, 2, 3, 4, 5
 #: The store is encrypted and its key was not given (or another key was).
 EXIT_KEY_NEEDED = 6
@@ -70,7 +73,7 @@ class _Session:
             started = time.perf_counter()
             self._projections = projections_for(self.app(), self.projections_path)
             events = self._projections.catch_up()
-            if self.projections_path == IN_MEMORY and events:
+            if self.projections_path == IN_MEMORY and events >= WORTH_KEEPING:
                 seconds = time.perf_counter() - started
                 self.err.write(
                     f"senad-ap: worked out the projections in memory ({events} events, "
