@@ -285,3 +285,12 @@ def _exit_paragraph(path: Path) -> str:
 
 def test_every_command_that_only_reads_is_a_command() -> None:
     assert set(READ_COMMANDS) <= set(_COMMANDS)
+
+
+def test_the_readme_walk_through_uses_the_commands_the_demo_suggests(
+    demo_folder: DemoFolder,
+) -> None:
+    suggested = re.findall(r"^  (senad-ap .+)$", demo_folder.demo.out, flags=re.MULTILINE)
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+
+    assert (len(suggested), [command in readme for command in suggested]) == (2, [True, True])
