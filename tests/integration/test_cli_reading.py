@@ -294,3 +294,15 @@ def test_the_readme_walk_through_uses_the_commands_the_demo_suggests(
     readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
 
     assert (len(suggested), [command in readme for command in suggested]) == (2, [True, True])
+
+
+def test_a_damaged_database_is_refused_naming_its_path_and_left_as_it_was(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "damaged.sqlite"
+    path.write_bytes(b"SQLite format 3\x00" + b"\xff" * 200)
+    before = _snapshot(tmp_path)
+
+    run = _main("--db", str(path), "placements")
+
+    assert (run.code, str(path) in run.err, _snapshot(tmp_path)) == (NO_STORE, True, before)

@@ -43,7 +43,7 @@ from senad_ap.cli.session import (
 )
 from senad_ap.cli.store_check import READ_COMMANDS, check_sqlite_store
 from senad_ap.cli.trust import _seal, _seals, _verify
-from senad_ap.errors import CipherKeyError, NotFoundError, SenadApError
+from senad_ap.errors import CipherKeyError, NotFoundError, SenadApError, StoreError
 from senad_ap.projections.runner import default_projections_path
 
 
@@ -282,6 +282,12 @@ def main(
     except CipherKeyError as error:
         err.write(f"senad-ap: {error}\n")
         return EXIT_KEY_NEEDED
+    except StoreError as error:
+        # Name the file: "file is not a database" alone does not say which (a URL may hold a
+        # password, so only a SQLite store's path is named).
+        where = "" if _is_postgres(db) else f" (the store: {db})"
+        err.write(f"senad-ap: {error}{where}\n")
+        return EXIT_REFUSED
     except SenadApError as error:
         err.write(f"senad-ap: {error}\n")
         return EXIT_REFUSED
