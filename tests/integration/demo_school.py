@@ -4,9 +4,9 @@ Writing the demo records about 6,300 events (seconds on each store), and five te
 read it: the command's tests, the demo's own, and ``retention`` after the demo. The session
 fixtures in ``conftest.py`` write it once and share it:
 
-- ``demo_folder``: a folder where the real entry point ran ``python -m senad_ap demo`` and
-  then ``compliance --as-at`` the end of term (which brought the projections beside the store
-  up to date with the whole demo), with what both runs printed;
+- ``demo_folder``: a folder where the real entry point ran ``python -m senad_ap demo`` (which
+  keeps the projections beside the store, up to date with the whole demo) and then
+  ``compliance --as-at`` the end of term, with what both runs printed;
 - ``demo_in_memory``: ``write_demo`` on an in-memory store, and the summary it returned.
 
 Both are read-only for the tests: a test that changes the store works on
@@ -101,8 +101,8 @@ class DemoFolder:
 
 
 def write_demo_folder(folder: Path) -> DemoFolder:
-    """``senad-ap demo`` in ``folder``, then a first read command, which brings the
-    projections up to date with the whole demo."""
+    """``senad-ap demo`` in ``folder`` (which keeps the projections beside the store), then
+    ``compliance`` at the end of term."""
     demo = run_senad_ap("demo", cwd=folder)
     findings = run_senad_ap("compliance", "--as-at", END_OF_TERM, cwd=folder)
     return DemoFolder(folder, demo, findings)

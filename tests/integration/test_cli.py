@@ -1,8 +1,8 @@
 """The ``senad-ap`` command (``senad_ap.cli``), run the way an inspector runs it.
 
 The demo is written once for the session, through the real entry point
-(``python -m senad_ap demo`` in a temporary folder), and a first read command brings the
-projections up to date with it (``demo_folder``, in conftest.py); tests that change a store
+(``python -m senad_ap demo`` in a temporary folder), which keeps the projections beside the
+store (``demo_folder``, in conftest.py); tests that change a store
 work on a copy of that folder.
 The flow the inspection documentation promises (demo, then compliance, history, export and
 rebuild) runs in subprocesses; the many small cases call ``main`` in the test's process.
@@ -257,8 +257,12 @@ def test_demo_suggests_the_history_of_the_reintegrated_placement(
     written: Written, summary: DemoSummary
 ) -> None:
     suggested = re.findall(r"senad-ap history (\S+)", written.demo.out)
+    run = _main("--db", str(written.db), "history", *suggested)
 
-    assert suggested == [str(summary.reintegrated_placement_id)[:8]]
+    assert (run.code, str(summary.reintegrated_placement_id) in run.out.splitlines()[0]) == (
+        0,
+        True,
+    )
 
 
 def test_demo_refuses_a_store_that_already_holds_data(written: Written, tmp_path: Path) -> None:
@@ -1025,7 +1029,8 @@ def test_an_unknown_student_reference_exits_4(written: Written, command: str) ->
     assert (run.code, run.out, run.err) == (
         4,
         "",
-        "senad-ap: No placement 'DEMO-S999' is on the record.\n",
+        "senad-ap: No placement 'DEMO-S999' is on the record: give its id (or at least its "
+        "first 8 characters) or the student reference; `senad-ap placements` lists them.\n",
     )
 
 

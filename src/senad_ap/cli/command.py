@@ -8,6 +8,7 @@ import contextlib
 import os
 import sqlite3
 import sys
+import textwrap
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import NoReturn, TextIO
 from eventsourcing.domain import EventSourcingError
 
 from senad_ap.application import DEFAULT_SQLITE_FILE
+from senad_ap.cli import help_text
 from senad_ap.cli.inspection import (
     _compliance,
     _export,
@@ -33,13 +35,16 @@ from senad_ap.cli.session import (
     EXIT_NOT_FOUND,
     EXIT_REFUSED,
     EXIT_USAGE,
+    IN_MEMORY,
     OPERATOR,
+    PROJECTIONS_VARIABLE,
     _ExitError,
     _is_postgres,
     _Session,
 )
+from senad_ap.cli.store_check import READ_COMMANDS, check_sqlite_store
 from senad_ap.cli.trust import _seal, _seals, _verify
-from senad_ap.errors import CipherKeyError, NotFoundError, SenadApError
+from senad_ap.errors import CipherKeyError, NotFoundError, SenadApError, StoreError
 from senad_ap.projections.runner import default_projections_path
 
 
@@ -52,22 +57,58 @@ def _date(text: str) -> date:
         ) from None
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="senad-ap",
-        description="The record of a school's alternative provision decisions, for inspection.",
-    )
+def _global_options(parser: argparse.ArgumentParser, default: object) -> None:
+    """``--db`` and ``--projections``: on the command itself and, with ``default`` SUPPRESS,
+    on each subcommand too, so that they may come before or after it."""
     parser.add_argument(
         "--db",
-        metavar="PATH",
-        help=f"the SQLite store (default: ${ENVIRONMENT_VARIABLE} or ./{DEFAULT_SQLITE_FILE})",
+        metavar="STORE",
+        default=default,
+        help=f"the store: a SQLite file or a postgresql:// URL (default: ${ENVIRONMENT_VARIABLE} "
+        f"or ./{DEFAULT_SQLITE_FILE})",
     )
     parser.add_argument(
         "--projections",
         metavar="PATH",
-        help="the projections: a SQLite file or a postgresql:// URL (default: beside the store)",
+        default=default,
+        help="where to keep the projections: a SQLite file or a postgresql:// URL (default: "
+        f"${PROJECTIONS_VARIABLE}, or the file beside the store if there is one; read commands "
+        "otherwise work them out in memory)",
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+
+def _wrapped(text: str) -> str:
+    return "\n\n".join(textwrap.fill(part, width=88) for part in text.split("\n\n"))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="senad-ap",
+        description=_wrapped(help_text.DESCRIPTION),
+        epilog=help_text.epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _global_options(parser, None)
+    common = argparse.ArgumentParser(add_help=False)
+    _global_options(common, argparse.SUPPRESS)
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    class _Commands:
+        """``add_parser`` with the command's description, examples and global options."""
+
+        @staticmethod
+        def add_parser(name: str, *, help: str) -> argparse.ArgumentParser:
+            description, examples = help_text.command_help(name)
+            return subparsers.add_parser(
+                name,
+                help=help,
+                description=_wrapped(description),
+                epilog=examples,
+                parents=[common],
+                formatter_class=argparse.RawDescriptionHelpFormatter,
+            )
+
+    commands = _Commands()
 
     demo = commands.add_parser("demo", help="write a realistic example school into the store")
     demo.add_argument(
@@ -96,7 +137,12 @@ def _parser() -> argparse.ArgumentParser:
     as_at_options(placements)
     json_option(placements)
     placements.add_argument("--school", metavar="ID", help="one school only")
-    placements.add_argument("--status", choices=["open", "active", "suspended", "ended", "erased"])
+    placements.add_argument(
+        "--status",
+        choices=["open", "active", "suspended", "ended", "erased"],
+        help="only placements in this state (open: not yet started; suspended: consent "
+        "withdrawn; erased: personal data destroyed)",
+    )
 
     history = commands.add_parser("history", help="every decision on one placement")
     history.add_argument(
@@ -217,12 +263,18 @@ def main(
     except SystemExit as stop:
         return int(stop.code or 0)
     db = args.db or os.environ.get(ENVIRONMENT_VARIABLE) or DEFAULT_SQLITE_FILE
+    if args.projections is None:
+        args.projections = os.environ.get(PROJECTIONS_VARIABLE) or None
     try:
         projections = _check_arguments(args, db)
+        if not _is_postgres(db):
+            check_sqlite_store(db, must_exist=args.command != "demo")
     except _ExitError as stop:
         err.write(f"senad-ap: {stop}\n")
         return stop.code
     session = _Session(db, projections, out, err)
+    if projections == IN_MEMORY and not _is_postgres(db):
+        session.beside = default_projections_path(db)
     try:
         _COMMANDS[args.command](session, args)
     except _ExitError as stop:
@@ -234,6 +286,12 @@ def main(
     except CipherKeyError as error:
         err.write(f"senad-ap: {error}\n")
         return EXIT_KEY_NEEDED
+    except StoreError as error:
+        # Name the file: "file is not a database" alone does not say which (a URL may hold a
+        # password, so only a SQLite store's path is named).
+        where = "" if _is_postgres(db) else f" (the store: {db})"
+        err.write(f"senad-ap: {error}{where}\n")
+        return EXIT_REFUSED
     except SenadApError as error:
         err.write(f"senad-ap: {error}\n")
         return EXIT_REFUSED
@@ -275,6 +333,8 @@ def _check_arguments(args: argparse.Namespace, db: str) -> str | None:
         projections = None  # in the store's own database and schema
     else:
         projections = default_projections_path(db)
+        if args.command in READ_COMMANDS and not Path(projections).is_file():
+            projections = IN_MEMORY  # a read command creates no file
     output = getattr(args, "output", None)
     if output is not None:
         stores = [p for p in (None if _is_postgres(db) else db, projections)

@@ -19,7 +19,7 @@ from senad_ap.projections import projections_for
 
 
 def _demo(session: _Session, args: argparse.Namespace) -> None:
-    from senad_ap.demo import demo_clock, write_demo
+    from senad_ap.demo import DEMO_LAST_DAY, demo_clock, write_demo
 
     existed = _is_postgres(session.db) or Path(session.db).is_file()
     clock = demo_clock()
@@ -39,8 +39,16 @@ def _demo(session: _Session, args: argparse.Namespace) -> None:
     session.out.write(
         f"Wrote the demo into {session.db}: {summary.placements} placements at "
         f"{summary.providers} providers, {events} events (the last a seal), in {seconds:.1f} s.\n"
-        "Its term ended on 2025-12-19. Try: senad-ap compliance --as-at 2025-12-19; "
-        f"senad-ap history {str(summary.reintegrated_placement_id)[:8]}\n"
+    )
+    started = time.perf_counter()
+    session.projections()  # kept beside the store, so that read commands find them
+    where = session.projections_path or "the store's database"
+    session.out.write(
+        f"Kept its projections in {where}, in {time.perf_counter() - started:.1f} s.\n"
+        f"Its term ended on {DEMO_LAST_DAY.isoformat()}: a plain `senad-ap compliance` shows "
+        "what is open today, long after it. Try:\n"
+        f"  senad-ap compliance --as-at {DEMO_LAST_DAY.isoformat()}\n"
+        f"  senad-ap history {summary.reintegrated_student}\n"
     )
 
 

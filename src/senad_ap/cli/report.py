@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Protocol
 from uuid import UUID
 
 from senad_ap.cli.output import _output
@@ -15,7 +16,13 @@ from senad_ap.report import ReportScope, build_report
 DEFAULT_REPORT = "report.html"
 
 
-def add_report_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+class CommandParsers(Protocol):
+    """What the command's parser offers to add a command (with its help page)."""
+
+    def add_parser(self, name: str, *, help: str) -> argparse.ArgumentParser: ...
+
+
+def add_report_parser(commands: CommandParsers) -> None:
     report = commands.add_parser(
         "report", help="an inspector's pack: one HTML file that opens offline and prints on A4"
     )

@@ -5,6 +5,7 @@ the actor a command records."""
 from __future__ import annotations
 
 import argparse
+import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +22,13 @@ from senad_ap.projections.as_at import AsAt, Sense
 from senad_ap.projections.runner import Projections
 
 ENVIRONMENT_VARIABLE = "SENAD_AP_DB"
+#: Where to keep the projections, as ``--projections`` says (a file or a URL).
+PROJECTIONS_VARIABLE = "SENAD_AP_PROJECTIONS"
+#: The projections a read command works out in memory, when no file of them is kept.
+IN_MEMORY = ":memory:"
+#: From how many events working the projections out in memory is worth a note on how to
+#: keep them (the demo's 6,500 take seconds; a few hundred, a fraction of one).
+WORTH_KEEPING = 1000
 EXIT_REFUSED, EXIT_USAGE, EXIT_NO_STORE, EXIT_NOT_FOUND, EXIT_TAMPERED = 1, 2, 3, 4, 5
 #: The store is encrypted and its key was not given (or another key was).
 EXIT_KEY_NEEDED = 6
@@ -40,6 +48,8 @@ class _Session:
     projections_path: str | None
     out: TextIO
     err: TextIO
+    #: Where the projections would be kept beside the store, when they are in memory.
+    beside: str | None = None
     _app: AlternativeProvision | None = None
     _projections: Projections | None = None
 
@@ -60,8 +70,17 @@ class _Session:
 
     def projections(self) -> Projections:
         if self._projections is None:
+            started = time.perf_counter()
             self._projections = projections_for(self.app(), self.projections_path)
-            self._projections.catch_up()
+            events = self._projections.catch_up()
+            if self.projections_path == IN_MEMORY and events >= WORTH_KEEPING:
+                seconds = time.perf_counter() - started
+                self.err.write(
+                    f"senad-ap: worked out the projections in memory ({events} events, "
+                    f"{seconds:.1f} s): a read command creates no file. To keep them for "
+                    f"the next command, run `senad-ap rebuild` (they go to {self.beside}), "
+                    f"or give --projections FILE (or ${PROJECTIONS_VARIABLE}).\n"
+                )
         return self._projections
 
     def close(self) -> None:
@@ -116,11 +135,24 @@ def _placement_id(session: _Session, text: str) -> UUID:
         (text, text, text, text.lower()),
     )
     if not rows:
-        raise _ExitError(f"No placement {text!r} is on the record.", EXIT_NOT_FOUND)
+        raise _ExitError(_no_placement(text), EXIT_NOT_FOUND)
     if len(rows) > 1:
         ids = ", ".join(row["placement_id"] for row in rows)
         raise _ExitError(f"{text!r} matches several placements; give one of: {ids}", EXIT_USAGE)
     return UUID(rows[0]["placement_id"])
+
+
+def _no_placement(text: str) -> str:
+    """Why ``text`` names no placement, and how a placement is named."""
+    if len(text) < 8 and all(c in "0123456789abcdefABCDEF-" for c in text):
+        return (
+            f"No placement {text!r}: give at least the first 8 characters of its id (or the "
+            "whole id), or the student reference; `senad-ap placements` lists them."
+        )
+    return (
+        f"No placement {text!r} is on the record: give its id (or at least its first 8 "
+        "characters) or the student reference; `senad-ap placements` lists them."
+    )
 
 
 def _as_at(args: argparse.Namespace) -> AsAt | None:

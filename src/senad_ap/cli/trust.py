@@ -10,7 +10,14 @@ from pathlib import Path
 
 from senad_ap.application.integrity import SealRecord
 from senad_ap.cli.output import _output
-from senad_ap.cli.session import EXIT_TAMPERED, EXIT_USAGE, _ExitError, _operator, _Session
+from senad_ap.cli.session import (
+    EXIT_NO_STORE,
+    EXIT_TAMPERED,
+    EXIT_USAGE,
+    _ExitError,
+    _operator,
+    _Session,
+)
 
 
 def _seal(session: _Session, args: argparse.Namespace) -> None:
@@ -36,6 +43,12 @@ def _verify(session: _Session, args: argparse.Namespace) -> None:
     kept = _kept_seals(args.seals) if args.seals else []
     public_key = _public_key(args.public_key) if args.public_key else None
     result = session.app().verify(kept=kept, public_key=public_key)
+    if result.ok and result.events == 0:
+        raise _ExitError(
+            f"The store at {session.db} holds no events: there is nothing to verify, so "
+            "nothing is proved. Check that --db (or $SENAD_AP_DB) names the school's store.",
+            EXIT_NO_STORE,
+        )
     if result.ok:
         width = shutil.get_terminal_size().columns  # COLUMNS, or the terminal's, or 80
         for paragraph in (

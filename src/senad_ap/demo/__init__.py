@@ -53,19 +53,23 @@ from senad_ap.demo.cast import (
     DEMO_SCHOOL_ID,
 )
 from senad_ap.demo.changes import monitoring, provider_changes, student_changes
-from senad_ap.demo.clock import DemoClock, demo_clock
+from senad_ap.demo.clock import _TERM_END, DemoClock, demo_clock
 from senad_ap.demo.placements import _PlacementScript
 from senad_ap.demo.students import _roster
 
 __all__ = [
     "DEMO_HEAD",
     "DEMO_INSPECTOR",
+    "DEMO_LAST_DAY",
     "DEMO_SCHOOL_ID",
     "DemoClock",
     "DemoSummary",
     "demo_clock",
     "write_demo",
 ]
+
+#: The demo's last day: the end of its autumn term 2025 (its decisions are dated up to it).
+DEMO_LAST_DAY = _TERM_END
 
 
 @attrs.frozen
@@ -79,6 +83,12 @@ class DemoSummary:
     reintegrated_placement_id: UUID
     withdrawn_consent_placement_id: UUID
     childrens_home_placement_id: UUID
+
+    @property
+    def reintegrated_student(self) -> str:
+        """The student reference of the placement that ends with a return to school (its
+        history shows a placement's whole life): ``DEMO-S003``."""
+        return f"DEMO-S{_REINTEGRATED:03d}"
 
 
 def write_demo(app: AlternativeProvision, clock: DemoClock) -> DemoSummary:

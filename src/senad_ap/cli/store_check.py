@@ -1,0 +1,94 @@
+"""What a command checks about a SQLite store before opening it, so that reading never writes.
+
+eventsourcing creates a store's tables on opening, and SQLite creates a file that is not
+there: opened as they are, a missing, empty or foreign file would be turned into an empty
+store, and read back as a clean one. ``check_sqlite_store`` looks first, read-only (the
+file's first bytes, then its tables through a ``mode=ro`` connection), and refuses with the
+path and what to do; ``READ_COMMANDS`` are the commands that must find a store there.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+from urllib.parse import quote
+
+from senad_ap.cli.session import ENVIRONMENT_VARIABLE, EXIT_NO_STORE, _ExitError
+
+#: The commands that only read the store: they open it only if it is this library's, and
+#: keep its projections beside it only where a projections file already is.
+READ_COMMANDS = frozenset(
+    {
+        "placements",
+        "history",
+        "compliance",
+        "attendance",
+        "providers",
+        "export",
+        "retention",
+        "seals",
+        "verify",
+    }
+)
+#: The tables every store of this library holds (eventsourcing's, and the students' keys).
+STORE_TABLES = frozenset({"stored_events"})
+_SQLITE_HEADER = b"SQLite format 3\x00"
+_WHAT_TO_DO = (
+    f"Point --db (or ${ENVIRONMENT_VARIABLE}) at a senad-ap store, or run `senad-ap demo` "
+    "to write an example into a new file."
+)
+
+
+def check_sqlite_store(db: str, *, must_exist: bool) -> None:
+    """Refuse ``db`` unless it is a SQLite store of this library; a file that is not there
+    (or is empty) passes when ``must_exist`` is false (a command that writes will create it).
+    Reads only: nothing is created or changed, whatever the answer."""
+    path = Path(db)
+    if path.is_dir():
+        raise _ExitError(f"{db} is a folder, not a store. {_WHAT_TO_DO}", EXIT_NO_STORE)
+    if not path.exists():
+        if must_exist:
+            raise _ExitError(f"There is no store at {db}. {_WHAT_TO_DO}", EXIT_NO_STORE)
+        return
+    try:
+        with path.open("rb") as file:
+            header = file.read(len(_SQLITE_HEADER))
+    except OSError as error:
+        raise _ExitError(
+            f"The store at {db} cannot be read: {error.strerror or error}.", EXIT_NO_STORE
+        ) from None
+    if not header:
+        if must_exist:
+            raise _ExitError(
+                f"{db} is an empty file, not a store: it holds no record. {_WHAT_TO_DO}",
+                EXIT_NO_STORE,
+            )
+        return
+    if header != _SQLITE_HEADER:
+        raise _ExitError(
+            f"{db} is not a database (not a SQLite file), so not a senad-ap store. {_WHAT_TO_DO}",
+            EXIT_NO_STORE,
+        )
+    tables = _tables(db)
+    if not tables >= STORE_TABLES:
+        raise _ExitError(
+            f"{db} is a SQLite database of another program (it has no table of recorded "
+            f"events), not a senad-ap store. {_WHAT_TO_DO}",
+            EXIT_NO_STORE,
+        )
+
+
+def _tables(db: str) -> frozenset[str]:
+    """The tables of the SQLite file ``db``, read through a read-only connection."""
+    uri = f"file:{quote(str(Path(db).resolve()))}?mode=ro"
+    try:
+        with closing(sqlite3.connect(uri, uri=True)) as connection:
+            rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            return frozenset(str(name) for (name,) in rows.fetchall())
+    except sqlite3.Error as error:
+        raise _ExitError(
+            f"{db} cannot be read as a SQLite database ({error}), so not as a senad-ap store. "
+            f"{_WHAT_TO_DO}",
+            EXIT_NO_STORE,
+        ) from None
