@@ -230,6 +230,11 @@ class PersonalData:
         self._opened: dict[str, tuple[bytes, dict[str, str]]] = {}
         self._values: dict[int, tuple[Any, Any, frozenset[str], tuple[bytes | None, ...]]] = {}
 
+    @property
+    def wrapper(self) -> Wrapper:
+        """What wraps the stored keys (the store's secret too, ``application.store_secret``)."""
+        return self._wrapper
+
     # ------------------------------------------------------------------ keys
     def key_of(self, student_id: UUID) -> bytes | None:
         """The student's key; ``None`` if none was made yet. Refuses an erased student."""
