@@ -11,6 +11,7 @@ from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from uuid import UUID, uuid5
 
 import pytest
 
@@ -23,7 +24,13 @@ from senad_ap import (
     Session,
     Setting,
 )
-from senad_ap.application.store_secret import HASHED_KEY, SECRET_ROW, StoreSecret
+from senad_ap.application.store_secret import (
+    HASHED_KEY,
+    SCHEME_KEYED_IDS,
+    SCHEME_OLD_IDS,
+    SECRET_ROW,
+    StoreSecret,
+)
 from tests.integration.scenario import (
     HEAD,
     OPENED_ON,
@@ -37,6 +44,8 @@ from tests.integration.scenario import (
 from tests.postgres import postgres_schema
 
 NAMED_KEY = "enrol-jane-smith"
+#: The namespace of the ids made from an idempotency key (``Pipeline.new_id``).
+KEYS = UUID("0b8f5a57-3c1e-4b77-9d0e-6c2f4f6a3e90")
 NAME = b"jane-smith"
 
 Opener = Callable[..., AlternativeProvision]
@@ -86,9 +95,11 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
 
 @pytest.fixture
 def keys_in_clear(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
-    """While in force, commands are recorded with their idempotency keys in clear, as every
-    store written before keys were hashed holds them; calling the result ends it."""
+    """While in force, the application writes as it did before this change: idempotency keys
+    in clear, ``uuid5`` ids, no secret made; calling the result ends it."""
     monkeypatch.setattr(StoreSecret, "keyed", lambda self, command: command)
+    monkeypatch.setattr(StoreSecret, "record_id", lambda self, space, name: uuid5(space, name))
+    monkeypatch.setattr(StoreSecret, "ensure", lambda self: None)
     return monkeypatch.undo
 
 
@@ -235,6 +246,79 @@ def test_a_store_file_without_the_secret_row_gets_one_on_first_use(tmp_path: Pat
     open_outside_placement_with_key(app, "k-2")
 
     assert SECRET_ROW in app.personal.keys.fetch([SECRET_ROW])
+
+
+# ----------------------------------------------------------------------------- record ids
+def _uuid5_of_placement(key: str) -> UUID:
+    return uuid5(KEYS, f"placement\x1f{STAFF.school_id}\x1f{key}")
+
+
+def test_without_a_cipher_key_an_id_made_from_a_key_is_its_uuid5(store: Store) -> None:
+    open_store, _ = store
+    scene = open_outside_placement_with_key(open_store(), NAMED_KEY)
+
+    assert scene.placement.id == _uuid5_of_placement(NAMED_KEY)
+
+
+def test_on_an_encrypted_store_an_id_made_from_a_key_is_not_its_uuid5(store: Store) -> None:
+    open_store, _ = store
+    app = open_store(cipher_key=AlternativeProvision.create_cipher_key())
+    scene = open_outside_placement_with_key(app, NAMED_KEY)
+
+    assert scene.placement.id != _uuid5_of_placement(NAMED_KEY)
+
+
+def test_on_an_encrypted_store_an_id_made_from_a_key_is_the_same_after_reopening(
+    store: Store,
+) -> None:
+    open_store, _ = store
+    cipher_key = AlternativeProvision.create_cipher_key()
+    first = open_outside_placement_with_key(open_store(cipher_key=cipher_key), NAMED_KEY)
+    app = open_store(cipher_key=cipher_key)
+    before = notification_count(app)
+
+    again = open_outside_placement_with_key(app, NAMED_KEY)
+
+    assert (notification_count(app), again.placement.id) == (before, first.placement.id)
+
+
+def test_a_new_encrypted_store_gets_keyed_ids(store: Store) -> None:
+    open_store, _ = store
+    app = open_store(cipher_key=AlternativeProvision.create_cipher_key())
+    open_outside_placement_with_key(app, NAMED_KEY)
+
+    assert app._pipeline.secret.scheme == SCHEME_KEYED_IDS
+
+
+def test_an_encrypted_store_written_before_the_change_keeps_its_old_ids(
+    store: Store, keys_in_clear: Callable[[], None]
+) -> None:
+    open_store, _ = store
+    cipher_key = AlternativeProvision.create_cipher_key()
+    first = open_outside_placement_with_key(open_store(cipher_key=cipher_key), NAMED_KEY)
+    keys_in_clear()
+    app = open_store(cipher_key=cipher_key)
+    before = notification_count(app)
+
+    again = open_outside_placement_with_key(app, NAMED_KEY)
+
+    assert (notification_count(app), again.placement.id, app._pipeline.secret.scheme) == (
+        before, first.placement.id, SCHEME_OLD_IDS,
+    )  # fmt: skip
+
+
+def test_an_encrypted_store_written_before_the_change_still_finds_its_student(
+    store: Store, keys_in_clear: Callable[[], None]
+) -> None:
+    open_store, _ = store
+    cipher_key = AlternativeProvision.create_cipher_key()
+    open_outside_placement_with_key(open_store(cipher_key=cipher_key), NAMED_KEY)
+    keys_in_clear()
+    app = open_store(cipher_key=cipher_key)
+    open_outside_placement_with_key(app, "another-key")  # the same student, a new placement
+
+    student = app.get_student("STU-0042", reader=STAFF)
+    assert len(student.placement_ids) == 2
 
 
 def open_outside_placement_with_key(app: AlternativeProvision, key: str) -> Scene:

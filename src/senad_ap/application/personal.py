@@ -80,6 +80,10 @@ class Wrapper:
     def __init__(self, cipher: Any | None) -> None:
         self._cipher = cipher
 
+    @property
+    def encrypts(self) -> bool:
+        return self._cipher is not None
+
     def wrap(self, key: bytes) -> bytes:
         return key if self._cipher is None else bytes(self._cipher.encrypt(key))
 

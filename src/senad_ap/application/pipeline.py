@@ -36,7 +36,7 @@ import contextlib
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
-from uuid import UUID, uuid4, uuid5
+from uuid import UUID, uuid4
 
 import attrs
 
@@ -147,6 +147,8 @@ class Pipeline:
         ``on``, the day the decision takes effect (today if not given), as the record stands
         now (POL-1, ``domain.policy``)."""
         now = self.clock()
+        with store_errors():
+            self.secret.ensure()
         return Context(recorded_at=now, policy=self.policy_on(now.date() if on is None else on))
 
     def policy_on(self, day: date) -> PolicyParameters:
@@ -181,12 +183,13 @@ class Pipeline:
             raise InvalidInputError(f"Missing or unexpected value: {error}") from None
 
     def new_id(self, kind: str, actor: Actor, key: str | None) -> UUID:
-        """A new record's id: random, or, with an idempotency key, the same on every retry."""
+        """A new record's id: random, or, with an idempotency key, the same on every retry
+        (keyed with the store's secret on an encrypted store, ``application.store_secret``)."""
         if key is None:
             return uuid4()
         check_text(key, "idempotency_key", "idempotency key")
         school = actor.school_id if isinstance(actor, Actor) else ""
-        return uuid5(_KEYS, f"{kind}\x1f{school}\x1f{key}")
+        return self.secret.record_id(_KEYS, f"{kind}\x1f{school}\x1f{key}")
 
     # ----------------------------------------------------------------- running one
     def run(

@@ -16,10 +16,16 @@ A retry hashes the key it is given and looks for the hash; a store written befor
 hashed holds them in clear, so a retry also looks for the clear key when the hash is absent,
 and still records nothing more.
 
-The row also records the store's *scheme* for record ids (``SCHEME_PLAIN``, the deterministic
-``uuid5`` ids of every store so far). A store that already held events when its secret was made
-is marked as such (``had_events``), so a later change of scheme can tell a store created before
-it from a new one.
+Record ids made from an idempotency key (``Pipeline.new_id``: a retried "create" lands on the
+same record) are, on an encrypted store, keyed too: a version-4-shaped UUID made from
+HMAC-SHA256 with a key derived from the secret, so a guessed key cannot be confirmed from an
+id without the secret. A store without a cipher key keeps the deterministic ``uuid5`` ids
+(the demo and the docs quote them; such a store hides no reference anyway: the projections
+hold them in clear). The secret's row records the store's *scheme* for those ids, chosen
+once, when the secret is made (before the store's first event, ``ensure``): a store that
+already held events then was written with ``uuid5`` ids and keeps them (``SCHEME_OLD_IDS``),
+so a retry across the upgrade still lands on the record it made; a new store gets keyed ids
+(``SCHEME_KEYED_IDS``).
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 from typing import TypeVar
+from uuid import UUID, uuid5
 
 from senad_ap.application.personal import PersonalData
 from senad_ap.application.records import store_errors
@@ -50,10 +57,11 @@ SECRET_ROW = "store-secret"  # noqa: S105 - the row's name, not a secret
 KEY_PREFIX = "hk1:"
 HASHED_KEY = re.compile(KEY_PREFIX + "[0-9a-f]{64}")
 #: The first byte of the stored secret: the store's scheme for record ids.
-SCHEME_PLAIN = 1
-SCHEME_PLAIN_OLD_STORE = 2
+SCHEME_KEYED_IDS = 1
+SCHEME_OLD_IDS = 2
 _SECRET_BYTES = 32
 _IDEMPOTENCY = b"senad_ap idempotency keys v1"
+_RECORD_IDS = b"senad_ap record ids v1"
 
 
 class StoreSecret:
@@ -70,6 +78,7 @@ class StoreSecret:
         self._has_events = has_events
         self._lock = threading.Lock()
         self._secret: bytes | None = None
+        self._id_key = b""
         self._scheme = 0
         self._hashes: dict[str, str] = {}
 
@@ -79,7 +88,7 @@ class StoreSecret:
                 with store_errors():
                     stored = self._read()
                     if stored is None:
-                        scheme = SCHEME_PLAIN_OLD_STORE if self._has_events() else SCHEME_PLAIN
+                        scheme = SCHEME_OLD_IDS if self._has_events() else SCHEME_KEYED_IDS
                         made = bytes([scheme]) + os.urandom(_SECRET_BYTES)
                         wrapper = self._personal.wrapper
                         self._personal.keys.add(SECRET_ROW, wrapper.wrap(made), self._clock())
@@ -87,6 +96,7 @@ class StoreSecret:
                 if stored is None or len(stored) != _SECRET_BYTES + 1:
                     raise StoreError("The store's secret could not be kept or read.")
                 self._scheme = stored[0]
+                self._id_key = hmac.new(stored[1:], _RECORD_IDS, hashlib.sha256).digest()
                 self._secret = hmac.new(stored[1:], _IDEMPOTENCY, hashlib.sha256).digest()
             return self._secret
 
@@ -95,11 +105,24 @@ class StoreSecret:
         wrapped = found.get(SECRET_ROW)
         return None if wrapped is None else self._personal.wrapper.unwrap(wrapped)
 
+    def ensure(self) -> None:
+        """Make the secret now if the store has none yet (before a decision is recorded, so
+        that a new store chooses its scheme before its first event)."""
+        self._load()
+
     @property
     def scheme(self) -> int:
         """The store's scheme for record ids (made with the secret, on first use)."""
         self._load()
         return self._scheme
+
+    def record_id(self, namespace: UUID, name: str) -> UUID:
+        """The id of a record named ``name`` in ``namespace``: ``uuid5`` on a store without a
+        cipher key, or one whose events predate the secret; keyed on an encrypted store."""
+        if not self._personal.wrapper.encrypts or self.scheme != SCHEME_KEYED_IDS:
+            return uuid5(namespace, name)
+        digest = hmac.new(self._id_key, namespace.bytes + name.encode(), hashlib.sha256)
+        return UUID(bytes=digest.digest()[:16], version=4)
 
     def hashed(self, key: str) -> str:
         """The idempotency key as stored: ``hk1:`` and its keyed hash, in hex."""
