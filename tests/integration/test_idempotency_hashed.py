@@ -188,6 +188,20 @@ def test_two_instances_opened_on_a_new_store_share_one_secret(store: Store) -> N
     assert (notification_count(retrier), again.placement.id) == (before, first.placement.id)
 
 
+def test_two_instances_making_the_secret_at_once_keep_the_first_one(store: Store) -> None:
+    open_store, _ = store
+    late, early = open_store()._pipeline.secret, open_store()._pipeline.secret
+
+    # ``late`` finds no secret, and before it inserts its own, ``early`` makes and keeps one.
+    def early_first() -> bool:
+        early.ensure()
+        return False
+
+    late._has_events = early_first
+
+    assert late.hashed(NAMED_KEY) == early.hashed(NAMED_KEY)
+
+
 def test_a_retry_finds_a_key_stored_in_clear_before_the_change(
     store: Store, keys_in_clear: Callable[[], None]
 ) -> None:
