@@ -36,7 +36,8 @@ def forget(pipeline: Pipeline, command: ForgetStudent) -> StudentState:
             if not personal.erased(student_id):
                 personal.destroy(student_id, context.recorded_at)
     # 3. replay a retried command
-    replayed = pipeline.replayed_version(student, command)
+    clear, command = command.idempotency_key, pipeline.secret.keyed(command)
+    replayed = pipeline.replayed_version(student, command, clear)
     if replayed is not None:
         return pipeline.revealed(records.at_version(student_id, replayed, StudentState))
     # 1. load the student's placements

@@ -80,6 +80,10 @@ class Wrapper:
     def __init__(self, cipher: Any | None) -> None:
         self._cipher = cipher
 
+    @property
+    def encrypts(self) -> bool:
+        return self._cipher is not None
+
     def wrap(self, key: bytes) -> bytes:
         return key if self._cipher is None else bytes(self._cipher.encrypt(key))
 
@@ -229,6 +233,11 @@ class PersonalData:
         # What each student's current key opened, and what each personal value revealed to.
         self._opened: dict[str, tuple[bytes, dict[str, str]]] = {}
         self._values: dict[int, tuple[Any, Any, frozenset[str], tuple[bytes | None, ...]]] = {}
+
+    @property
+    def wrapper(self) -> Wrapper:
+        """What wraps the stored keys (the store's secret too, ``application.store_secret``)."""
+        return self._wrapper
 
     # ------------------------------------------------------------------ keys
     def key_of(self, student_id: UUID) -> bytes | None:

@@ -36,7 +36,7 @@ import contextlib
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
-from uuid import UUID, uuid4, uuid5
+from uuid import UUID, uuid4
 
 import attrs
 
@@ -46,6 +46,7 @@ from senad_ap.application.marks import MarkKeys, code_of, session_of
 from senad_ap.application.personal import PersonalData
 from senad_ap.application.pupil_register import placements_of, run_events, with_the_holder
 from senad_ap.application.records import Records, fold, hash_of, store_errors
+from senad_ap.application.store_secret import StoreSecret
 from senad_ap.application.stores import check_text
 from senad_ap.domain.attendance_codes import AttendanceCode, Session
 from senad_ap.domain.authority import Authority
@@ -138,12 +139,16 @@ class Pipeline:
         self.clock = clock
         self.policy = policy
         self._policy_record: PolicyState | None = None
+        #: Idempotency keys are stored as keyed hashes of the caller's (``store_secret``).
+        self.secret = StoreSecret(personal, clock, lambda: records.last_position() > 0)
 
     def context(self, on: date | None = None) -> Context:
         """When the decision is recorded, and under which policy: the version in force on
         ``on``, the day the decision takes effect (today if not given), as the record stands
         now (POL-1, ``domain.policy``)."""
         now = self.clock()
+        with store_errors():
+            self.secret.ensure()
         return Context(recorded_at=now, policy=self.policy_on(now.date() if on is None else on))
 
     def policy_on(self, day: date) -> PolicyParameters:
@@ -178,12 +183,13 @@ class Pipeline:
             raise InvalidInputError(f"Missing or unexpected value: {error}") from None
 
     def new_id(self, kind: str, actor: Actor, key: str | None) -> UUID:
-        """A new record's id: random, or, with an idempotency key, the same on every retry."""
+        """A new record's id: random, or, with an idempotency key, the same on every retry
+        (keyed with the store's secret on an encrypted store, ``application.store_secret``)."""
         if key is None:
             return uuid4()
         check_text(key, "idempotency_key", "idempotency key")
         school = actor.school_id if isinstance(actor, Actor) else ""
-        return uuid5(_KEYS, f"{kind}\x1f{school}\x1f{key}")
+        return self.secret.record_id(_KEYS, f"{kind}\x1f{school}\x1f{key}")
 
     # ----------------------------------------------------------------- running one
     def run(
@@ -208,9 +214,10 @@ class Pipeline:
         state = self.records.load(command.placement_id, PlacementState)
         # 2. seal personal values with the student's key, before anything else sees them
         student_id = _student_of(state, command)
-        sealed, new_keys = sealed_command(self.personal, command, student_id)
+        keyed = self.secret.keyed(command)
+        sealed, new_keys = sealed_command(self.personal, keyed, student_id)
         # 3. replay a retried command
-        replayed = self.replayed_version(state, sealed)
+        replayed = self.replayed_version(state, sealed, command.idempotency_key)
         if replayed is not None:
             return self.revealed(
                 self.records.at_version(sealed.placement_id, replayed, PlacementState)
@@ -270,7 +277,8 @@ class Pipeline:
         """A provider decision: load, replay, expected version, decide, chain, fold, save."""
         provider_id: UUID = command.provider_id  # type: ignore[attr-defined]
         state = self.records.load(provider_id, ProviderState)
-        replayed = self.replayed_version(state, command)
+        clear, command = command.idempotency_key, self.secret.keyed(command)
+        replayed = self.replayed_version(state, command, clear)
         if replayed is not None:
             return self.records.at_version(provider_id, replayed, ProviderState)
         check_expected_version(state, expected_version, "provider", provider_id)
@@ -288,7 +296,8 @@ class Pipeline:
         check_text(command.actor.school_id, "school_id", "school id")
         school_id = school_aggregate_id(command.actor.school_id)
         state = self.records.load(school_id, SchoolState)
-        replayed = self.replayed_version(state, command)
+        clear, command = command.idempotency_key, self.secret.keyed(command)
+        replayed = self.replayed_version(state, command, clear)
         if replayed is not None:
             return self.records.at_version(school_id, replayed, SchoolState)
         check_expected_version(state, expected_version, "school", command.actor.school_id)
@@ -303,7 +312,8 @@ class Pipeline:
     ) -> PolicyState:
         """A new policy version: load, replay, expected version, decide, chain, fold, save."""
         state = self.records.load(POLICY_RECORD_ID, PolicyState)
-        replayed = self.replayed_version(state, command)
+        clear, command = command.idempotency_key, self.secret.keyed(command)
+        replayed = self.replayed_version(state, command, clear)
         if replayed is not None:
             return self.records.at_version(POLICY_RECORD_ID, replayed, PolicyState)
         check_expected_version(state, expected_version, "policy record", POLICY_RECORD_ID)
@@ -356,9 +366,9 @@ class Pipeline:
                     or current.get(mark.placement_id)
                     or self.records.placement(mark.placement_id)
                 )
-                command = keys.seal(command, state)
+                command = keys.seal(self.secret.keyed(command), state)
                 # 3. replay
-                if self.replayed_version(state, command) is not None:
+                if self.replayed_version(state, command, key) is not None:
                     states[mark.placement_id] = state
                     continue
                 # 4. expected version: the placement as it was before this register's marks
@@ -387,17 +397,23 @@ class Pipeline:
         return dict(zip(states, revealed, strict=True))
 
     # ----------------------------------------------------------------- the steps' parts
-    def replayed_version(self, state: Any, command: Command) -> int | None:
-        """The version the first use of this command's idempotency key produced, if any."""
+    def replayed_version(
+        self, state: Any, command: Command, clear: str | None = None
+    ) -> int | None:
+        """The version the first use of this command's idempotency key (``keyed``) produced,
+        if any; ``clear``, the caller's key, finds a key stored in clear before keys were
+        hashed, so a retry across that upgrade records nothing more."""
         key = command.idempotency_key
         if key is None or state is None:
             return None
         record = state.idempotency.get(key)
+        if record is None and clear is not None:
+            record = state.idempotency.get(clear)
         if record is None:
             return None
         if record.fingerprint != fingerprint(command):
             raise IdempotencyConflictError(
-                f"The idempotency key {key!r} was already used for a different command on "
+                f"The idempotency key {clear or key!r} was already used for another command on "
                 f"record {state.id}; use a new key for a new decision.",
                 field="idempotency_key",
             )

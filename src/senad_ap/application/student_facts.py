@@ -147,7 +147,8 @@ def record_fact(
     student_id = student_record_id(command.actor.school_id, command.student_reference)
     student = records.load(student_id, StudentState)
     # 3. replay a retried command
-    replayed = pipeline.replayed_version(student, command)
+    clear, command = command.idempotency_key, pipeline.secret.keyed(command)
+    replayed = pipeline.replayed_version(student, command, clear)
     if replayed is not None:
         return pipeline.revealed(records.at_version(student_id, replayed, StudentState))
     # 4. refuse a decision taken on an out-of-date view of the student's record

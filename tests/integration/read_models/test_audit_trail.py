@@ -20,6 +20,7 @@ from senad_ap import (
     PlanAgreed,
     Session,
 )
+from senad_ap.application.store_secret import HASHED_KEY
 from senad_ap.projections import AuditEntry, Projections
 from senad_ap.projections import audit as audit_queries
 from senad_ap.testing import FixedClock
@@ -320,6 +321,18 @@ def test_trail_effective_range_with_no_decision_is_empty(
 def _export(projections: Projections) -> list[dict[str, object]]:
     projections.catch_up()
     return [json.loads(line) for line in audit_queries.export_lines(projections.store)]
+
+
+def test_export_shows_a_keyed_hash_of_the_idempotency_key_never_the_key(
+    app: AlternativeProvision, projections: Projections, scene: Scene
+) -> None:
+    app.record_attendance(
+        scene.placement.id, session=Session.AM, code="/", actor=STAFF, on=START,
+        idempotency_key="register-jane-smith",
+    )  # fmt: skip
+
+    (key,) = [line["idempotency_key"] for line in _export(projections) if line["idempotency_key"]]
+    assert HASHED_KEY.fullmatch(str(key))
 
 
 def test_export_has_one_line_per_stored_event(
