@@ -10,8 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from senad_ap import AlternativeProvision
 from senad_ap.cli import main
-from tests.postgres import postgres_schema
+from senad_ap.cli.session import postgres_parts
+from senad_ap.domain.values import Actor, Role
+from tests.postgres import _connect, postgres_schema
 
 
 @pytest.fixture
@@ -53,3 +56,37 @@ def test_a_postgres_url_without_a_user_is_a_usage_error() -> None:
     code, _, err = _run("--db", "postgresql://localhost/senad_ap_test", "placements")
 
     assert (code, "postgresql://USER@HOST:PORT/DATABASE" in err) == (2, True)
+
+
+def _tables(url: str) -> list[str]:
+    schema = url.rsplit("schema=", 1)[1]
+    with _connect() as connection:
+        rows = connection.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = %s "
+            "ORDER BY table_name",
+            (schema,),
+        ).fetchall()
+    return [str(name) for (name,) in rows]
+
+
+@pytest.mark.parametrize("command", ["placements", "verify", "export", "report"])
+def test_a_read_command_on_a_schema_without_a_store_is_refused_and_creates_nothing(
+    url: str, command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+
+    code, _, err = _run("--db", url, command)
+
+    assert (code, "There is no senad-ap store in the schema" in err, _tables(url)) == (3, True, [])
+
+
+def test_a_read_command_leaves_a_store_without_projections_without_them(url: str) -> None:
+    options = postgres_parts(url)
+    app = AlternativeProvision.postgres(options.pop("dbname"), **options)
+    app.seal(actor=Actor(id="head-1", role=Role.HEAD_TEACHER, school_id="100001"))
+    app.close()
+    before = _tables(url)
+
+    code, out, _ = _run("--db", url, "seals")
+
+    assert (code, out.count("\n") >= 1, _tables(url)) == (0, True, before)

@@ -42,7 +42,7 @@ from senad_ap.cli.session import (
     _is_postgres,
     _Session,
 )
-from senad_ap.cli.store_check import READ_COMMANDS, check_sqlite_store
+from senad_ap.cli.store_check import READ_COMMANDS, check_postgres_store, check_sqlite_store
 from senad_ap.cli.trust import _seal, _seals, _verify
 from senad_ap.errors import CipherKeyError, NotFoundError, SenadApError, StoreError
 from senad_ap.projections.runner import default_projections_path
@@ -269,6 +269,10 @@ def main(
         projections = _check_arguments(args, db)
         if not _is_postgres(db):
             check_sqlite_store(db, must_exist=args.command != "demo")
+        elif args.command in READ_COMMANDS:
+            kept = check_postgres_store(db, must_exist=True)
+            if projections is None and not kept:
+                projections = IN_MEMORY  # a read command creates no table either
     except _ExitError as stop:
         err.write(f"senad-ap: {stop}\n")
         return stop.code

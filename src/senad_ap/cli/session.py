@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 from urllib.parse import parse_qs, unquote, urlsplit
 from uuid import UUID
 
@@ -94,9 +94,10 @@ def _is_postgres(db: str) -> bool:
     return db.startswith(("postgresql://", "postgres://"))
 
 
-def _open_postgres(url: str, clock: Callable[[], datetime] | None) -> AlternativeProvision:
-    """``postgresql://user[:password]@host[:port]/dbname[?schema=NAME]``; without a password
-    in the URL, ``PGPASSWORD`` gives it (so it need not appear in a command line)."""
+def postgres_parts(url: str) -> dict[str, Any]:
+    """``postgresql://user[:password]@host[:port]/dbname[?schema=NAME]`` as the keyword
+    arguments of ``AlternativeProvision.postgres`` (``dbname`` first); without a password in
+    the URL, ``PGPASSWORD`` gives it (so it need not appear in a command line)."""
     parts = urlsplit(url)
     schema = parse_qs(parts.query).get("schema", [None])[-1]
     dbname = parts.path.lstrip("/")
@@ -108,11 +109,17 @@ def _open_postgres(url: str, clock: Callable[[], datetime] | None) -> Alternativ
         port = parts.port or 5432
     except ValueError:
         raise _ExitError(f"The port in {url!r} is not a number.", EXIT_USAGE) from None
-    return AlternativeProvision.postgres(
-        unquote(dbname), user=unquote(parts.username),
-        password=None if parts.password is None else unquote(parts.password),
-        host=parts.hostname or "localhost", port=port, schema=schema, clock=clock,
-    )  # fmt: skip
+    return {
+        "dbname": unquote(dbname), "user": unquote(parts.username),
+        "password": None if parts.password is None else unquote(parts.password),
+        "host": parts.hostname or "localhost", "port": port, "schema": schema,
+    }  # fmt: skip
+
+
+def _open_postgres(url: str, clock: Callable[[], datetime] | None) -> AlternativeProvision:
+    """The PostgreSQL store at ``url`` (``postgres_parts``)."""
+    options = postgres_parts(url)
+    return AlternativeProvision.postgres(options.pop("dbname"), clock=clock, **options)
 
 
 def _placement_id(session: _Session, text: str) -> UUID:

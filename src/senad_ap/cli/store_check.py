@@ -14,7 +14,13 @@ from contextlib import closing
 from pathlib import Path
 from urllib.parse import quote
 
-from senad_ap.cli.session import ENVIRONMENT_VARIABLE, EXIT_NO_STORE, _ExitError
+from senad_ap.cli.session import (
+    ENVIRONMENT_VARIABLE,
+    EXIT_NO_STORE,
+    EXIT_REFUSED,
+    _ExitError,
+    postgres_parts,
+)
 
 #: The commands that only read the store: they open it only if it is this library's, and
 #: keep its projections beside it only where a projections file already is.
@@ -29,6 +35,7 @@ READ_COMMANDS = frozenset(
         "retention",
         "seals",
         "verify",
+        "report",
     }
 )
 #: The tables every store of this library holds (eventsourcing's, and the students' keys).
@@ -92,3 +99,49 @@ def _tables(db: str) -> frozenset[str]:
             f"{_WHAT_TO_DO}",
             EXIT_NO_STORE,
         ) from None
+
+
+#: A PostgreSQL store's events table (eventsourcing names it after the application) and the
+#: projections' tracking table, when they are kept in the store's own schema.
+POSTGRES_EVENTS_TABLE = "alternativeprovision_events"
+POSTGRES_TRACKING_TABLE = "projection_tracking"
+
+
+def check_postgres_store(url: str, *, must_exist: bool) -> bool:
+    """Refuse the PostgreSQL store at ``url`` unless its schema holds this library's events
+    (when ``must_exist``); return whether its projections are kept there already. Reads the
+    catalogue only: nothing is created. The message names the database and schema, never the
+    URL (it may hold a password)."""
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - the postgres extra is not installed
+        raise _ExitError(
+            "A PostgreSQL store needs the postgres extra: pip install 'senad-ap[postgres]'.",
+            EXIT_REFUSED,
+        ) from None
+
+    options = postgres_parts(url)
+    schema = options["schema"] or "public"
+    where = f"schema {schema} of the PostgreSQL database {options['dbname']}"
+    try:
+        with psycopg.connect(
+            dbname=options["dbname"], user=options["user"], password=options["password"],
+            host=options["host"], port=options["port"], connect_timeout=5,
+        ) as connection:  # fmt: skip
+            rows = connection.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = %s "
+                "AND table_name IN (%s, %s)",
+                (schema, POSTGRES_EVENTS_TABLE, POSTGRES_TRACKING_TABLE),
+            ).fetchall()
+    except psycopg.Error as error:
+        raise _ExitError(
+            f"The {where} cannot be read: {str(error).strip().splitlines()[0]}", EXIT_REFUSED
+        ) from None
+    tables = {str(name) for (name,) in rows}
+    if must_exist and POSTGRES_EVENTS_TABLE not in tables:
+        raise _ExitError(
+            f"There is no senad-ap store in the {where} (it has no table of recorded events). "
+            f"{_WHAT_TO_DO}",
+            EXIT_NO_STORE,
+        )
+    return POSTGRES_TRACKING_TABLE in tables
