@@ -9,11 +9,15 @@ from datetime import date, timedelta
 
 import pytest
 
+from senad_ap import AlternativeProvision, ConsentParty
 from senad_ap.domain.values import Actor, Role
 from senad_ap.projections import Projections
 from senad_ap.projections.access import FULL_ACCESS
 from senad_ap.projections.as_at import AsAt, Sense, register_as_at, register_as_at_by_fold
 from tests.integration.demo_school import InMemoryDemo
+from senad_ap.testing import FixedClock
+from tests.integration.projection_scenes import day, mark_day, move_to, review
+from tests.integration.scenario import STAFF, start_outside_placement
 from tests.postgres import postgres_schema, projections_database
 
 
@@ -70,3 +74,30 @@ def test_the_demos_register_as_at_a_day_keeps_to_the_readers_school(
     mine = register_as_at(demo_projections, as_at, reader=head)
     assert mine == register_as_at_by_fold(demo_projections, as_at, reader=head)
     assert {row.school_id for row in mine} == {school}
+
+
+def test_a_back_dated_decision_and_a_late_correction_read_as_the_fold_on_every_day(
+    app: AlternativeProvision, projections: Projections, clock: FixedClock
+) -> None:
+    placement_id = start_outside_placement(app).placement.id
+    move_to(clock, day(2))
+    for each in (day(1), day(2)):
+        mark_day(app, placement_id, each)
+    move_to(clock, day(5))
+    review(app, placement_id, on=day(5), next_review_on=day(30))
+    move_to(clock, day(7))
+    app.withdraw_consent(
+        placement_id, party=ConsentParty.PARENTS, reason="Parents object.", actor=STAFF, on=day(2)
+    )
+    app.correct_attendance(
+        placement_id, session="AM", code="N", reason="Entered in error.",
+        amended_by_name="A. Teacher", amended_by_position="Attendance officer",
+        actor=STAFF, on=day(1),
+    )  # fmt: skip
+    projections.catch_up()
+
+    for sense in Sense:
+        for offset in range(-1, 9):
+            as_at = AsAt(sense, day(offset))
+            expected = register_as_at_by_fold(projections, as_at, reader=FULL_ACCESS)
+            assert register_as_at(projections, as_at, reader=FULL_ACCESS) == expected, as_at
