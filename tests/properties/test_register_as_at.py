@@ -32,6 +32,6 @@ def test_the_register_as_at_any_day_from_the_history_equals_the_fold(
         read_models.catch_up()
         for _ in range(4):
             as_at = AsAt(data.draw(st.sampled_from(Sense)), data.draw(_days(days)))
-            assert register_as_at(
+            assert register_as_at(read_models, as_at, reader=FULL_ACCESS) == register_as_at_by_fold(
                 read_models, as_at, reader=FULL_ACCESS
-            ) == register_as_at_by_fold(read_models, as_at, reader=FULL_ACCESS), str(as_at)
+            ), str(as_at)

@@ -10,19 +10,22 @@ from datetime import date, timedelta
 import pytest
 
 from senad_ap import AlternativeProvision, ConsentParty
+from senad_ap.domain.base import Event
 from senad_ap.domain.values import Actor, Role
 from senad_ap.projections import Projections
 from senad_ap.projections.access import FULL_ACCESS
 from senad_ap.projections.as_at import AsAt, Sense, register_as_at, register_as_at_by_fold
-from tests.integration.demo_school import InMemoryDemo
 from senad_ap.testing import FixedClock
+from tests.integration.demo_school import InMemoryDemo
 from tests.integration.projection_scenes import day, mark_day, move_to, review
 from tests.integration.scenario import STAFF, start_outside_placement
 from tests.postgres import postgres_schema, projections_database
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
-def demo_projections(request: pytest.FixtureRequest, demo_in_memory: InMemoryDemo) -> Iterator[Projections]:
+def demo_projections(
+    request: pytest.FixtureRequest, demo_in_memory: InMemoryDemo
+) -> Iterator[Projections]:
     app = demo_in_memory.app
     if request.param == "postgres":
         schema, drop = postgres_schema()
@@ -40,14 +43,14 @@ def _late_days(projections: Projections) -> list[date]:
     its first and last days."""
     app = projections.app
     notifications = app.recorder.select_notifications(start=1, limit=app.last_position())
-    events = [app.mapper.to_domain_event(n) for n in notifications]
+    events = [e for n in notifications if isinstance(e := app.mapper.to_domain_event(n), Event)]
     late = sorted({e.effective_on for e in events if e.timestamp.date() > e.effective_on})
     assert late, "the demo has late entries"
     first = min(e.effective_on for e in events)
     last = max(e.timestamp.date() for e in events)
     days = {first - timedelta(days=1), first, last, last + timedelta(days=1)}
-    for day in late[:: max(1, len(late) // 6)]:
-        days |= {day, day + timedelta(days=1)}
+    for each in late[:: max(1, len(late) // 6)]:
+        days |= {each, each + timedelta(days=1)}
     return sorted(days)
 
 
@@ -55,17 +58,18 @@ def _late_days(projections: Projections) -> list[date]:
 def test_the_demos_register_as_at_each_day_from_the_history_equals_the_fold(
     demo_projections: Projections, sense: Sense
 ) -> None:
-    for day in _late_days(demo_projections):
-        as_at = AsAt(sense, day)
+    for each in _late_days(demo_projections):
+        as_at = AsAt(sense, each)
         expected = register_as_at_by_fold(demo_projections, as_at, reader=FULL_ACCESS)
-        assert register_as_at(demo_projections, as_at, reader=FULL_ACCESS) == expected, day
+        assert register_as_at(demo_projections, as_at, reader=FULL_ACCESS) == expected, each
 
 
 def test_the_demos_register_as_at_a_day_keeps_to_the_readers_school(
     demo_projections: Projections,
 ) -> None:
     rows = register_as_at(
-        demo_projections, AsAt(Sense.IN_EFFECT_ON, _late_days(demo_projections)[-1]),
+        demo_projections,
+        AsAt(Sense.IN_EFFECT_ON, _late_days(demo_projections)[-1]),
         reader=FULL_ACCESS,
     )
     school = rows[0].school_id
