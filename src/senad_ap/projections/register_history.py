@@ -34,7 +34,7 @@ from senad_ap.domain.values import PolicyParameters
 from senad_ap.projections.base import Change, Cursor, Projection, ProjectionStore, World
 from senad_ap.projections.register import _COLUMNS, register_row
 
-__all__ = ["RegisterHistoryProjection", "history_rows", "microseconds"]
+__all__ = ["RegisterHistoryProjection", "history_rows", "microseconds", "stored_rows"]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _INTEGERS = ("review_interval_weeks", "residential", "looked_after")
@@ -223,3 +223,13 @@ def history_rows(
         sql += " AND r.school_id = ?"
         params.append(school_id)
     return store.rows(sql, tuple(params))
+
+
+def stored_rows(store: ProjectionStore) -> list[dict[str, Any]]:
+    """The history tables' rows as stored, in a fixed order (for comparisons)."""
+    rows = [
+        {"table": table, **row}
+        for table in RegisterHistoryProjection.tables
+        for row in store.sealed_rows(f"SELECT * FROM {table}")  # noqa: S608 - our own names
+    ]
+    return sorted(rows, key=lambda row: repr(sorted(row.items())))
