@@ -173,7 +173,7 @@ def _run(stores: list[Store], sizes: Callable[[Kind], Sizes], only: str | None) 
                 repeat = 1 if count >= 300_000 else 2
                 results.append(rebuild_case(store, name, repeat, _say))
                 projections = rebuilt_projections(name, repeat - 1)
-                results.append(as_at_case(store, name, projections, placement, middle, 5, _say))
+                results.extend(as_at_case(store, name, projections, placement, middle, 5, _say))
     return results
 
 

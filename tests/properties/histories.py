@@ -32,7 +32,14 @@ from senad_ap.domain.provider import (
 from senad_ap.domain.records import evolve_record
 from senad_ap.domain.school import RecordTerm
 from senad_ap.domain.values import Actor, Role
-from senad_ap.projections import attendance, audit, compliance, providers, register
+from senad_ap.projections import (
+    attendance,
+    audit,
+    compliance,
+    providers,
+    register,
+    register_history,
+)
 from senad_ap.projections.base import ProjectionStore, RecordState
 from senad_ap.testing import HISTORY_NOW, FixedClock, school_ids, valid_histories
 
@@ -139,6 +146,7 @@ def all_rows(store: ProjectionStore) -> dict[str, list[dict[str, object]]]:
         "compliance in effect": compliance.stored_in_effect_rows(store),
         "attendance": attendance.stored_rows(store),
         "providers": providers.stored_rows(store),
+        "register history": register_history.stored_rows(store),
     }
 
 

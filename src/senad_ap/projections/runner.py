@@ -44,6 +44,7 @@ from senad_ap.projections.base import (
 from senad_ap.projections.compliance import ComplianceProjection
 from senad_ap.projections.providers import ProvidersProjection
 from senad_ap.projections.register import PlacementRegisterProjection
+from senad_ap.projections.register_history import RegisterHistoryProjection
 from senad_ap.projections.students import StudentsProjection
 
 if TYPE_CHECKING:
@@ -100,6 +101,7 @@ class Projections:
         self.attendance = AttendanceProjection()
         self.providers = ProvidersProjection()
         self.students = StudentsProjection()
+        self.register_history = RegisterHistoryProjection(app.policy)
         # Order matters only for speed: each projection reads just its own tables.
         self.all: tuple[Projection, ...] = (
             self.providers,
@@ -108,6 +110,7 @@ class Projections:
             self.audit,
             self.compliance,
             self.students,
+            self.register_history,
         )
         with _store_errors("open the projections' store"):
             if postgres is None:

@@ -60,7 +60,15 @@ from tests.integration.scenario import (
     start_outside_placement,
 )
 
-PROJECTION_NAMES = ("providers", "register", "attendance", "audit", "compliance", "students")
+PROJECTION_NAMES = (
+    "providers",
+    "register",
+    "attendance",
+    "audit",
+    "compliance",
+    "students",
+    "register_history",
+)
 
 
 def _share(app: AlternativeProvision, placement_id: UUID, party: InformationParty) -> None:
