@@ -20,7 +20,7 @@ import attrs
 from senad_ap.domain.base import Event
 from senad_ap.domain.placement import AttendanceCorrected, PlacementEvent, PlacementState
 from senad_ap.domain.policy import PolicyEvent
-from senad_ap.domain.provider import ProviderEvent
+from senad_ap.domain.provider import FullTimePupilAdmitted, FullTimePupilLeft, ProviderEvent
 from senad_ap.domain.school import SchoolEvent
 from senad_ap.domain.student import StudentEvent
 from senad_ap.projections.access import Reader, school_condition, school_readable_by
@@ -86,6 +86,9 @@ def audit_row(change: Change) -> dict[str, Any]:
         school_id = getattr(state, "school_id", None) or getattr(
             state, "registered_by_school", None
         )
+        if isinstance(event, FullTimePupilAdmitted | FullTimePupilLeft):
+            # Recorded with the placement's decision, by its school: the row is that school's.
+            school_id = event.actor.school_id
     provider_ids = "".join(f",{p}" for p in sorted(str(p) for p in providers))
     return {
         "position": change.position,

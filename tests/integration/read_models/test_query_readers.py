@@ -16,6 +16,7 @@ from senad_ap.domain.values import PolicyParameters
 from senad_ap.projections import (
     FULL_ACCESS,
     Projections,
+    Reader,
     attendance,
     audit,
     compliance,
@@ -27,7 +28,9 @@ from senad_ap.projections.pupil_attendance import Pupil
 from senad_ap.testing import FixedClock
 from tests.integration.projection_scenes import START, day, mark_day, move_to
 from tests.integration.scenario import (
+    HEAD,
     INSPECTOR,
+    OTHER_HEAD,
     OTHER_SCHOOL_STAFF,
     SCHOOL,
     STAFF,
@@ -35,6 +38,7 @@ from tests.integration.scenario import (
     provider_staff,
     start_outside_placement,
 )
+from tests.integration.test_every_read_checked import started_there, unregistered_setting
 
 OTHER = OTHER_SCHOOL_STAFF.school_id
 POLICY = PolicyParameters()
@@ -172,6 +176,21 @@ def test_audit_export_with_full_access_is_the_whole_trail(
 def test_audit_export_refuses_provider_staff(projections: Projections, two_schools: Scene) -> None:
     with pytest.raises(NotAuthorisedError):
         list(audit.export_lines(projections.store, reader=provider_staff(two_schools.provider.id)))
+
+
+def test_audit_entries_give_a_full_time_roll_entry_to_the_placements_school(
+    app: AlternativeProvision, projections: Projections
+) -> None:
+    provider = unregistered_setting(app)  # registered by school 712E
+    started_there(app, provider, STAFF, HEAD)
+    started_there(app, provider, OTHER_SCHOOL_STAFF, OTHER_HEAD)
+    projections.catch_up()
+
+    def admitted(reader: Reader) -> list[str]:
+        rows = audit.entries(projections.store, reader=reader, event_type="FullTimePupilAdmitted")
+        return [str(row.school_id) for row in rows]
+
+    assert (admitted(STAFF), sorted(admitted(FULL_ACCESS))) == ([SCHOOL], [SCHOOL, OTHER])
 
 
 # ----------------------------------------------------------------- providers
