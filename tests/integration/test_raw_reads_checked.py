@@ -10,7 +10,7 @@ from uuid import uuid4
 
 import pytest
 
-from senad_ap import AlternativeProvision, NotAuthorisedError
+from senad_ap import AlternativeProvision, InvalidInputError, NotAuthorisedError
 from senad_ap.domain.provider import FullTimePupilAdmitted, ProviderState
 from senad_ap.domain.school import school_aggregate_id
 from senad_ap.domain.seal import SEAL_RECORD_ID, SealState
@@ -165,3 +165,15 @@ def test_a_record_at_a_version_with_full_access_is_any_schools(
     state = app.state_at_version(scene.placement.id, 1, reader=FULL_ACCESS)
 
     assert state.id == scene.placement.id
+
+
+def test_a_version_that_does_not_exist_is_refused_before_it_is_looked_for(
+    app: AlternativeProvision, scene: Scene
+) -> None:
+    with pytest.raises(NotAuthorisedError):
+        app.state_at_version(scene.placement.id, 10_000, reader=OTHER_SCHOOL_STAFF)
+
+
+def test_events_of_refuse_a_reader_that_is_not_an_actor(app: AlternativeProvision) -> None:
+    with pytest.raises(InvalidInputError):
+        app.events_of(uuid4(), reader="head-712E")  # type: ignore[arg-type]

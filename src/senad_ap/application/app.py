@@ -41,7 +41,7 @@ from senad_ap.application.pipeline import Pipeline, RegisterMark
 from senad_ap.application.placement_decisions import PlacementDecisions
 from senad_ap.application.policy_versions import PolicyVersions
 from senad_ap.application.provider_decisions import ProviderDecisions
-from senad_ap.application.reading import Reading
+from senad_ap.application.reading import Reading, check_reader
 from senad_ap.application.records import AnyState, CheckedRepository, Records
 from senad_ap.application.sealing import Sealing
 from senad_ap.application.signing import SigningKeys
@@ -396,16 +396,18 @@ class AlternativeProvision(
             raise InvalidInputError("An id must be a UUID.", field="id")
         if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version < 2**62:
             raise InvalidInputError("The version must be a whole number from 1.", field="version")
+        check_reader(reader)
+        if not isinstance(reader, FullAccess):
+            # Checked on the record now, before saying whether that version exists.
+            current = self._records.any_at_version(aggregate_id, None)
+            if current is not None:
+                self._reading.checked_record(reader, current)
         state = self._records.any_at_version(aggregate_id, version)
         if state is None:
             raise NotFoundError(
                 f"No record {aggregate_id} has a version {version}.", kind="record",
                 id=aggregate_id,
             )  # fmt: skip
-        if isinstance(reader, FullAccess):
-            return state
-        current = self._records.any_at_version(aggregate_id, None)
-        self._reading.checked_record(reader, current or state)
         # A provider's roll at that version, cut to the placements ``reader`` may read.
         return self._reading.checked_record(reader, state)
 

@@ -28,7 +28,7 @@ from senad_ap.domain.student import StudentState, student_record_id
 from senad_ap.domain.values import Actor, Role
 from senad_ap.errors import InvalidInputError, NotAuthorisedError, NotFoundError
 
-__all__ = ["Reading"]
+__all__ = ["Reading", "check_reader"]
 
 T = TypeVar("T")
 
@@ -243,6 +243,7 @@ class Reading:
         """Every event of the record, oldest first, as stored, if ``reader`` may read it (a
         provider's: without the full-time roll's entries for placements ``reader`` may not
         read, as ``provider_history``)."""
+        check_reader(reader)
         events = self.records.events_of(record_id)
         if not events or isinstance(reader, FullAccess):
             return events
@@ -274,6 +275,13 @@ class Reading:
                 raise InvalidInputError(
                     "The value is nested too deeply, or holds itself.", field="value"
                 ) from None
+
+
+def check_reader(reader: object) -> Reader:
+    """``reader`` if it is an ``Actor`` or ``FULL_ACCESS`` (``InvalidInputError`` otherwise)."""
+    if not isinstance(reader, Actor | FullAccess):
+        raise InvalidInputError("The reader must be an Actor or FULL_ACCESS.", field="reader")
+    return reader
 
 
 def _end_of(day: date | datetime | None) -> datetime:
