@@ -197,7 +197,7 @@ def finding_rows(projections: Projections, placement_id: UUID, rule_id: str) -> 
     """Every finding of ``rule_id`` the placement has shown, open and closed, after catching
     up."""
     projections.catch_up()
-    history = compliance.finding_history(projections.store, placement_id)
+    history = compliance.finding_history(projections.store, placement_id, reader=FULL_ACCESS)
     return [row for row in history if row.rule_id == rule_id]
 
 
@@ -220,5 +220,5 @@ def findings_known_on(
 ) -> list[tuple[str, date]]:
     """(key, since) of the findings of ``rule_id`` open as the record stood on ``known_on``."""
     projections.catch_up()
-    found = compliance.findings_known_on(projections.store, known_on=known_on)
+    found = compliance.findings_known_on(projections.store, known_on=known_on, reader=FULL_ACCESS)
     return [(row.key, row.since) for row in found if row.rule_id == rule_id]

@@ -156,7 +156,7 @@ def summary(demo_in_memory: InMemoryDemo) -> DemoSummary:
 def reintegrated_events(written: Written, summary: DemoSummary) -> tuple[Event, ...]:
     app = AlternativeProvision.sqlite(written.db)
     try:
-        return app.events_of(summary.reintegrated_placement_id)
+        return app.events_of(summary.reintegrated_placement_id, reader=FULL_ACCESS)
     finally:
         app.close()
 

@@ -102,7 +102,7 @@ def test_the_same_key_reads_the_record_back(store: Store, key: str) -> None:
     open_store, _ = store
     placement_id = _write(open_store(cipher_key=key))
 
-    state = open_store(cipher_key=key).state_at_version(placement_id, 1)
+    state = open_store(cipher_key=key).state_at_version(placement_id, 1, reader=FULL_ACCESS)
 
     assert getattr(state, "student_reference", None) == STUDENT
 
@@ -112,7 +112,7 @@ def test_without_the_key_reading_is_a_clear_store_error(store: Store, key: str) 
     placement_id = _write(open_store(cipher_key=key))
 
     with pytest.raises(StoreError, match="the store is encrypted \\(give its key"):
-        open_store().state_at_version(placement_id, 1)
+        open_store().state_at_version(placement_id, 1, reader=FULL_ACCESS)
 
 
 def test_with_another_key_reading_is_a_clear_store_error(store: Store, key: str) -> None:
@@ -121,7 +121,7 @@ def test_with_another_key_reading_is_a_clear_store_error(store: Store, key: str)
     other = AlternativeProvision.create_cipher_key()
 
     with pytest.raises(StoreError, match="not the one it was written with"):
-        open_store(cipher_key=other).state_at_version(placement_id, 1)
+        open_store(cipher_key=other).state_at_version(placement_id, 1, reader=FULL_ACCESS)
 
 
 def test_the_projections_read_an_encrypted_store_with_its_key(

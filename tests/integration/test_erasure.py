@@ -45,6 +45,7 @@ from senad_ap.application.integrity import SealRecord
 from senad_ap.application.personal import KEY_TABLE
 from senad_ap.domain.personal import ERASED, map_personal
 from senad_ap.domain.student import student_record_id
+from senad_ap.projections.access import FULL_ACCESS
 from tests.integration.conftest import Store, open_store
 from tests.integration.scenario import (
     HEAD,
@@ -219,7 +220,10 @@ def test_get_student_shows_the_name_and_date_of_birth(app: AlternativeProvision)
 def test_events_as_stored_hold_only_sealed_personal_values(app: AlternativeProvision) -> None:
     placement_id = alices_placement(app)
 
-    stored = personal_values(*app.events_of(placement_id), *app.events_of(STUDENT_ID))
+    stored = personal_values(
+        *app.events_of(placement_id, reader=FULL_ACCESS),
+        *app.events_of(STUDENT_ID, reader=FULL_ACCESS),
+    )
 
     assert (len(stored), all(v.startswith(SEALED) for v in stored), clear_words(stored)) == (
         11,  # with the plan's monitoring and assessment arrangements
@@ -230,9 +234,9 @@ def test_events_as_stored_hold_only_sealed_personal_values(app: AlternativeProvi
 
 def test_a_state_as_stored_holds_only_sealed_personal_values(app: AlternativeProvision) -> None:
     placement_id = alices_placement(app)
-    student = app.state_at_version(STUDENT_ID, 1)
+    student = app.state_at_version(STUDENT_ID, 1, reader=FULL_ACCESS)
 
-    stored = personal_values(app.state_at_version(placement_id, 4), student)
+    stored = personal_values(app.state_at_version(placement_id, 4, reader=FULL_ACCESS), student)
 
     assert (len(stored), all(v.startswith(SEALED) for v in stored), clear_words(stored)) == (
         8,  # with the plan's monitoring and assessment arrangements
@@ -244,7 +248,7 @@ def test_a_state_as_stored_holds_only_sealed_personal_values(app: AlternativePro
 def test_reveal_shows_the_personal_values_of_events_as_stored(app: AlternativeProvision) -> None:
     placement_id = alices_placement(app)
 
-    revealed = app.reveal(app.events_of(placement_id))
+    revealed = app.reveal(app.events_of(placement_id, reader=FULL_ACCESS))
 
     assert clear_words(personal_values(*revealed)) == set(WORDS) - {"Alice"}
 
@@ -328,7 +332,12 @@ def test_every_personal_value_in_an_erased_placements_history_reads_erased(
 def test_events_as_stored_reveal_as_erased(app: AlternativeProvision, clock: Clock) -> None:
     placement_id = forgotten(app, clock)
 
-    revealed = app.reveal([*app.events_of(placement_id), *app.events_of(STUDENT_ID)])
+    revealed = app.reveal(
+        [
+            *app.events_of(placement_id, reader=FULL_ACCESS),
+            *app.events_of(STUDENT_ID, reader=FULL_ACCESS),
+        ]
+    )
 
     assert set(personal_values(*revealed)) == {ERASED}
 

@@ -25,6 +25,7 @@ from senad_ap import (
 )
 from senad_ap.domain.base import Event
 from senad_ap.domain.seal import LogSealed
+from senad_ap.projections.access import FULL_ACCESS
 from tests.integration.conftest import Store
 from tests.integration.scenario import (
     HEAD,
@@ -102,7 +103,7 @@ def test_a_retried_policy_version_is_recorded_once(app: AlternativeProvision) ->
     record_version_7(app, idempotency_key="policy-7")
     record_version_7(app, idempotency_key="policy-7")
 
-    assert len(app.events_of(POLICY_RECORD_ID)) == 1
+    assert len(app.events_of(POLICY_RECORD_ID, reader=FULL_ACCESS)) == 1
 
 
 def test_a_policy_version_on_an_out_of_date_view_is_refused_and_nothing_recorded(
@@ -174,7 +175,7 @@ def test_a_decision_after_the_new_version_carries_its_name(app: AlternativeProvi
 
     scene = open_outside_placement(app, on=IN_FORCE_FROM)
 
-    assert app.events_of(scene.placement.id)[0].policy_version == VERSION_7
+    assert app.events_of(scene.placement.id, reader=FULL_ACCESS)[0].policy_version == VERSION_7
 
 
 def test_a_decision_back_dated_before_the_new_version_carries_the_old_name(
@@ -184,7 +185,7 @@ def test_a_decision_back_dated_before_the_new_version_carries_the_old_name(
 
     scene = open_outside_placement(app, on=OPENED_ON)
 
-    assert app.events_of(scene.placement.id)[0].policy_version == POLICY_VERSION
+    assert app.events_of(scene.placement.id, reader=FULL_ACCESS)[0].policy_version == POLICY_VERSION
 
 
 def test_a_version_recorded_by_another_instance_is_in_force_at_once(store: Store) -> None:
@@ -194,7 +195,7 @@ def test_a_version_recorded_by_another_instance_is_in_force_at_once(store: Store
 
     scene = open_outside_placement(first, on=IN_FORCE_FROM)
 
-    assert first.events_of(scene.placement.id)[0].policy_version == VERSION_7
+    assert first.events_of(scene.placement.id, reader=FULL_ACCESS)[0].policy_version == VERSION_7
 
 
 def test_the_recording_of_a_version_carries_the_version_in_force_before_it(
@@ -202,7 +203,7 @@ def test_the_recording_of_a_version_carries_the_version_in_force_before_it(
 ) -> None:
     record_version_7(app)
 
-    assert app.events_of(POLICY_RECORD_ID)[0].policy_version == POLICY_VERSION
+    assert app.events_of(POLICY_RECORD_ID, reader=FULL_ACCESS)[0].policy_version == POLICY_VERSION
 
 
 def test_a_plan_is_checked_against_the_numbers_of_the_version_in_force_on_its_day(

@@ -45,6 +45,7 @@ from senad_ap.domain.placement import (
     evolve_placement,
 )
 from senad_ap.domain.student import student_record_id
+from senad_ap.projections.access import FULL_ACCESS
 from tests.integration.conftest import Store
 from tests.integration.scenario import (
     HEAD,
@@ -109,7 +110,7 @@ def write_before_the_save(
 
 
 def pupil_events(app: AlternativeProvision) -> tuple[Any, ...]:
-    return app.events_of(student_record_id(SCHOOL, PUPIL))
+    return app.events_of(student_record_id(SCHOOL, PUPIL), reader=FULL_ACCESS)
 
 
 def started(app: AlternativeProvision, *placement_ids: UUID) -> list[UUID]:

@@ -92,7 +92,9 @@ def test_every_placements_weeks_equal_the_attendance_projections(
     for row in register.placements(demo.projections.store, reader=FULL_ACCESS):
         expected = [
             (str(w.starts_on), w.possible, w.present, w.authorised_absence, w.unauthorised_absence)
-            for w in attendance.by_week(demo.projections.store, row.placement_id)
+            for w in attendance.by_week(
+                demo.projections.store, row.placement_id, reader=FULL_ACCESS
+            )
         ]
         assert _weeks(html_now, row.placement_id) == expected
 
@@ -174,7 +176,10 @@ def test_as_known_on_a_day_the_decisions_recorded_later_are_counted_not_hidden(
     later = [
         e
         for e in audit.entries(
-            demo.projections.store, effective_to=as_at.on, recorded_from=date(2025, 10, 18)
+            demo.projections.store,
+            effective_to=as_at.on,
+            recorded_from=date(2025, 10, 18),
+            reader=FULL_ACCESS,
         )
         if e.placement_id is not None and e.event_type not in MARK_EVENTS
     ]

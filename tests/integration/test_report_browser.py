@@ -114,7 +114,9 @@ def test_the_numbers_shown_equal_the_projections(page: Browsed) -> None:
         rows = register_as_at(projections, as_at, reader=FULL_ACCESS)
         findings = findings_as_at(projections, as_at, reader=FULL_ACCESS)
         first = rows[0]
-        weeks = attendance.by_week(projections.store, first.placement_id, until=as_at.on)
+        weeks = attendance.by_week(
+            projections.store, first.placement_id, until=as_at.on, reader=FULL_ACCESS
+        )
     finally:
         projections.close()
         app.close()

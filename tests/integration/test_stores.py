@@ -19,6 +19,7 @@ from senad_ap import (
 )
 from senad_ap.application.codec import Snapshot
 from senad_ap.domain.placement import evolve_placement
+from senad_ap.projections.access import FULL_ACCESS
 from tests.integration.conftest import Store
 from tests.integration.scenario import (
     HEAD,
@@ -213,7 +214,7 @@ def test_snapshot_holds_the_state_at_its_version(app: AlternativeProvision) -> N
 
     first_100: PlacementState | None = None
     # The snapshot is stored as the events are: with personal values sealed.
-    for event in app.events_of(placement_id)[:100]:
+    for event in app.events_of(placement_id, reader=FULL_ACCESS)[:100]:
         first_100 = evolve_placement(first_100, event)  # type: ignore[arg-type]
     assert isinstance(snapshot, Snapshot)
     assert snapshot.state == first_100

@@ -342,7 +342,7 @@ def test_stat_4_finding_closes_on_the_day_of_the_revision(
                     actor=HEAD, on=revised_on)  # fmt: skip
 
     projected.catch_up()
-    history = compliance.finding_history(projected.store, placement)
+    history = compliance.finding_history(projected.store, placement, reader=FULL_ACCESS)
     assert [(r.since, r.closed_on) for r in history if r.rule_id == "STAT-4"] == [
         (ISSUED_ON, revised_on)
     ]
@@ -399,7 +399,7 @@ def test_loc_2_rationale_is_sealed_on_the_record(app: AlternativeProvision) -> N
         placement, rationale="Therapy sessions are at the home", actor=HEAD, on=TODAY
     )
 
-    stored = app.events_of(placement)[-1]
+    stored = app.events_of(placement, reader=FULL_ACCESS)[-1]
     assert stored.rationale.startswith("\u27e6pd1:")  # type: ignore[attr-defined]
     assert app.get_placement(placement, reader=STAFF).location_rationale == (
         "Therapy sessions are at the home"

@@ -18,6 +18,7 @@ from senad_ap import Actor, AlternativeProvision, PlacementOpened, Role, Session
 from senad_ap.application.integrity import SealRecord, chained
 from senad_ap.cli import main
 from senad_ap.errors import CipherKeyError, InvalidInputError
+from senad_ap.projections.access import FULL_ACCESS
 from tests.integration.scenario import NOW, STAFF, Clock, start_outside_placement
 from tests.postgres import postgres_schema
 
@@ -132,7 +133,7 @@ def test_an_altered_event_with_its_record_rehashed_is_caught_by_the_seal(
     app = database.open()
     _write(app)
     raw_id = _opened_row(database)[1]
-    events = list(app.events_of(UUID(raw_id)))
+    events = list(app.events_of(UUID(raw_id), reader=FULL_ACCESS))
     opened = events[0]
     assert isinstance(opened, PlacementOpened)
     forged = chained([attrs.evolve(opened, student_reference="STU-0043"), *events[1:]], None)

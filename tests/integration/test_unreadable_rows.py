@@ -11,6 +11,7 @@ import pytest
 
 from senad_ap import AlternativeProvision
 from senad_ap.errors import CipherKeyError, DamagedRecordError
+from senad_ap.projections.access import FULL_ACCESS
 from tests.integration.test_tamper_evidence import Database, _opened_row, _write, database
 
 __all__ = ["database"]
@@ -26,7 +27,7 @@ def test_a_garbled_row_of_a_plain_store_is_named_damaged_not_encrypted(
     database.set_state(_opened_row(database)[0], GARBAGE)
 
     with pytest.raises(DamagedRecordError, match="damaged or altered") as raised:
-        database.open().state_at_version(UUID(record), version)
+        database.open().state_at_version(UUID(record), version, reader=FULL_ACCESS)
 
     assert (raised.value.record_id, raised.value.version) == (UUID(record), version)
 
@@ -38,7 +39,7 @@ def test_a_row_of_an_encrypted_store_read_without_its_key_asks_for_the_key(
     _, record, version, _ = database.rows()[0]
 
     with pytest.raises(CipherKeyError, match="the store is encrypted"):
-        database.open().state_at_version(UUID(record), version)
+        database.open().state_at_version(UUID(record), version, reader=FULL_ACCESS)
 
 
 def test_verify_names_the_position_of_a_garbled_row_of_a_plain_store(

@@ -40,6 +40,7 @@ from senad_ap.projections import (
     register,
     register_history,
 )
+from senad_ap.projections.access import FULL_ACCESS
 from senad_ap.projections.base import ProjectionStore, RecordState
 from senad_ap.testing import HISTORY_NOW, FixedClock, school_ids, valid_histories
 
@@ -107,7 +108,7 @@ class Run:
     def policy(self) -> PolicyState | None:
         """The policy record's final state (``None``: no version recorded)."""
         state: PolicyState | None = None
-        for event in self.app.events_of(POLICY_RECORD_ID):
+        for event in self.app.events_of(POLICY_RECORD_ID, reader=FULL_ACCESS):
             state = evolve_record(state, event)  # type: ignore[assignment]
         return state
 
@@ -286,7 +287,7 @@ def scenarios(draw: st.DrawFn, *, max_histories: int = 3, max_school_days: int =
 
 def _whole(app: AlternativeProvision, provider_id: UUID) -> ProviderState:
     state: ProviderState | None = None
-    for event in app.events_of(provider_id):
+    for event in app.events_of(provider_id, reader=FULL_ACCESS):
         state = evolve_record(state, event)  # type: ignore[assignment]
     if state is None:
         raise LookupError(provider_id)

@@ -47,6 +47,7 @@ from senad_ap.projections import (
     register,
     students,
 )
+from senad_ap.projections.access import FULL_ACCESS
 from senad_ap.testing import HISTORY_NOW, FixedClock
 from tests.properties.histories import Scenario, scenarios
 
@@ -160,7 +161,9 @@ def personal_texts(recorded: Recorded, chosen: Chosen) -> set[str]:
     for placement_id in chosen.placement_ids():
         for event in app.placement_history(placement_id, reader=head_of(school_id)):
             map_personal(students_own(event), note)
-    for student_event in app.reveal(app.events_of(student_record_id(school_id, reference))):
+    for student_event in app.reveal(
+        app.events_of(student_record_id(school_id, reference), reader=FULL_ACCESS)
+    ):
         map_personal(student_event, note)
     return found
 
@@ -205,7 +208,7 @@ def everything_shown(recorded: Recorded) -> str:
         shown.append(app.get_student(state.student_reference, reader=reader))
     for module in (providers, register, attendance, audit, compliance, students):
         shown.append(module.stored_rows(store))
-    shown.append(list(audit.export_lines(store)))
+    shown.append(list(audit.export_lines(store, reader=FULL_ACCESS)))
     found: list[str] = []
     _collect(shown, found)
     return "\n".join(found)

@@ -70,6 +70,7 @@ from senad_ap.domain.base import Command
 from senad_ap.domain.placement import OpenPlacement, RecordAttendance
 from senad_ap.domain.provider import RegisterProvider
 from senad_ap.domain.school import school_aggregate_id
+from senad_ap.projections.access import FULL_ACCESS
 from tests.integration.scenario import (
     DELEGATE,
     HEAD,
@@ -1287,7 +1288,7 @@ def test_state_at_version_with_a_version_that_is_not_a_whole_number_is_refused(
     record: Record, version: object
 ) -> None:
     with pytest.raises(SenadApError):
-        record.app.state_at_version(record.started, version)  # type: ignore[arg-type]
+        record.app.state_at_version(record.started, version, reader=FULL_ACCESS)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("version", [2**63, 2**100], ids=repr)
@@ -1298,7 +1299,7 @@ def test_state_at_version_beyond_what_sqlite_stores_is_refused(
     try:
         record = write_record(app)
         with pytest.raises(SenadApError):
-            app.state_at_version(record.started, version)
+            app.state_at_version(record.started, version, reader=FULL_ACCESS)
     finally:
         app.close()
 

@@ -563,7 +563,9 @@ def test_the_compliance_findings_known_on_a_day_are_those_worked_out_from_the_lo
     day = known_on(recorded, data) + timedelta(days=data.draw(st.integers(-3, 3), label="offset"))
     with projections_in(database, recorded) as read_models:
         read_models.catch_up()
-        from_table = compliance.findings_known_on(read_models.store, known_on=day)
+        from_table = compliance.findings_known_on(
+            read_models.store, known_on=day, reader=FULL_ACCESS
+        )
         from_log = findings_as_at(read_models, AsAt(Sense.KNOWN_ON, day), reader=FULL_ACCESS)
     actual = {(r.placement_id, r.rule_id, r.key, r.since) for r in from_table}
     expected = {(r.placement_id, r.rule_id, r.key, r.since) for r in from_log}
@@ -604,7 +606,9 @@ def test_the_compliance_findings_known_on_any_day_are_those_worked_out_from_the_
     day = past_day(recorded, data)
     with projections_in(database, recorded) as read_models:
         read_models.catch_up()
-        from_table = compliance.findings_known_on(read_models.store, known_on=day)
+        from_table = compliance.findings_known_on(
+            read_models.store, known_on=day, reader=FULL_ACCESS
+        )
         from_log = findings_as_at(read_models, AsAt(Sense.KNOWN_ON, day), reader=FULL_ACCESS)
     actual = sorted((r.placement_id, r.rule_id, r.key, r.since) for r in from_table)
     expected = sorted((r.placement_id, r.rule_id, r.key, r.since) for r in from_log)

@@ -27,6 +27,7 @@ from senad_ap.domain.school import Term
 from senad_ap.domain.values import PolicyParameters
 from senad_ap.projections import AsAt, Sense, attendance
 from senad_ap.projections import pupil_attendance as pupils
+from senad_ap.projections.access import FULL_ACCESS
 from senad_ap.projections.pupil_attendance import Pupil, PupilPeriod, PupilSession
 from tests.properties.histories import Run, Scenario, end_of, run, scenarios
 from tests.properties.test_projections import (
@@ -90,11 +91,13 @@ def test_a_pupils_totals_are_the_sums_of_their_placements_totals(
         read_models.catch_up()
         store = read_models.store
         actual = {
-            pupil: counts(pupils.total(pupil, pupils.sessions(store, pupil), POLICY))
+            pupil: counts(
+                pupils.total(pupil, pupils.sessions(store, pupil, reader=FULL_ACCESS), POLICY)
+            )
             for pupil in placed
         }
         expected = {
-            pupil: summed(attendance.total(store, state.id) for state in states)
+            pupil: summed(attendance.total(store, state.id, reader=FULL_ACCESS) for state in states)
             for pupil, states in placed.items()
         }
     assert actual == expected
@@ -109,7 +112,7 @@ def test_every_pupils_line_counts_the_final_marks_of_all_their_placements(
     placed = pupils_of(recorded.placements().values())
     with projections_in(database, recorded) as read_models:
         read_models.catch_up()
-        rows = pupils.pupil_totals(read_models.store, POLICY)
+        rows = pupils.pupil_totals(read_models.store, POLICY, reader=FULL_ACCESS)
     actual = {row.pupil: (set(row.placement_ids), counts(row.whole)) for row in rows}
     expected = {
         pupil: (
@@ -168,7 +171,11 @@ def test_a_pupils_totals_as_in_effect_on_a_day_are_the_rows_up_to_that_day(
         folded = _sessions_as_at(read_models, AsAt(Sense.IN_EFFECT_ON, day), None, None)
         actual = {p: counts(pupils.total(p, found, POLICY)) for p, (_, found) in folded.items()}
         expected = {
-            p: counts(pupils.total(p, pupils.sessions(read_models.store, p, until=day), POLICY))
+            p: counts(
+                pupils.total(
+                    p, pupils.sessions(read_models.store, p, until=day, reader=FULL_ACCESS), POLICY
+                )
+            )
             for p in folded
         }
     assert actual == expected

@@ -173,6 +173,7 @@ from senad_ap.domain.student_facts import (
     RecordRollStatus,
 )
 from senad_ap.errors import InvalidInputError
+from senad_ap.projections.access import FULL_ACCESS
 from senad_ap.testing import (
     FixedClock,
     agree_plan_commands,
@@ -704,7 +705,7 @@ class PlacementRecordMachine(RuleBasedStateMachine):
 
     def check_returned(self, result: State) -> None:
         if isinstance(result, StudentState):
-            events = self.app.events_of(result.id)
+            events = self.app.events_of(result.id, reader=FULL_ACCESS)
             folded = fold_student(e for e in events if e.originator_version <= result.version)
             assert self.app.reveal(folded) == result
         elif isinstance(result, PlacementState):
@@ -720,14 +721,16 @@ class PlacementRecordMachine(RuleBasedStateMachine):
             )
         elif isinstance(result, SchoolState):
             school: SchoolState | None = None
-            for school_event in self.app.events_of(result.id):
+            for school_event in self.app.events_of(result.id, reader=FULL_ACCESS):
                 if school_event.originator_version <= result.version:
                     assert isinstance(school_event, SchoolEvent)
                     school = evolve_school(school, school_event)
             assert school == result
         elif isinstance(result, PolicyState):
             state: PolicyState | None = None
-            for stored in self.app.events_of(POLICY_RECORD_ID)[: result.version]:
+            for stored in self.app.events_of(POLICY_RECORD_ID, reader=FULL_ACCESS)[
+                : result.version
+            ]:
                 assert isinstance(stored, PolicyVersionRecorded)
                 state = evolve_policy(state, stored)
             assert state == result

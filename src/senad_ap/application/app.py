@@ -41,12 +41,13 @@ from senad_ap.application.pipeline import Pipeline, RegisterMark
 from senad_ap.application.placement_decisions import PlacementDecisions
 from senad_ap.application.policy_versions import PolicyVersions
 from senad_ap.application.provider_decisions import ProviderDecisions
-from senad_ap.application.reading import Reading
+from senad_ap.application.reading import Reading, check_reader
 from senad_ap.application.records import AnyState, CheckedRepository, Records
 from senad_ap.application.sealing import Sealing
 from senad_ap.application.signing import SigningKeys
 from senad_ap.application.stores import DEFAULT_SQLITE_FILE
 from senad_ap.application.student_facts import StudentFacts, record_fact
+from senad_ap.domain.authority import FullAccess, Reader
 from senad_ap.domain.base import Command, Event
 from senad_ap.domain.placement import PlacementEvent, PlacementState
 from senad_ap.domain.policy import PolicyState
@@ -383,31 +384,41 @@ class AlternativeProvision(
         return self._reading.reveal(value)
 
     # ----------------------------------------------------------------- the whole store
-    def state_at_version(self, aggregate_id: UUID, version: int) -> AnyState:
-        """Any record (placement, provider, school, student) as it stood at ``version``.
-
-        For the projections and tools that work on the whole store: it checks no reader, so
-        do not expose it to users who may only see some placements. Personal values stay
-        sealed, as stored (``reveal`` shows them).
+    def state_at_version(self, aggregate_id: UUID, version: int, *, reader: Reader) -> AnyState:
+        """Any record (placement, provider, school, student, seal, policy) as it stood at
+        ``version``, if ``reader`` may read the record now, by the rules of ``get_placement``,
+        ``get_provider`` (the full-time roll cut to what ``reader`` may read), ``get_school``
+        and ``get_student``; seals and the policy record hold no personal data: anyone reads
+        them. ``FULL_ACCESS`` (projections, tools on the whole store) reads any record.
+        Personal values stay sealed, as stored (``reveal`` shows them).
         """
         if not isinstance(aggregate_id, UUID):
             raise InvalidInputError("An id must be a UUID.", field="id")
         if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version < 2**62:
             raise InvalidInputError("The version must be a whole number from 1.", field="version")
+        check_reader(reader)
+        if not isinstance(reader, FullAccess):
+            # Checked on the record now, before saying whether that version exists.
+            current = self._records.any_at_version(aggregate_id, None)
+            if current is not None:
+                self._reading.checked_record(reader, current)
         state = self._records.any_at_version(aggregate_id, version)
         if state is None:
             raise NotFoundError(
                 f"No record {aggregate_id} has a version {version}.", kind="record",
                 id=aggregate_id,
             )  # fmt: skip
-        return state
+        # A provider's roll at that version, cut to the placements ``reader`` may read.
+        return self._reading.checked_record(reader, state)
 
-    def events_of(self, record_id: UUID) -> tuple[Event, ...]:
-        """Every event of any record, oldest first (for projections and tools; no reader
-        check; personal values sealed, as stored). Empty if there is no such record."""
+    def events_of(self, record_id: UUID, *, reader: Reader) -> tuple[Event, ...]:
+        """Every event of any record, oldest first, if ``reader`` may read the record (the
+        rules of ``state_at_version``; a provider's full-time roll entries for placements
+        ``reader`` may not read are left out; ``FULL_ACCESS``: projections and tools read
+        every event). Personal values sealed, as stored. Empty if there is no such record."""
         if not isinstance(record_id, UUID):
             raise InvalidInputError("An id must be a UUID.", field="id")
-        return self._records.events_of(record_id)
+        return self._reading.events_of(record_id, reader)
 
     def last_position(self) -> int:
         """The position of the latest event in the store's log (0 when it is empty)."""

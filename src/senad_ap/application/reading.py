@@ -12,9 +12,10 @@ from uuid import UUID
 import attrs
 
 from senad_ap.application.personal import PersonalData
-from senad_ap.application.records import Records, fold, store_errors
+from senad_ap.application.records import AnyState, Records, fold, store_errors
 from senad_ap.application.stores import check_text
-from senad_ap.domain.authority import check_may_read
+from senad_ap.domain.authority import FullAccess, Reader, check_may_read
+from senad_ap.domain.base import Event
 from senad_ap.domain.placement import PlacementEvent, PlacementState, evolve_placement
 from senad_ap.domain.provider import (
     FullTimePupilAdmitted,
@@ -27,7 +28,7 @@ from senad_ap.domain.student import StudentState, student_record_id
 from senad_ap.domain.values import Actor, Role
 from senad_ap.errors import InvalidInputError, NotAuthorisedError, NotFoundError
 
-__all__ = ["Reading"]
+__all__ = ["Reading", "check_reader"]
 
 T = TypeVar("T")
 
@@ -210,6 +211,55 @@ class Reading:
         )
         return self.revealed(state)
 
+    # ----------------------------------------------------------------- any record
+    def checked_record(self, reader: Reader, state: AnyState) -> AnyState:
+        """``state`` (a record's current state) if ``reader`` may read the record, by the rules
+        of ``placement``, ``provider`` (its full-time roll cut), ``school_for`` and
+        ``student``; seals and the policy record hold no personal data: anyone reads them.
+        ``FULL_ACCESS`` reads every record."""
+        if isinstance(reader, FullAccess):
+            return state
+        if not isinstance(reader, Actor):
+            raise InvalidInputError("The reader must be an Actor or FULL_ACCESS.", field="reader")
+        if isinstance(state, PlacementState):
+            self.check_may_read(reader, state)
+        elif isinstance(state, ProviderState):
+            self.check_may_read_provider(reader, state)
+            readable = frozenset(p for p in state.full_time_pupils if self.may_read(reader, p))
+            return attrs.evolve(state, full_time_pupils=readable)
+        elif isinstance(state, SchoolState):
+            self.school_for(state.school_id, reader)
+        elif isinstance(state, StudentState):
+            check_may_read(
+                reader,
+                school_id=state.school_id,
+                school=self.school(state.school_id) if reader.role is Role.INSPECTOR else None,
+                provider_ids=frozenset(),
+                today=self.clock().date(),
+            )
+        return state
+
+    def events_of(self, record_id: UUID, reader: Reader) -> tuple[Event, ...]:
+        """Every event of the record, oldest first, as stored, if ``reader`` may read it (a
+        provider's: without the full-time roll's entries for placements ``reader`` may not
+        read, as ``provider_history``)."""
+        check_reader(reader)
+        events = self.records.events_of(record_id)
+        if not events or isinstance(reader, FullAccess):
+            return events
+        current = self.records.any_at_version(record_id, None)
+        if current is None:
+            return ()
+        self.checked_record(reader, current)
+        if not isinstance(current, ProviderState) or not isinstance(reader, Actor):
+            return events
+        return tuple(
+            event
+            for event in events
+            if not isinstance(event, FullTimePupilAdmitted | FullTimePupilLeft)
+            or self.may_read(reader, event.placement_id)
+        )
+
     # ----------------------------------------------------------------- personal values
     def revealed(self, state: T) -> T:
         """``state`` with its sealed personal values revealed (or ``[erased]``)."""
@@ -225,6 +275,13 @@ class Reading:
                 raise InvalidInputError(
                     "The value is nested too deeply, or holds itself.", field="value"
                 ) from None
+
+
+def check_reader(reader: object) -> Reader:
+    """``reader`` if it is an ``Actor`` or ``FULL_ACCESS`` (``InvalidInputError`` otherwise)."""
+    if not isinstance(reader, Actor | FullAccess):
+        raise InvalidInputError("The reader must be an Actor or FULL_ACCESS.", field="reader")
+    return reader
 
 
 def _end_of(day: date | datetime | None) -> datetime:

@@ -271,8 +271,9 @@ class Records:
             )  # fmt: skip
         return state
 
-    def any_at_version(self, record_id: UUID, version: int) -> AnyState | None:
-        """Any kind of record as it stood at ``version`` (``None``: no such record)."""
+    def any_at_version(self, record_id: UUID, version: int | None) -> AnyState | None:
+        """Any kind of record as it stood at ``version`` (``None``: now; the result ``None``:
+        no such record)."""
         with store_errors():
             try:
                 state = self.repository.get(record_id, version=version, projector_func=_project_any)

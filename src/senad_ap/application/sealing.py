@@ -51,7 +51,8 @@ class Sealing:
         )
 
     def seals(self) -> list[SealRecord]:
-        """Every seal recorded in this store, oldest first (to export for an inspector)."""
+        """Every seal recorded in this store, oldest first (to export for an inspector). No
+        reader: a seal holds log positions, hashes and signatures, no personal data."""
         with store_errors():
             return seals_of(self._records)
 

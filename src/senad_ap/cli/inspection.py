@@ -90,7 +90,7 @@ def _history(session: _Session, args: argparse.Namespace) -> None:
     placement_id = _placement_id(session, args.placement)
     as_at = _as_at(args)
     store = session.projections().store
-    entries = audit.entries(store, placement_id=placement_id)
+    entries = audit.entries(store, reader=FULL_ACCESS, placement_id=placement_id)
     if as_at is not None:
         entries = [e for e in entries if _entry_included(e, as_at)]
     shown = [e for e in entries if not (args.no_attendance and e.event_type in _MARKS)]
@@ -143,7 +143,9 @@ def _compliance(session: _Session, args: argparse.Namespace) -> None:
     if as_at is None:
         as_at = AsAt(Sense.IN_EFFECT_ON, args.on or today)
     if as_at.sense is Sense.KNOWN_ON:
-        rows = compliance.findings_known_on(store, known_on=as_at.on, school_id=args.school)
+        rows = compliance.findings_known_on(
+            store, known_on=as_at.on, reader=FULL_ACCESS, school_id=args.school
+        )
         title = f"Compliance findings open on {as_at.on}, as known on that day"
     else:
         rows = compliance.open_findings(
@@ -203,7 +205,11 @@ def _compliance_notes(
             "stood that day)."
         ]
     late = audit.entries(
-        store, effective_to=day, recorded_from=day + timedelta(days=1), school_id=school_id
+        store,
+        reader=FULL_ACCESS,
+        effective_to=day,
+        recorded_from=day + timedelta(days=1),
+        school_id=school_id,
     )
     return [
         f"Only what was recorded by the end of {day} counts: {len(late)} decisions recorded "
@@ -216,9 +222,9 @@ def _attendance(session: _Session, args: argparse.Namespace) -> None:
     as_at = _as_at(args)
     projections = session.projections()
     if as_at is None:
-        weeks = attendance.by_week(projections.store, placement_id)
-        terms = attendance.by_term(projections.store, placement_id)
-        whole = attendance.total(projections.store, placement_id)
+        weeks = attendance.by_week(projections.store, placement_id, reader=FULL_ACCESS)
+        terms = attendance.by_term(projections.store, placement_id, reader=FULL_ACCESS)
+        whole = attendance.total(projections.store, placement_id, reader=FULL_ACCESS)
     else:
         found = placement_as_at(projections.app, placement_id, as_at, reader=FULL_ACCESS)
         if found is None:
@@ -325,7 +331,9 @@ def _whole(
 def _school_terms(projections: Projections, school_id: str, as_at: AsAt) -> list[Any]:
     from senad_ap.domain.school import SchoolState, school_aggregate_id
 
-    school = fold_as_at(projections.app.events_of(school_aggregate_id(school_id)), as_at)
+    school = fold_as_at(
+        projections.app.events_of(school_aggregate_id(school_id), reader=FULL_ACCESS), as_at
+    )
     return list(school.terms) if isinstance(school, SchoolState) else []
 
 
@@ -337,7 +345,7 @@ def _period_json(period: attendance.AttendancePeriod) -> dict[str, Any]:
 
 
 def _providers(session: _Session, args: argparse.Namespace) -> None:
-    rows = providers.providers(session.projections().store)
+    rows = providers.providers(session.projections().store, reader=FULL_ACCESS)
     if args.json:
         _json(session.out, {"providers": rows})
         return
@@ -383,7 +391,7 @@ def _export(session: _Session, args: argparse.Namespace) -> None:
     store = session.projections().store
     count = 0
     with _output(args.output, session.out) as out:
-        for line in audit.export_lines(store):
+        for line in audit.export_lines(store, reader=FULL_ACCESS):
             out.write(line + "\n")
             count += 1
     if args.output:

@@ -10,6 +10,7 @@ from senad_ap.cli.output import _cell, _heading, _json, _table
 from senad_ap.cli.session import _Session
 from senad_ap.domain.values import Actor, Role
 from senad_ap.projections import students
+from senad_ap.projections.access import FULL_ACCESS
 
 
 def _retention(session: _Session, args: argparse.Namespace) -> None:
@@ -18,6 +19,7 @@ def _retention(session: _Session, args: argparse.Namespace) -> None:
     rows = students.retention(
         projections.store,
         on=on,
+        reader=FULL_ACCESS,
         policy=projections.app.policy,
         school_id=args.school,
         due_only=not args.all,

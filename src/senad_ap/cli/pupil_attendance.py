@@ -81,7 +81,9 @@ def _sessions_as_at(
 
 
 def _find(session: _Session, args: argparse.Namespace) -> Pupil:
-    found = pupils.find_pupils(session.projections().store, args.pupil, school_id=args.school)
+    found = pupils.find_pupils(
+        session.projections().store, args.pupil, reader=FULL_ACCESS, school_id=args.school
+    )
     if not found:
         raise _ExitError(f"No pupil {args.pupil!r} has a placement on the record.", EXIT_NOT_FOUND)
     if len(found) > 1:
@@ -100,8 +102,8 @@ def _pupil(session: _Session, args: argparse.Namespace) -> None:
     projections = session.projections()
     policy = _policy(projections, as_at)
     if as_at is None:
-        marked = pupils.sessions(projections.store, pupil)
-        terms = pupils.recorded_terms(projections.store, pupil.school_id)
+        marked = pupils.sessions(projections.store, pupil, reader=FULL_ACCESS)
+        terms = pupils.recorded_terms(projections.store, pupil.school_id, reader=FULL_ACCESS)
     else:
         marked = _sessions_as_at(projections, as_at, pupil, None).get(pupil, ([], []))[1]
         terms = _school_terms(projections, pupil.school_id, as_at)
@@ -232,7 +234,9 @@ def _pupils(session: _Session, args: argparse.Namespace) -> None:
     projections = session.projections()
     policy = _policy(projections, as_at)
     if as_at is None:
-        rows = pupils.pupil_totals(projections.store, policy, school_id=args.school)
+        rows = pupils.pupil_totals(
+            projections.store, policy, reader=FULL_ACCESS, school_id=args.school
+        )
     else:
         found = _sessions_as_at(projections, as_at, None, args.school)
         rows = [pupils.totals_of(p, *found[p], policy) for p in sorted(found)]

@@ -16,11 +16,27 @@ import enum
 from datetime import date
 from uuid import UUID
 
+import attrs
+
 from senad_ap.domain.school import SchoolState
 from senad_ap.domain.values import Actor, Role
 from senad_ap.errors import NotAuthorisedError
 
-__all__ = ["Authority", "check_authority", "check_may_read"]
+__all__ = ["FULL_ACCESS", "Authority", "FullAccess", "Reader", "check_authority", "check_may_read"]
+
+
+@attrs.frozen
+class FullAccess:
+    """Read every school's rows (the operator's mode: the ``senad-ap`` command)."""
+
+    why: str = "the operator, who can open the whole store"
+
+
+#: The operator's reader: every school's rows, sealed values revealed.
+FULL_ACCESS = FullAccess()
+
+#: Who reads: a person (their ``Actor``), or the operator (``FULL_ACCESS``).
+Reader = Actor | FullAccess
 
 
 class Authority(enum.Enum):

@@ -14,25 +14,11 @@
 
 from __future__ import annotations
 
-import attrs
-
+from senad_ap.domain.authority import FULL_ACCESS, FullAccess, Reader
 from senad_ap.domain.values import Actor, Role
 from senad_ap.errors import InvalidInputError, NotAuthorisedError
 
-__all__ = ["FULL_ACCESS", "FullAccess", "Reader", "school_readable_by"]
-
-
-@attrs.frozen
-class FullAccess:
-    """Read every school's rows (the operator's mode: the ``senad-ap`` command)."""
-
-    why: str = "the operator, who can open the whole store"
-
-
-#: The operator's reader: every school's rows, sealed values revealed.
-FULL_ACCESS = FullAccess()
-
-Reader = Actor | FullAccess
+__all__ = ["FULL_ACCESS", "FullAccess", "Reader", "school_condition", "school_readable_by"]
 
 
 def school_readable_by(reader: Reader, school_id: str | None) -> str | None:
@@ -55,3 +41,12 @@ def school_readable_by(reader: Reader, school_id: str | None) -> str | None:
         f"{reader.id} ({reader.role.value}) may not read these rows: {reason}.",
         actor_id=reader.id,
     )
+
+
+def school_condition(
+    reader: Reader, column: str = "school_id", school_id: str | None = None
+) -> tuple[str, tuple[str, ...]]:
+    """An SQL condition (`` AND column = ?``, or nothing for every school) and its parameter
+    that keep a query to the rows ``reader`` may read (``school_readable_by``)."""
+    school = school_readable_by(reader, school_id)
+    return ("", ()) if school is None else (f" AND {column} = ?", (school,))

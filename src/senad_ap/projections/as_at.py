@@ -109,7 +109,7 @@ def fold_as_at(events: Iterable[Event], as_at: AsAt) -> Any:
 
 
 def _events(app: AlternativeProvision, record_id: UUID) -> Sequence[Event]:
-    return app.events_of(record_id)
+    return app.events_of(record_id, reader=FULL_ACCESS)  # the callers checked the reader
 
 
 def placement_as_at(

@@ -33,6 +33,7 @@ from senad_ap.domain.placement import (
 )
 from senad_ap.domain.school import Term, TermRecorded
 from senad_ap.domain.values import PolicyParameters
+from senad_ap.projections.access import Reader, school_condition
 from senad_ap.projections.base import (
     Change,
     Cursor,
@@ -227,13 +228,15 @@ def _period(
 
 
 def by_week(
-    store: ProjectionStore, placement_id: UUID, *, until: date | None = None
+    store: ProjectionStore, placement_id: UUID, *, reader: Reader, until: date | None = None
 ) -> list[AttendancePeriod]:
-    """The placement's attendance week by week (weeks start on Monday)."""
+    """The placement's attendance week by week (weeks start on Monday); nothing for a
+    placement of a school other than ``reader``'s (``access.FULL_ACCESS``: any)."""
+    mine, school = school_condition(reader)
     rows = store.rows(
         f"SELECT week_start, {_SUMS} FROM attendance_marks WHERE placement_id = ? "  # noqa: S608
-        "AND day <= ? GROUP BY week_start ORDER BY week_start",
-        (str(placement_id), (until or date.max).isoformat()),
+        f"AND day <= ?{mine} GROUP BY week_start ORDER BY week_start",
+        (str(placement_id), (until or date.max).isoformat(), *school),
     )
     periods = []
     for row in rows:
@@ -244,18 +247,19 @@ def by_week(
 
 
 def by_term(
-    store: ProjectionStore, placement_id: UUID, *, until: date | None = None
+    store: ProjectionStore, placement_id: UUID, *, reader: Reader, until: date | None = None
 ) -> list[AttendancePeriod]:
     """The placement's attendance per recorded term of its school, plus marks outside any
-    recorded term (``period`` "outside recorded terms")."""
+    recorded term (``period`` "outside recorded terms"); as ``by_week`` for ``reader``."""
     limit = (until or date.max).isoformat()
+    mine, school = school_condition(reader, "m.school_id")
     rows = store.rows(
         f"SELECT t.name, t.starts_on, t.ends_on, {_SUMS} FROM attendance_marks m "  # noqa: S608
         "JOIN attendance_terms t ON t.school_id = m.school_id "
         "AND m.day BETWEEN t.starts_on AND t.ends_on "
-        "WHERE m.placement_id = ? AND m.day <= ? GROUP BY t.name, t.starts_on, t.ends_on "
-        "ORDER BY t.starts_on",
-        (str(placement_id), limit),
+        f"WHERE m.placement_id = ? AND m.day <= ?{mine} "
+        "GROUP BY t.name, t.starts_on, t.ends_on ORDER BY t.starts_on",
+        (str(placement_id), limit, *school),
     )
     periods = [
         _period(
@@ -269,10 +273,10 @@ def by_term(
     ]
     outside = store.rows(
         f"SELECT MIN(day) AS first, MAX(day) AS last, {_SUMS} FROM attendance_marks m "  # noqa: S608
-        "WHERE m.placement_id = ? AND m.day <= ? AND NOT EXISTS (SELECT 1 FROM "
+        f"WHERE m.placement_id = ? AND m.day <= ?{mine} AND NOT EXISTS (SELECT 1 FROM "
         "attendance_terms t WHERE t.school_id = m.school_id "
         "AND m.day BETWEEN t.starts_on AND t.ends_on)",
-        (str(placement_id), limit),
+        (str(placement_id), limit, *school),
     )
     if outside and outside[0]["sessions_recorded"]:
         row = outside[0]
@@ -289,13 +293,15 @@ def by_term(
 
 
 def total(
-    store: ProjectionStore, placement_id: UUID, *, until: date | None = None
+    store: ProjectionStore, placement_id: UUID, *, reader: Reader, until: date | None = None
 ) -> AttendancePeriod | None:
-    """The placement's attendance over all its recorded sessions."""
+    """The placement's attendance over all its recorded sessions (``None``: none, or a
+    placement of a school other than ``reader``'s; ``access.FULL_ACCESS``: any)."""
+    mine, school = school_condition(reader)
     rows = store.rows(
         f"SELECT MIN(day) AS first, MAX(day) AS last, {_SUMS} FROM attendance_marks "  # noqa: S608
-        "WHERE placement_id = ? AND day <= ?",
-        (str(placement_id), (until or date.max).isoformat()),
+        f"WHERE placement_id = ? AND day <= ?{mine}",
+        (str(placement_id), (until or date.max).isoformat(), *school),
     )
     if not rows or not rows[0]["sessions_recorded"]:
         return None

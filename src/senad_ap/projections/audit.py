@@ -20,9 +20,10 @@ import attrs
 from senad_ap.domain.base import Event
 from senad_ap.domain.placement import AttendanceCorrected, PlacementEvent, PlacementState
 from senad_ap.domain.policy import PolicyEvent
-from senad_ap.domain.provider import ProviderEvent
+from senad_ap.domain.provider import FullTimePupilAdmitted, FullTimePupilLeft, ProviderEvent
 from senad_ap.domain.school import SchoolEvent
 from senad_ap.domain.student import StudentEvent
+from senad_ap.projections.access import Reader, school_condition, school_readable_by
 from senad_ap.projections.base import Change, Cursor, Projection, ProjectionStore, World, iso
 from senad_ap.projections.wording import JSONValue, describe, event_type, facts
 
@@ -85,6 +86,9 @@ def audit_row(change: Change) -> dict[str, Any]:
         school_id = getattr(state, "school_id", None) or getattr(
             state, "registered_by_school", None
         )
+        if isinstance(event, FullTimePupilAdmitted | FullTimePupilLeft):
+            # Recorded with the placement's decision, by its school: the row is that school's.
+            school_id = event.actor.school_id
     provider_ids = "".join(f",{p}" for p in sorted(str(p) for p in providers))
     return {
         "position": change.position,
@@ -275,21 +279,27 @@ def _query(
     return f"SELECT * FROM audit_trail{where} ORDER BY position", tuple(params)  # noqa: S608
 
 
-def entries(store: ProjectionStore, **filters: Any) -> list[AuditEntry]:
-    """The audit trail, oldest first. Filters (all optional, combined with "and"):
+def entries(store: ProjectionStore, *, reader: Reader, **filters: Any) -> list[AuditEntry]:
+    """The audit trail, oldest first: the rows of ``reader``'s school (``access.FULL_ACCESS``:
+    every school's). Filters (all optional, combined with "and"):
     ``placement_id``, ``provider_id``, ``actor_id``, ``event_type``, ``school_id``,
     ``effective_from``/``effective_to`` (the day it took effect) and
     ``recorded_from``/``recorded_to`` (the day it was recorded)."""
+    filters["school_id"] = school_readable_by(reader, filters.get("school_id"))
     sql, params = _query(**filters)
     return [AuditEntry.from_row(row) for row in store.rows(sql, params)]
 
 
-def export_lines(store: ProjectionStore, *, batch: int = 2000) -> Iterator[str]:
-    """The whole audit trail as JSON Lines, one decision a line, in log order (streamed)."""
+def export_lines(store: ProjectionStore, *, reader: Reader, batch: int = 2000) -> Iterator[str]:
+    """The audit trail as JSON Lines, one decision a line, in log order (streamed): the whole
+    trail for ``access.FULL_ACCESS``, the rows of their own school for a school's staff."""
+    mine, school = school_condition(reader)
     last = 0
     while True:
         rows = store.rows(
-            "SELECT * FROM audit_trail WHERE position > ? ORDER BY position LIMIT ?", (last, batch)
+            f"SELECT * FROM audit_trail WHERE position > ?{mine} "  # noqa: S608 - our own text
+            "ORDER BY position LIMIT ?",
+            (last, *school, batch),
         )
         if not rows:
             return

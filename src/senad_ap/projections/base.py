@@ -25,6 +25,7 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 
 from senad_ap.application.stores import use_statement_cache
+from senad_ap.domain.authority import FULL_ACCESS
 from senad_ap.domain.base import Event
 from senad_ap.domain.records import RecordState, evolve_record
 
@@ -114,9 +115,13 @@ class World:
         if cached is not None and cached.version == version:
             self._states.move_to_end(aggregate_id)
             return cached
-        state = self.app.state_at_version(aggregate_id, version)
+        state = self.app.state_at_version(aggregate_id, version, reader=FULL_ACCESS)
         self._keep(state)
         return state
+
+    def events_of(self, record_id: UUID) -> Sequence[Event]:
+        """Every event of the record, oldest first (the projections read the whole store)."""
+        return self.app.events_of(record_id, reader=FULL_ACCESS)
 
     def apply(self, event: Event) -> tuple[RecordState | None, RecordState]:
         """The record's state before and after ``event``, which must be its next event."""

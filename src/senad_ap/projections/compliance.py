@@ -332,7 +332,7 @@ class ComplianceProjection(Projection):
             findings,
             change.event.effective_on,
             frontier=self._in_effect.frontier(cursor, state),
-            events_of=world.app.events_of,
+            events_of=world.events_of,
             policy=self.policy,
         )
 
@@ -466,11 +466,13 @@ def findings_known_on(
     store: ProjectionStore,
     *,
     known_on: date,
+    reader: Reader,
     school_id: str | None = None,
     placement_id: UUID | None = None,
 ) -> list[FindingRow]:
-    """The gaps open at the end of ``known_on`` as the record stood then: only what had been
-    recorded by that day counts (later, back-dated evidence does not close them)."""
+    """The gaps open at the end of ``known_on`` as the record stood then (later, back-dated
+    evidence does not close them); whose, as ``open_findings``."""
+    school_id = school_readable_by(reader, school_id)
     end = datetime.combine(known_on, time.max, tzinfo=UTC).isoformat()
     sql = (
         "SELECT * FROM compliance_findings WHERE opened_recorded_at <= ? AND since <= ? "
@@ -483,13 +485,14 @@ def findings_known_on(
     return [attrs.evolve(r, closed_on=None, closed_recorded_at=None) for r in rows]
 
 
-def finding_history(store: ProjectionStore, placement_id: UUID) -> list[FindingRow]:
-    """Every gap the placement's record has shown, open and closed, in the order they opened."""
-    rows = store.rows(
-        "SELECT * FROM compliance_findings WHERE placement_id = ? "
-        "ORDER BY opened_position, rule_id, key",
-        (str(placement_id),),
-    )
+def finding_history(
+    store: ProjectionStore, placement_id: UUID, *, reader: Reader
+) -> list[FindingRow]:
+    """Every gap the placement's record has shown, open and closed, in the order they opened
+    (nothing for another school's placement than ``reader``'s; ``FULL_ACCESS``: any)."""
+    where = "SELECT * FROM compliance_findings WHERE 1 = 1"
+    sql, params = _filtered(where, [], school_readable_by(reader, None), placement_id)
+    rows = store.rows(sql + " ORDER BY opened_position, rule_id, key", tuple(params))
     return [FindingRow.from_row(row) for row in rows]
 
 

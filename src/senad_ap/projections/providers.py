@@ -14,6 +14,7 @@ from uuid import UUID
 import attrs
 
 from senad_ap.domain.provider import ProviderState
+from senad_ap.projections.access import Reader, school_condition
 from senad_ap.projections.base import (
     Change,
     Cursor,
@@ -158,13 +159,17 @@ def stored_rows(store: ProjectionStore) -> list[dict[str, Any]]:
     return store.rows("SELECT * FROM providers ORDER BY provider_id")
 
 
-def providers(store: ProjectionStore) -> list[ProviderRow]:
-    """Every provider, by name, with how many placements use it now (started, not ended)."""
+def providers(store: ProjectionStore, *, reader: Reader) -> list[ProviderRow]:
+    """Every provider, by name (the schools of the group share them), with how many of
+    ``reader``'s school's placements use it now (started, not ended; ``access.FULL_ACCESS``:
+    every school's placements)."""
+    mine, school = school_condition(reader, "r.school_id")
     rows = store.rows(
-        "SELECT p.*, (SELECT COUNT(*) FROM register_placements r "
+        "SELECT p.*, (SELECT COUNT(*) FROM register_placements r "  # noqa: S608 - our own text
         # Ids are lower-case UUIDs: no wildcard of LIKE can occur in them.
         " WHERE ',' || r.provider_ids || ',' LIKE '%,' || p.provider_id || ',%' "
-        " AND r.started_on IS NOT NULL AND r.ended_on IS NULL) AS placements_now "
-        "FROM providers p ORDER BY p.name, p.provider_id"
+        f" AND r.started_on IS NOT NULL AND r.ended_on IS NULL{mine}) AS placements_now "
+        "FROM providers p ORDER BY p.name, p.provider_id",
+        school,
     )
     return [ProviderRow.from_row(row) for row in rows]

@@ -28,6 +28,7 @@ from senad_ap.domain.attendance_summary import AbsenceBand, absence_band_of_coun
 from senad_ap.domain.placement import AttendanceMark
 from senad_ap.domain.school import Term
 from senad_ap.domain.values import PolicyParameters
+from senad_ap.projections.access import Reader, school_readable_by
 from senad_ap.projections.base import ProjectionStore
 
 __all__ = [
@@ -256,9 +257,11 @@ _SESSIONS = (
 
 
 def sessions(
-    store: ProjectionStore, pupil: Pupil, *, until: date | None = None
+    store: ProjectionStore, pupil: Pupil, *, reader: Reader, until: date | None = None
 ) -> list[PupilSession]:
-    """Every session marked on any of the pupil's placements (up to ``until``), in order."""
+    """Every session marked on any of the pupil's placements (up to ``until``), in order, if
+    ``reader`` may read the pupil's school (``access.FULL_ACCESS``: any)."""
+    school_readable_by(reader, pupil.school_id)
     rows = store.rows(
         _SESSIONS,
         (pupil.school_id, pupil.student_reference, (until or date.max).isoformat()),
@@ -266,8 +269,9 @@ def sessions(
     return [_session(row) for row in rows]
 
 
-def recorded_terms(store: ProjectionStore, school_id: str) -> list[Term]:
-    """The school's recorded terms, in date order."""
+def recorded_terms(store: ProjectionStore, school_id: str, *, reader: Reader) -> list[Term]:
+    """The school's recorded terms, in date order, if ``reader`` may read the school's rows."""
+    school_readable_by(reader, school_id)
     rows = store.rows(
         "SELECT name, starts_on, ends_on FROM attendance_terms WHERE school_id = ? "
         "ORDER BY starts_on, name",
@@ -280,9 +284,12 @@ def recorded_terms(store: ProjectionStore, school_id: str) -> list[Term]:
 
 
 def find_pupils(
-    store: ProjectionStore, student_reference: str, *, school_id: str | None = None
-) -> list[Pupil]:
-    """The pupils with this reference (one per school that uses it), with a placement."""
+    store: ProjectionStore, student_reference: str, *, reader: Reader,
+    school_id: str | None = None,
+) -> list[Pupil]:  # fmt: skip
+    """The pupils with this reference (one per school that uses it), with a placement: at
+    ``reader``'s school (``access.FULL_ACCESS``: any school, or ``school_id``)."""
+    school_id = school_readable_by(reader, school_id)
     sql = "SELECT DISTINCT school_id, student_reference FROM register_placements WHERE "
     sql += "student_reference = ?" + ("" if school_id is None else " AND school_id = ?")
     params = (student_reference,) + (() if school_id is None else (school_id,))
@@ -294,11 +301,14 @@ def pupil_totals(
     store: ProjectionStore,
     policy: PolicyParameters,
     *,
+    reader: Reader,
     school_id: str | None = None,
     until: date | None = None,
 ) -> list[PupilTotals]:
-    """Every pupil with a placement, by school and reference, with their whole record's
-    totals up to ``until``."""
+    """Every pupil with a placement at ``reader``'s school (``access.FULL_ACCESS``: every
+    school, or ``school_id``), by school and reference, with their whole record's totals up
+    to ``until``."""
+    school_id = school_readable_by(reader, school_id)
     where = "" if school_id is None else "WHERE r.school_id = ? "
     rows = store.rows(
         "SELECT r.school_id, r.student_reference, m.day, m.session, m.code, r.placement_id, "  # noqa: S608 - our own text

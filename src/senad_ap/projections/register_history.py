@@ -31,6 +31,7 @@ from senad_ap.domain.base import Event
 from senad_ap.domain.placement import AttendanceCorrected, AttendanceRecorded, PlacementState
 from senad_ap.domain.records import evolve_record
 from senad_ap.domain.values import PolicyParameters
+from senad_ap.projections.access import FULL_ACCESS
 from senad_ap.projections.base import Change, Cursor, Projection, ProjectionStore, World
 from senad_ap.projections.register import _COLUMNS, register_row
 
@@ -164,7 +165,7 @@ class RegisterHistoryProjection(Projection):
             # A late entry: fold the placement's decisions again, day by day.
             events = [
                 e
-                for e in world.app.events_of(event.originator_id)
+                for e in world.app.events_of(event.originator_id, reader=FULL_ACCESS)
                 if e.originator_version <= event.originator_version
                 and not isinstance(e, AttendanceRecorded | AttendanceCorrected)
             ]

@@ -24,6 +24,7 @@ from senad_ap.domain.student import (
     student_record_id,
 )
 from senad_ap.domain.values import PolicyParameters
+from senad_ap.projections.access import Reader, school_readable_by
 from senad_ap.projections.base import (
     Change,
     Cursor,
@@ -111,13 +112,16 @@ def retention(
     store: ProjectionStore,
     *,
     on: date,
+    reader: Reader,
     policy: PolicyParameters | None = None,
     school_id: str | None = None,
     due_only: bool = True,
 ) -> list[RetentionRow]:
     """Students whose retention has ended by ``on`` and whose personal data is not yet erased
-    (``due_only=False``: every student, with the day their retention ends)."""
+    (``due_only=False``: every student, with the day their retention ends): ``reader``'s
+    school's (``access.FULL_ACCESS``: every school's, or ``school_id``'s)."""
     policy = policy or PolicyParameters()
+    school_id = school_readable_by(reader, school_id)
     sql = (
         "SELECT s.*, "
         "(SELECT COUNT(*) FROM student_placements p WHERE p.student_id = s.student_id) "

@@ -131,7 +131,7 @@ def gather(
         rows = register_as_at(projections, as_at, reader=reader, school_id=scope.school_id)
         if as_at.sense is Sense.KNOWN_ON:
             findings = compliance.findings_known_on(
-                store, known_on=as_at.on, school_id=scope.school_id
+                store, known_on=as_at.on, reader=reader, school_id=scope.school_id
             )
         else:
             findings = findings_as_at(projections, as_at, reader=reader, school_id=scope.school_id)
@@ -146,7 +146,7 @@ def gather(
     used = {p for r in rows for p in r.provider_ids}
     provider_rows = [
         p
-        for p in providers.providers(store)
+        for p in providers.providers(store, reader=reader)
         if p.provider_id in used or (whole_group and scope.school_id is None)
     ]
     seals = app.seals()
@@ -178,7 +178,7 @@ def _placement(
     read_as = as_at or AsAt(Sense.KNOWN_ON, day)
     found = placement_as_at(app, pid, read_as, reader=reader)
     state = None if found is None else found.state
-    every = audit.entries(store, placement_id=pid)
+    every = audit.entries(store, placement_id=pid, reader=reader)
     entries = every if as_at is None else [e for e in every if _included(e, as_at)]
     later = 0
     if as_at is not None and as_at.sense is Sense.KNOWN_ON:
@@ -190,7 +190,9 @@ def _placement(
             and e.event_type not in MARK_EVENTS
         )
     if as_at is None or state is None:
-        weeks = attendance.by_week(store, pid, until=None if as_at is None else as_at.on)
+        weeks = attendance.by_week(
+            store, pid, until=None if as_at is None else as_at.on, reader=reader
+        )
     else:
         marks = [m for m in state.marks.values() if m.day <= as_at.on]
         weeks = attendance.periods_from_marks(pid, marks, weekly=True)
@@ -200,7 +202,7 @@ def _placement(
         decisions=tuple(e for e in entries if e.event_type not in MARK_EVENTS),
         marks_recorded=sum(1 for e in entries if e.event_type in MARK_EVENTS),
         weeks=tuple(weeks),
-        latest_progress=_latest_progress(app, pid, read_as),
+        latest_progress=_latest_progress(app, pid, read_as, reader),
         findings=tuple(f for f in findings if f.placement_id == pid),
         recorded_later=later,
     )
@@ -213,11 +215,11 @@ def _included(entry: audit.AuditEntry, as_at: AsAt) -> bool:
 
 
 def _latest_progress(
-    app: AlternativeProvision, placement_id: UUID, as_at: AsAt
+    app: AlternativeProvision, placement_id: UUID, as_at: AsAt, reader: Reader
 ) -> tuple[ObjectiveProgress, ...]:
     reviews = [
         e
-        for e in app.events_of(placement_id)
+        for e in app.events_of(placement_id, reader=reader)
         if isinstance(e, ProgressReviewed) and as_at.includes(e)
     ]
     if not reviews:

@@ -28,6 +28,7 @@ from senad_ap.domain.staff import staff_record_id
 from senad_ap.domain.student import student_record_id
 from senad_ap.projections import AuditEntry, Projections
 from senad_ap.projections import audit as audit_queries
+from senad_ap.projections.access import FULL_ACCESS
 from senad_ap.testing import FixedClock
 from tests.integration.projection_scenes import START, day, move_to
 from tests.integration.scenario import (
@@ -82,14 +83,21 @@ def _amendment(app: AlternativeProvision, placement_id: UUID) -> AttendanceCorre
 
 
 def _stored_amendment(app: AlternativeProvision, placement_id: UUID) -> AttendanceCorrected:
-    (event,) = [e for e in app.events_of(placement_id) if isinstance(e, AttendanceCorrected)]
+    (event,) = [
+        e
+        for e in app.events_of(placement_id, reader=FULL_ACCESS)
+        if isinstance(e, AttendanceCorrected)
+    ]
     return event
 
 
 def _entry(projections: Projections, placement_id: UUID) -> AuditEntry:
     projections.catch_up()
     (entry,) = audit_queries.entries(
-        projections.store, placement_id=placement_id, event_type="AttendanceCorrected"
+        projections.store,
+        placement_id=placement_id,
+        event_type="AttendanceCorrected",
+        reader=FULL_ACCESS,
     )
     return entry
 
@@ -153,7 +161,10 @@ def test_the_export_carries_the_amenders_name_and_position(
     amended: UUID, projections: Projections
 ) -> None:
     projections.catch_up()
-    lines = [json.loads(line) for line in audit_queries.export_lines(projections.store)]
+    lines = [
+        json.loads(line)
+        for line in audit_queries.export_lines(projections.store, reader=FULL_ACCESS)
+    ]
     (facts,) = [e["facts"] for e in lines if e["event_type"] == "AttendanceCorrected"]
 
     assert (facts["amended_by_name"], facts["amended_by_position"]) == (NAME, POSITION)

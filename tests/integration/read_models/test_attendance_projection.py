@@ -17,6 +17,7 @@ import pytest
 from senad_ap import AlternativeProvision, PlacementState, Session
 from senad_ap.projections import AttendancePeriod, Projections
 from senad_ap.projections import attendance as attendance_queries
+from senad_ap.projections.access import FULL_ACCESS
 from senad_ap.testing import FixedClock
 from tests.integration.projection_scenes import day, mark_day, move_to
 from tests.integration.scenario import HEAD, STAFF, start_outside_placement
@@ -69,12 +70,12 @@ def _sums(period: AttendancePeriod) -> tuple[int, int, int, int, int, int]:
 
 def _weeks(projections: Projections, placement_id: UUID) -> list[AttendancePeriod]:
     projections.catch_up()
-    return attendance_queries.by_week(projections.store, placement_id)
+    return attendance_queries.by_week(projections.store, placement_id, reader=FULL_ACCESS)
 
 
 def _terms(projections: Projections, placement_id: UUID) -> list[AttendancePeriod]:
     projections.catch_up()
-    return attendance_queries.by_term(projections.store, placement_id)
+    return attendance_queries.by_term(projections.store, placement_id, reader=FULL_ACCESS)
 
 
 def _record_terms(app: AlternativeProvision) -> None:
@@ -168,7 +169,9 @@ def test_weeks_until_a_day_leave_out_later_marks(
     mark_day(app, placement_id, day(8))
     projections.catch_up()
 
-    weeks = attendance_queries.by_week(projections.store, placement_id, until=day(7))
+    weeks = attendance_queries.by_week(
+        projections.store, placement_id, until=day(7), reader=FULL_ACCESS
+    )
 
     assert [week.starts_on for week in weeks] == [day(0)]
 
@@ -180,7 +183,7 @@ def test_total_sums_every_recorded_session(
     mark_day(app, placement_id, day(7))
     projections.catch_up()
 
-    total = attendance_queries.total(projections.store, placement_id)
+    total = attendance_queries.total(projections.store, placement_id, reader=FULL_ACCESS)
 
     assert total is not None
     assert (total.starts_on, total.ends_on, _sums(total)) == (day(0), day(7), (10, 7, 5, 1, 1, 3))
@@ -191,7 +194,7 @@ def test_total_of_a_placement_without_marks_is_none(
 ) -> None:
     projections.catch_up()
 
-    assert attendance_queries.total(projections.store, placement_id) is None
+    assert attendance_queries.total(projections.store, placement_id, reader=FULL_ACCESS) is None
 
 
 # --------------------------------------------------------------------------- terms

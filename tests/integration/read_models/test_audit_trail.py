@@ -23,6 +23,7 @@ from senad_ap import (
 from senad_ap.application.store_secret import HASHED_KEY
 from senad_ap.projections import AuditEntry, Projections
 from senad_ap.projections import audit as audit_queries
+from senad_ap.projections.access import FULL_ACCESS
 from senad_ap.testing import FixedClock
 from tests.integration.projection_scenes import START, day, move_to, noon
 from tests.integration.scenario import (
@@ -73,7 +74,7 @@ def scene(app: AlternativeProvision) -> Scene:
 
 def _entries(projections: Projections, **filters: object) -> list[AuditEntry]:
     projections.catch_up()
-    return audit_queries.entries(projections.store, **filters)
+    return audit_queries.entries(projections.store, reader=FULL_ACCESS, **filters)
 
 
 def _last(projections: Projections) -> AuditEntry:
@@ -320,7 +321,10 @@ def test_trail_effective_range_with_no_decision_is_empty(
 
 def _export(projections: Projections) -> list[dict[str, object]]:
     projections.catch_up()
-    return [json.loads(line) for line in audit_queries.export_lines(projections.store)]
+    return [
+        json.loads(line)
+        for line in audit_queries.export_lines(projections.store, reader=FULL_ACCESS)
+    ]
 
 
 def test_export_shows_a_keyed_hash_of_the_idempotency_key_never_the_key(
@@ -348,9 +352,9 @@ def test_export_in_small_batches_gives_the_same_lines(
 ) -> None:
     projections.catch_up()
 
-    in_batches = list(audit_queries.export_lines(projections.store, batch=2))
+    in_batches = list(audit_queries.export_lines(projections.store, batch=2, reader=FULL_ACCESS))
 
-    assert in_batches == list(audit_queries.export_lines(projections.store))
+    assert in_batches == list(audit_queries.export_lines(projections.store, reader=FULL_ACCESS))
 
 
 def test_export_lines_have_the_documented_field_names(

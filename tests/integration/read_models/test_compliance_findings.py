@@ -277,7 +277,7 @@ def test_stat_3_follows_the_applications_longest_review_interval_without_terms(
     placement_id = start_outside_placement(four_weekly_app).placement.id
     projections = place.open(four_weekly_app)
     projections.catch_up()
-    rows = compliance_queries.finding_history(projections.store, placement_id)
+    rows = compliance_queries.finding_history(projections.store, placement_id, reader=FULL_ACCESS)
     projections.close()
 
     assert [(r.key, r.since) for r in rows if r.rule_id == "STAT-3"] == [("", day(29))]

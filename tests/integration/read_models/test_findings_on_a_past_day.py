@@ -68,7 +68,7 @@ def _open_on(projections: Projections, sense: Sense, on: date) -> set[Gap]:
     projections.catch_up()
     if sense is Sense.IN_EFFECT_ON:
         return _gaps(compliance.open_findings(projections.store, on=on, reader=FULL_ACCESS))
-    return _gaps(compliance.findings_known_on(projections.store, known_on=on))
+    return _gaps(compliance.findings_known_on(projections.store, known_on=on, reader=FULL_ACCESS))
 
 
 def _folded(projections: Projections, sense: Sense, on: date) -> set[Gap]:

@@ -125,7 +125,7 @@ def test_pol_1_as_known_on_a_day_closes_only_once_the_new_version_was_recorded(
     record_version_7(app, clock)
     projections.catch_up()
 
-    rows = compliance.findings_known_on(projections.store, known_on=known_on)
+    rows = compliance.findings_known_on(projections.store, known_on=known_on, reader=FULL_ACCESS)
 
     assert len(pol_1(rows)) == expected
 
@@ -175,7 +175,9 @@ def test_the_audit_trail_describes_a_policy_version_on_the_policy_record(
     record_version_7(app, clock)
     projections.catch_up()
 
-    (entry,) = audit.entries(projections.store, event_type="PolicyVersionRecorded")
+    (entry,) = audit.entries(
+        projections.store, event_type="PolicyVersionRecorded", reader=FULL_ACCESS
+    )
 
     assert (entry.record_kind, entry.late_entry, entry.description) == (
         "policy",
@@ -244,6 +246,6 @@ def test_pol_1_known_on_from_the_projections_keeps_what_was_recorded_then(
     record_version_7_back_dated(app, clock)
     projections.catch_up()
 
-    rows = compliance.findings_known_on(projections.store, known_on=day(6))
+    rows = compliance.findings_known_on(projections.store, known_on=day(6), reader=FULL_ACCESS)
 
     assert pol_1(rows) == [(POLICY_VERSION, OVERDUE_SINCE, "", "")]

@@ -315,7 +315,7 @@ def test_projections_store_error_does_not_chain_the_library_error(
 
 def _only_provider(projections: Projections) -> provider_queries.ProviderRow:
     projections.catch_up()
-    (row,) = provider_queries.providers(projections.store)
+    (row,) = provider_queries.providers(projections.store, reader=FULL_ACCESS)
     return row
 
 
@@ -393,7 +393,7 @@ def test_provider_placements_now_counts_placements_whose_plan_uses_it(
     start_with_plan(app, plan, provider=college)
     projections.catch_up()
 
-    rows = provider_queries.providers(projections.store)
+    rows = provider_queries.providers(projections.store, reader=FULL_ACCESS)
 
     assert [(row.name, row.placements_now) for row in rows] == [
         ("Riverside FE College", 1),

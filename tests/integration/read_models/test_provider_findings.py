@@ -23,6 +23,7 @@ from senad_ap import (
 from senad_ap.errors import PolicyViolationError
 from senad_ap.projections import Projections
 from senad_ap.projections import providers as providers_queries
+from senad_ap.projections.access import FULL_ACCESS
 from senad_ap.testing import FixedClock
 from tests.integration.projection_scenes import (
     START,
@@ -216,7 +217,7 @@ def test_a_contact_note_is_sealed_in_the_store(app: AlternativeProvision, runnin
         on=START,
     )
 
-    stored = app.events_of(running)[-1]
+    stored = app.events_of(running, reader=FULL_ACCESS)[-1]
 
     assert "Reading with confidence" not in (getattr(stored, "note", "") or "")
 
@@ -251,6 +252,9 @@ def test_the_providers_view_counts_placements_at_the_allied_childrens_home(
     app.start_placement(placement.id, actor=HEAD, on=START)
     projections.catch_up()
 
-    rows = {row.name: row.placements_now for row in providers_queries.providers(projections.store)}
+    rows = {
+        row.name: row.placements_now
+        for row in providers_queries.providers(projections.store, reader=FULL_ACCESS)
+    }
 
     assert rows["Orchard House"] == 1

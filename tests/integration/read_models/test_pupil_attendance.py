@@ -23,6 +23,7 @@ from senad_ap.domain.values import PolicyParameters
 from senad_ap.projections import Projections
 from senad_ap.projections import attendance as placement_attendance
 from senad_ap.projections import pupil_attendance as pupils
+from senad_ap.projections.access import FULL_ACCESS
 from senad_ap.projections.pupil_attendance import Pupil, PupilPeriod
 from senad_ap.testing import FixedClock
 from tests.integration.projection_scenes import day, mark_day, move_to
@@ -67,7 +68,7 @@ def _counts(period: PupilPeriod | placement_attendance.AttendancePeriod) -> tupl
 
 def _sessions(projections: Projections) -> list[pupils.PupilSession]:
     projections.catch_up()
-    return pupils.sessions(projections.store, PUPIL)
+    return pupils.sessions(projections.store, PUPIL, reader=FULL_ACCESS)
 
 
 def test_a_pupils_sessions_are_every_session_of_each_of_their_placements(
@@ -88,7 +89,7 @@ def test_a_pupils_totals_are_the_sum_of_their_placements_totals(
 ) -> None:
     whole = pupils.total(PUPIL, _sessions(projections), POLICY)
     each = [
-        placement_attendance.total(projections.store, placement_id)
+        placement_attendance.total(projections.store, placement_id, reader=FULL_ACCESS)
         for placement_id in (placed.first, placed.second)
     ]
 
@@ -148,7 +149,7 @@ def test_a_pupils_sessions_outside_every_recorded_term_are_in_a_no_term_recorded
     app.record_term("Spring 1", starts_on=date(2026, 1, 5), ends_on=day(11), actor=HEAD)
     app.record_term("Spring 2", starts_on=day(21), ends_on=date(2026, 3, 27), actor=HEAD)
     found = _sessions(projections)
-    terms = pupils.recorded_terms(projections.store, SCHOOL)
+    terms = pupils.recorded_terms(projections.store, SCHOOL, reader=FULL_ACCESS)
 
     periods = pupils.by_term(PUPIL, found, terms, POLICY)
 
@@ -163,7 +164,7 @@ def test_sessions_up_to_a_day_leave_out_the_later_placement(
 ) -> None:
     projections.catch_up()
 
-    found = pupils.sessions(projections.store, PUPIL, until=day(13))
+    found = pupils.sessions(projections.store, PUPIL, until=day(13), reader=FULL_ACCESS)
 
     assert {s.placement_id for s in found} == {placed.first}
 
@@ -173,7 +174,7 @@ def test_every_pupils_totals_list_the_pupil_once_with_both_placements(
 ) -> None:
     projections.catch_up()
 
-    rows = pupils.pupil_totals(projections.store, POLICY)
+    rows = pupils.pupil_totals(projections.store, POLICY, reader=FULL_ACCESS)
 
     assert [(r.pupil, r.placement_ids, r.whole and _counts(r.whole)) for r in rows] == [
         (PUPIL, (placed.first, placed.second), (20, 19, 10, 5, 4, 1))
@@ -186,7 +187,7 @@ def test_a_pupil_with_a_placement_but_no_mark_is_listed_without_totals(
     opened = open_outside_placement(app, provider=provider).placement.id
     projections.catch_up()
 
-    rows = pupils.pupil_totals(projections.store, POLICY)
+    rows = pupils.pupil_totals(projections.store, POLICY, reader=FULL_ACCESS)
 
     assert [(r.pupil, r.placement_ids, r.whole) for r in rows] == [(PUPIL, (opened,), None)]
 
@@ -197,6 +198,6 @@ def test_a_pupil_is_found_by_reference_only_in_the_school_asked_for(
     projections.catch_up()
 
     assert (
-        pupils.find_pupils(projections.store, "STU-0042"),
-        pupils.find_pupils(projections.store, "STU-0042", school_id="900A"),
+        pupils.find_pupils(projections.store, "STU-0042", reader=FULL_ACCESS),
+        pupils.find_pupils(projections.store, "STU-0042", school_id="900A", reader=FULL_ACCESS),
     ) == ([PUPIL], [])

@@ -76,7 +76,9 @@ def open_in_effect_on(projections: Projections, rule_id: str, on: date) -> list[
     """The ``since`` of the projection's findings of ``rule_id`` in effect on ``on``: opened
     by then and not closed by then."""
     projections.catch_up()
-    rows = compliance_queries.finding_history(projections.store, _only_placement(projections))
+    rows = compliance_queries.finding_history(
+        projections.store, _only_placement(projections), reader=FULL_ACCESS
+    )
     return [
         row.since
         for row in rows

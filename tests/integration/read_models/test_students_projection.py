@@ -340,26 +340,34 @@ Reader = Callable[[Projections, list[UUID]], object]
 READERS: dict[str, Reader] = {
     "register.placements": lambda p, ids: register.placements(p.store, reader=FULL_ACCESS),
     "register.stored_rows": lambda p, ids: register.stored_rows(p.store),
-    "audit.entries": lambda p, ids: audit.entries(p.store),
+    "audit.entries": lambda p, ids: audit.entries(p.store, reader=FULL_ACCESS),
     "audit.stored_rows": lambda p, ids: audit.stored_rows(p.store),
-    "audit.export_lines": lambda p, ids: list(audit.export_lines(p.store)),
+    "audit.export_lines": lambda p, ids: list(audit.export_lines(p.store, reader=FULL_ACCESS)),
     "compliance.open_findings": lambda p, ids: compliance.open_findings(
         p.store, on=FAR_AHEAD, reader=FULL_ACCESS
     ),
     "compliance.findings_known_on": lambda p, ids: compliance.findings_known_on(
-        p.store, known_on=FAR_AHEAD
+        p.store, known_on=FAR_AHEAD, reader=FULL_ACCESS
     ),
     "compliance.finding_history": lambda p, ids: [
-        compliance.finding_history(p.store, i) for i in ids
+        compliance.finding_history(p.store, i, reader=FULL_ACCESS) for i in ids
     ],
     "compliance.stored_rows": lambda p, ids: compliance.stored_rows(p.store),
-    "attendance.by_week": lambda p, ids: [attendance.by_week(p.store, i) for i in ids],
-    "attendance.by_term": lambda p, ids: [attendance.by_term(p.store, i) for i in ids],
-    "attendance.total": lambda p, ids: [attendance.total(p.store, i) for i in ids],
+    "attendance.by_week": lambda p, ids: [
+        attendance.by_week(p.store, i, reader=FULL_ACCESS) for i in ids
+    ],
+    "attendance.by_term": lambda p, ids: [
+        attendance.by_term(p.store, i, reader=FULL_ACCESS) for i in ids
+    ],
+    "attendance.total": lambda p, ids: [
+        attendance.total(p.store, i, reader=FULL_ACCESS) for i in ids
+    ],
     "attendance.stored_rows": lambda p, ids: attendance.stored_rows(p.store),
-    "providers.providers": lambda p, ids: providers.providers(p.store),
+    "providers.providers": lambda p, ids: providers.providers(p.store, reader=FULL_ACCESS),
     "providers.stored_rows": lambda p, ids: providers.stored_rows(p.store),
-    "students.retention": lambda p, ids: students.retention(p.store, on=FAR_AHEAD, due_only=False),
+    "students.retention": lambda p, ids: students.retention(
+        p.store, on=FAR_AHEAD, due_only=False, reader=FULL_ACCESS
+    ),
     "students.stored_rows": lambda p, ids: students.stored_rows(p.store),
 }
 #: The readers that show personal values at all (the others show none, erased or not).
@@ -407,7 +415,7 @@ def _open_for(
 
 def _rows(projections: Projections, **options: Any) -> list[students.RetentionRow]:
     projections.catch_up()
-    return students.retention(projections.store, **options)
+    return students.retention(projections.store, reader=FULL_ACCESS, **options)
 
 
 @attrs.frozen
@@ -439,8 +447,8 @@ def erasure(app: AlternativeProvision, clock: FixedClock, projections: Projectio
     ends, and the same projections caught up again (no rebuild)."""
     erased, kept = _record_two_students(app, clock)
     projections.catch_up()
-    entries = audit.entries(projections.store)
-    export = list(audit.export_lines(projections.store))
+    entries = audit.entries(projections.store, reader=FULL_ACCESS)
+    export = list(audit.export_lines(projections.store, reader=FULL_ACCESS))
     move_to(clock, ERASED_RETENTION_ENDS)
     forgotten = app.forget_student("STU-0042", actor=HEAD)
     projections.catch_up()
@@ -617,7 +625,7 @@ def test_retention_of_a_school_lists_only_its_students(
 def test_a_forgotten_student_is_not_listed_as_due(
     projections: Projections, erasure: Erasure
 ) -> None:
-    rows = students.retention(projections.store, on=FAR_AHEAD)
+    rows = students.retention(projections.store, on=FAR_AHEAD, reader=FULL_ACCESS)
 
     assert [r.student_reference for r in rows] == ["STU-0043"]
 
@@ -625,7 +633,7 @@ def test_a_forgotten_student_is_not_listed_as_due(
 def test_a_forgotten_student_shows_the_day_it_was_forgotten(
     projections: Projections, erasure: Erasure
 ) -> None:
-    rows = students.retention(projections.store, on=FAR_AHEAD, due_only=False)
+    rows = students.retention(projections.store, on=FAR_AHEAD, due_only=False, reader=FULL_ACCESS)
 
     assert [(r.student_reference, r.forgotten_on) for r in rows] == [
         ("STU-0042", ERASED_RETENTION_ENDS),
@@ -636,7 +644,7 @@ def test_a_forgotten_student_shows_the_day_it_was_forgotten(
 def test_a_forgotten_student_shows_the_day_its_retention_ended(
     projections: Projections, erasure: Erasure
 ) -> None:
-    rows = students.retention(projections.store, on=FAR_AHEAD, due_only=False)
+    rows = students.retention(projections.store, on=FAR_AHEAD, due_only=False, reader=FULL_ACCESS)
 
     assert [(r.student_reference, r.retention_ends_on) for r in rows][:1] == [
         ("STU-0042", erasure.forgotten.retention_ended_on)
@@ -742,7 +750,7 @@ def test_after_erasure_each_audit_entry_reads_erased_where_a_personal_value_was(
 ) -> None:
     before = len(erasure.entries_before)
 
-    entries = audit.entries(projections.store)[:before]
+    entries = audit.entries(projections.store, reader=FULL_ACCESS)[:before]
 
     assert entries == replaced(erasure.entries_before, ERASED_STUDENT)
 
@@ -752,7 +760,7 @@ def test_after_erasure_each_export_line_reads_erased_where_a_personal_value_was(
 ) -> None:
     before = len(erasure.export_before)
 
-    lines = list(audit.export_lines(projections.store))[:before]
+    lines = list(audit.export_lines(projections.store, reader=FULL_ACCESS))[:before]
 
     assert lines == replaced(erasure.export_before, ERASED_STUDENT)
 
@@ -763,13 +771,15 @@ def test_after_erasure_the_other_students_audit_entries_are_unchanged(
     def kept(entries: list[audit.AuditEntry]) -> list[audit.AuditEntry]:
         return [e for e in entries if e.placement_id == erasure.kept_placement]
 
-    assert kept(audit.entries(projections.store)) == kept(erasure.entries_before)
+    assert kept(audit.entries(projections.store, reader=FULL_ACCESS)) == kept(
+        erasure.entries_before
+    )
 
 
 def test_after_erasure_the_other_students_values_are_all_in_the_export(
     projections: Projections, erasure: Erasure
 ) -> None:
-    text = "\n".join(audit.export_lines(projections.store))
+    text = "\n".join(audit.export_lines(projections.store, reader=FULL_ACCESS))
 
     assert in_clear(KEPT_STUDENT, text) == KEPT_STUDENT.texts()
 
