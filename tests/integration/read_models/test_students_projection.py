@@ -69,7 +69,7 @@ from tests.integration.scenario import (
 ERASED = "[erased]"
 #: A day long after every retention in these tests has ended.
 FAR_AHEAD = date(2099, 1, 1)
-_SEALED = re.compile(r"⟦pd1:[0-9a-f]{32}:[A-Za-z0-9_-]+⟧")
+_SEALED = re.compile(r"⟦pd[12]:[0-9a-f]{32}:[A-Za-z0-9_-]+⟧")
 
 
 # --------------------------------------------------------------------------- personal values
