@@ -169,6 +169,10 @@ class PersonalData:
         sealed, with a staff member's key, stays as it is: text cannot hold the brackets)."""
         return map_personal(value, self._sealer(student_id, key))
 
+    def seal_text(self, text: str, record_id: UUID, key: bytes) -> str:
+        """One text sealed with the key of the record ``record_id``."""
+        return self._sealer(record_id, key)(text)
+
     def seal_staff(self, value: T, staff_id: UUID, key: bytes) -> T:
         """``value`` with its staff member's own personal values (``staff_personal``) sealed
         with their key (``senad_ap.domain.staff``)."""
