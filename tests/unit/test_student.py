@@ -33,6 +33,8 @@ from senad_ap.domain.placement import (
     Related,
     decide_placement,
     evolve_placement,
+    retention_year,
+    school_year_of,
 )
 from senad_ap.domain.plan import Objective, ObjectiveProgress, Plan
 from senad_ap.domain.student import (
@@ -374,24 +376,54 @@ def test_forgetting_records_the_student_forgotten_and_each_placement_erased() ->
     ]
 
 
-def test_student_forgotten_records_the_day_retention_ended_and_the_placements() -> None:
+def test_student_forgotten_records_the_school_year_retention_ended_and_the_placements() -> None:
     student, placements = one_placement()
 
     forgotten = forget(student, placements, on=RETENTION_ENDS_ON + timedelta(days=400))[0]
 
     assert isinstance(forgotten, StudentForgotten)
-    assert (forgotten.retention_ended_on, forgotten.placement_ids) == (
-        RETENTION_ENDS_ON,
+    assert (forgotten.retention_ended_in, forgotten.placement_ids) == (
+        school_year_of(RETENTION_ENDS_ON),
         (PLACEMENT_ID,),
     )
+
+
+def test_student_forgotten_does_not_record_the_day_retention_ended() -> None:
+    student, placements = one_placement()
+
+    forgotten = forget(student, placements, on=RETENTION_ENDS_ON + timedelta(days=400))[0]
+
+    assert getattr(forgotten, "retention_ended_on", None) is None
+
+
+@pytest.mark.parametrize(
+    ("day", "year"),
+    [
+        (date(2030, 8, 31), "2029/30"),
+        (date(2030, 9, 1), "2030/31"),
+        (date(2031, 8, 31), "2030/31"),
+        (date(2099, 12, 31), "2099/00"),
+    ],
+)
+def test_the_school_year_runs_from_1_september_to_31_august(day: date, year: str) -> None:
+    assert school_year_of(day) == year
+
+
+def test_an_older_erasure_event_carrying_the_day_reads_as_its_school_year() -> None:
+    student, placements = one_placement()
+    forgotten = forget(student, placements, on=RETENTION_ENDS_ON + timedelta(days=400))[0]
+    assert isinstance(forgotten, StudentForgotten)
+    older = attrs.evolve(forgotten, retention_ended_in=None, retention_ended_on=date(2043, 3, 4))
+
+    assert retention_year(older) == "2042/43"
 
 
 def test_the_forgotten_student_shows_when_they_were_forgotten() -> None:
     student = forgotten_student()
 
-    assert (student.forgotten_on, student.retention_ended_on) == (
+    assert (student.forgotten_on, student.retention_ended_in) == (
         RETENTION_ENDS_ON,
-        RETENTION_ENDS_ON,
+        school_year_of(RETENTION_ENDS_ON),
     )
 
 
@@ -517,6 +549,9 @@ READABLE: dict[str, frozenset[str]] = {
     "PlacementOpened": frozenset({"school_id", "student_reference", "location", "ehcp_reference"}),
     "ConsentGiven": frozenset({"evidence_reference"}),
     "StudentRecorded": frozenset({"school_id", "student_reference"}),
+    # The school year retention ended in ("2030/31"): no personal data.
+    "StudentForgotten": frozenset({"retention_ended_in"}),
+    "PlacementRecordErased": frozenset({"retention_ended_in"}),
     "SchoolEvent": frozenset({"school_id"}),
     "DelegateAppointed": frozenset({"delegate_id"}),
     "DelegationRevoked": frozenset({"delegate_id"}),

@@ -42,6 +42,7 @@ from senad_ap import (
     Setting,
     StudentState,
 )
+from senad_ap.domain.placement import school_year_of
 from senad_ap.projections import (
     AsAt,
     Projections,
@@ -633,13 +634,13 @@ def test_a_forgotten_student_shows_the_day_it_was_forgotten(
     ]
 
 
-def test_a_forgotten_student_shows_the_day_its_retention_ended(
+def test_a_forgotten_student_shows_only_the_school_year_its_retention_ended(
     projections: Projections, erasure: Erasure
 ) -> None:
     rows = students.retention(projections.store, on=FAR_AHEAD, due_only=False)
 
-    assert [(r.student_reference, r.retention_ends_on) for r in rows][:1] == [
-        ("STU-0042", erasure.forgotten.retention_ended_on)
+    assert [(r.student_reference, r.retention_ends_on, r.retention_ended_in) for r in rows][:1] == [
+        ("STU-0042", None, erasure.forgotten.retention_ended_in)
     ]
 
 
@@ -667,6 +668,7 @@ def _listed_end(
     record, born = HISTORIES[history]
     record(app, clock, born)
     (row,) = _rows(projections, on=START, due_only=False, policy=app.policy)
+    assert row.retention_ends_on is not None
     return row.retention_ends_on
 
 
@@ -692,7 +694,10 @@ def test_forget_is_accepted_on_the_listed_end_of_retention(
 
     forgotten = app.forget_student("STU-0042", actor=HEAD)
 
-    assert (forgotten.forgotten_on, forgotten.retention_ended_on) == (ends_on, ends_on)
+    assert (forgotten.forgotten_on, forgotten.retention_ended_in) == (
+        ends_on,
+        school_year_of(ends_on),
+    )
 
 
 # --------------------------------------------------------------------------- after an erasure
