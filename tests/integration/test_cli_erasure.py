@@ -231,6 +231,24 @@ def test_after_forget_the_reports_show_erased(db: Path, report: str) -> None:
     assert "[erased]" in run.out
 
 
+@pytest.mark.parametrize("report", list(REPORTS))
+def test_after_forget_no_report_shows_the_day_retention_ended(db: Path, report: str) -> None:
+    # The day is the date of birth plus 31 years (STAT-7): it would give the date away.
+    _forget(db)
+
+    run = _on(db, *REPORTS[report])
+
+    assert (run.code, OLD_RETENTION_ENDS in run.out) == (0, False)
+
+
+def test_after_forget_the_export_shows_the_school_year_retention_ended(db: Path) -> None:
+    _forget(db)
+
+    run = _on(db, "export")
+
+    assert f'"retention_ended_in": "{OLD_RETENTION_YEAR}"' in run.out
+
+
 def test_after_forget_the_export_still_shows_the_other_students_values(db: Path) -> None:
     _forget(db)
 

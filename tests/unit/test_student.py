@@ -8,6 +8,7 @@ readable (docs/personal-data.md), so a new field cannot slip past the sealing un
 
 from __future__ import annotations
 
+import json
 import typing
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -19,6 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from senad_ap.application.integrity import canonical
 from senad_ap.domain.base import Command, Event
 from senad_ap.domain.personal import personal_fields
 from senad_ap.domain.placement import (
@@ -60,6 +62,8 @@ from senad_ap.errors import (
     NotFoundError,
     PolicyViolationError,
 )
+from senad_ap.projections.audit import coarse_facts
+from senad_ap.projections.wording import JSONValue
 from tests.unit.builders import (
     A_SCHOOL_DAY,
     HEAD,
@@ -714,3 +718,35 @@ def test_every_name_in_personal_is_a_field_of_its_class(cls: type) -> None:
     fields = {f.name for f in attrs.fields(cls)}
 
     assert set(personal_fields(cls)) - fields == set()
+
+
+# --- Erasure events recorded before the school year ------------------------------------------
+
+
+def test_an_older_erasure_event_keeps_its_hash_content_without_the_school_year() -> None:
+    student, placements = one_placement()
+    forgotten = forget(student, placements, on=RETENTION_ENDS_ON + timedelta(days=400))[0]
+    assert isinstance(forgotten, StudentForgotten)
+    older = attrs.evolve(forgotten, retention_ended_in=None, retention_ended_on=RETENTION_ENDS_ON)
+
+    content = json.loads(canonical(older))
+
+    assert ("retention_ended_in" in content, content["retention_ended_on"]) == (
+        False,
+        RETENTION_ENDS_ON.isoformat(),
+    )
+
+
+def test_an_erasure_event_now_has_no_day_in_its_hash_content() -> None:
+    student, placements = one_placement()
+    forgotten = forget(student, placements, on=RETENTION_ENDS_ON + timedelta(days=400))[0]
+
+    content = json.loads(canonical(forgotten))
+
+    assert ("retention_ended_on" in content, content["retention_ended_in"]) == (False, "2042/43")
+
+
+def test_the_export_shows_an_older_erasure_events_day_as_its_school_year() -> None:
+    old_facts: dict[str, JSONValue] = {"retention_ended_on": "2043-03-04", "placement_ids": []}
+
+    assert coarse_facts(old_facts) == {"retention_ended_in": "2042/43", "placement_ids": []}
