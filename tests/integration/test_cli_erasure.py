@@ -38,6 +38,8 @@ from tests.integration.scenario import HEAD, SCHOOL
 OLD_STUDENT = Personal("Marchbanks", date(1980, 1, 15))
 OLD_REFERENCE = "STU-0042"
 OLD_RETENTION_ENDS = "2011-01-15"
+#: The school year it ended in: all an erasure keeps (the day gives the date of birth away).
+OLD_RETENTION_YEAR = "2010/11"
 #: Retention ends on 2043-05-10: not due.
 RECENT_STUDENT = Personal("Okonkwo", date(2012, 5, 10))
 RECENT_REFERENCE = "STU-0043"
@@ -48,7 +50,7 @@ WRITTEN_AT = datetime(2026, 3, 2, 12, tzinfo=UTC)
 STORE_VARIABLES = ("SENAD_AP_DB", "PERSISTENCE_MODULE", "SQLITE_DBNAME")
 _RETENTION_ROW = re.compile(
     r"^(\S+)\s+(\S+)\s+(.+?)\s+(\d{4}-\d\d-\d\d|-)\s+(\d+)\s+(\d{4}-\d\d-\d\d)"
-    r"\s+(\d{4}-\d\d-\d\d)\s+(\d{4}-\d\d-\d\d|-)$"
+    r"\s+(\d{4}-\d\d-\d\d|\d{4}/\d\d)\s+(\d{4}-\d\d-\d\d|-)$"
 )
 
 
@@ -102,8 +104,8 @@ def _forget(db: Path, reference: str = OLD_REFERENCE) -> Run:
 
 
 def _retention_rows(text: str) -> list[tuple[str, ...]]:
-    """(school, student, name, born, placements, last entry, retention ends, erased on) of
-    each row of a ``retention`` table."""
+    """(school, student, name, born, placements, last entry, retention ends (once erased,
+    the school year it ended in), erased on) of each row of a ``retention`` table."""
     found = (_RETENTION_ROW.match(line) for line in text.splitlines())
     return [m.groups() for m in found if m is not None and m[1] != "school"]
 
@@ -177,10 +179,16 @@ def test_forget_of_a_student_whose_retention_ended_exits_0(db: Path) -> None:
     assert (run.code, run.err) == (0, "")
 
 
-def test_forget_says_whose_data_it_erased_and_when_retention_ended(db: Path) -> None:
+def test_forget_says_whose_data_it_erased_and_the_school_year_retention_ended(db: Path) -> None:
     run = _forget(db)
 
-    assert (OLD_REFERENCE in run.out, OLD_RETENTION_ENDS in run.out) == (True, True)
+    assert (OLD_REFERENCE in run.out, OLD_RETENTION_YEAR in run.out) == (True, True)
+
+
+def test_forget_does_not_say_the_day_retention_ended(db: Path) -> None:
+    run = _forget(db)
+
+    assert OLD_RETENTION_ENDS not in run.out
 
 
 #: The reports an inspector reads after an erasure.
@@ -223,6 +231,24 @@ def test_after_forget_the_reports_show_erased(db: Path, report: str) -> None:
     assert "[erased]" in run.out
 
 
+@pytest.mark.parametrize("report", list(REPORTS))
+def test_after_forget_no_report_shows_the_day_retention_ended(db: Path, report: str) -> None:
+    # The day is the date of birth plus 31 years (STAT-7): it would give the date away.
+    _forget(db)
+
+    run = _on(db, *REPORTS[report])
+
+    assert (run.code, OLD_RETENTION_ENDS in run.out) == (0, False)
+
+
+def test_after_forget_the_export_shows_the_school_year_retention_ended(db: Path) -> None:
+    _forget(db)
+
+    run = _on(db, "export")
+
+    assert f'"retention_ended_in": "{OLD_RETENTION_YEAR}"' in run.out
+
+
 def test_after_forget_the_export_still_shows_the_other_students_values(db: Path) -> None:
     _forget(db)
 
@@ -242,13 +268,15 @@ def test_after_forget_retention_all_shows_the_day_of_erasure(db: Path) -> None:
     assert erased_on[OLD_REFERENCE] in {before, datetime.now(UTC).date().isoformat()}
 
 
-def test_after_forget_retention_all_shows_the_day_retention_ended(db: Path) -> None:
+def test_after_forget_retention_all_shows_only_the_school_year_retention_ended(
+    db: Path,
+) -> None:
     _forget(db)
 
     run = _on(db, "retention", "--all")
     ends_on = {row[1]: row[6] for row in _retention_rows(run.out)}
 
-    assert ends_on[OLD_REFERENCE] == OLD_RETENTION_ENDS
+    assert (ends_on[OLD_REFERENCE], OLD_RETENTION_ENDS in run.out) == (OLD_RETENTION_YEAR, False)
 
 
 def test_after_forget_retention_lists_no_one_due(db: Path) -> None:

@@ -70,7 +70,7 @@ OBJECTIVE = "Reads the Xylophone leaflet aloud"
 NOTE = "Told the LA about the Vibraphone incident"
 #: A distinctive word from each personal value written in these tests.
 WORDS = ("Alice", "Zanzibar", "Quokka", "Marimba", "Kettledrum", "Xylophone", "Vibraphone")
-SEALED = "\u27e6pd1:"
+SEALED = "\u27e6pd2:"
 #: Long after retention ends for a student born on ``BORN_ON`` (4 March 2043).
 AFTER_RETENTION = NOW + timedelta(days=40 * 365)
 

@@ -400,7 +400,7 @@ def test_loc_2_rationale_is_sealed_on_the_record(app: AlternativeProvision) -> N
     )
 
     stored = app.events_of(placement, reader=FULL_ACCESS)[-1]
-    assert stored.rationale.startswith("\u27e6pd1:")  # type: ignore[attr-defined]
+    assert stored.rationale.startswith("\u27e6pd2:")  # type: ignore[attr-defined]
     assert app.get_placement(placement, reader=STAFF).location_rationale == (
         "Therapy sessions are at the home"
     )

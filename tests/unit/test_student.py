@@ -8,6 +8,7 @@ readable (docs/personal-data.md), so a new field cannot slip past the sealing un
 
 from __future__ import annotations
 
+import json
 import typing
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -19,6 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from senad_ap.application.integrity import canonical
 from senad_ap.domain.base import Command, Event
 from senad_ap.domain.personal import personal_fields
 from senad_ap.domain.placement import (
@@ -33,6 +35,8 @@ from senad_ap.domain.placement import (
     Related,
     decide_placement,
     evolve_placement,
+    retention_year,
+    school_year_of,
 )
 from senad_ap.domain.plan import Objective, ObjectiveProgress, Plan
 from senad_ap.domain.student import (
@@ -58,6 +62,8 @@ from senad_ap.errors import (
     NotFoundError,
     PolicyViolationError,
 )
+from senad_ap.projections.audit import coarse_facts
+from senad_ap.projections.wording import JSONValue
 from tests.unit.builders import (
     A_SCHOOL_DAY,
     HEAD,
@@ -374,24 +380,54 @@ def test_forgetting_records_the_student_forgotten_and_each_placement_erased() ->
     ]
 
 
-def test_student_forgotten_records_the_day_retention_ended_and_the_placements() -> None:
+def test_student_forgotten_records_the_school_year_retention_ended_and_the_placements() -> None:
     student, placements = one_placement()
 
     forgotten = forget(student, placements, on=RETENTION_ENDS_ON + timedelta(days=400))[0]
 
     assert isinstance(forgotten, StudentForgotten)
-    assert (forgotten.retention_ended_on, forgotten.placement_ids) == (
-        RETENTION_ENDS_ON,
+    assert (forgotten.retention_ended_in, forgotten.placement_ids) == (
+        school_year_of(RETENTION_ENDS_ON),
         (PLACEMENT_ID,),
     )
+
+
+def test_student_forgotten_does_not_record_the_day_retention_ended() -> None:
+    student, placements = one_placement()
+
+    forgotten = forget(student, placements, on=RETENTION_ENDS_ON + timedelta(days=400))[0]
+
+    assert getattr(forgotten, "retention_ended_on", None) is None
+
+
+@pytest.mark.parametrize(
+    ("day", "year"),
+    [
+        (date(2030, 8, 31), "2029/30"),
+        (date(2030, 9, 1), "2030/31"),
+        (date(2031, 8, 31), "2030/31"),
+        (date(2099, 12, 31), "2099/00"),
+    ],
+)
+def test_the_school_year_runs_from_1_september_to_31_august(day: date, year: str) -> None:
+    assert school_year_of(day) == year
+
+
+def test_an_older_erasure_event_carrying_the_day_reads_as_its_school_year() -> None:
+    student, placements = one_placement()
+    forgotten = forget(student, placements, on=RETENTION_ENDS_ON + timedelta(days=400))[0]
+    assert isinstance(forgotten, StudentForgotten)
+    older = attrs.evolve(forgotten, retention_ended_in=None, retention_ended_on=date(2043, 3, 4))
+
+    assert retention_year(older) == "2042/43"
 
 
 def test_the_forgotten_student_shows_when_they_were_forgotten() -> None:
     student = forgotten_student()
 
-    assert (student.forgotten_on, student.retention_ended_on) == (
+    assert (student.forgotten_on, student.retention_ended_in) == (
         RETENTION_ENDS_ON,
-        RETENTION_ENDS_ON,
+        school_year_of(RETENTION_ENDS_ON),
     )
 
 
@@ -517,6 +553,9 @@ READABLE: dict[str, frozenset[str]] = {
     "PlacementOpened": frozenset({"school_id", "student_reference", "location", "ehcp_reference"}),
     "ConsentGiven": frozenset({"evidence_reference"}),
     "StudentRecorded": frozenset({"school_id", "student_reference"}),
+    # The school year retention ended in ("2030/31"): no personal data.
+    "StudentForgotten": frozenset({"retention_ended_in"}),
+    "PlacementRecordErased": frozenset({"retention_ended_in"}),
     "SchoolEvent": frozenset({"school_id"}),
     "DelegateAppointed": frozenset({"delegate_id"}),
     "DelegationRevoked": frozenset({"delegate_id"}),
@@ -679,3 +718,35 @@ def test_every_name_in_personal_is_a_field_of_its_class(cls: type) -> None:
     fields = {f.name for f in attrs.fields(cls)}
 
     assert set(personal_fields(cls)) - fields == set()
+
+
+# --- Erasure events recorded before the school year ------------------------------------------
+
+
+def test_an_older_erasure_event_keeps_its_hash_content_without_the_school_year() -> None:
+    student, placements = one_placement()
+    forgotten = forget(student, placements, on=RETENTION_ENDS_ON + timedelta(days=400))[0]
+    assert isinstance(forgotten, StudentForgotten)
+    older = attrs.evolve(forgotten, retention_ended_in=None, retention_ended_on=RETENTION_ENDS_ON)
+
+    content = json.loads(canonical(older))
+
+    assert ("retention_ended_in" in content, content["retention_ended_on"]) == (
+        False,
+        RETENTION_ENDS_ON.isoformat(),
+    )
+
+
+def test_an_erasure_event_now_has_no_day_in_its_hash_content() -> None:
+    student, placements = one_placement()
+    forgotten = forget(student, placements, on=RETENTION_ENDS_ON + timedelta(days=400))[0]
+
+    content = json.loads(canonical(forgotten))
+
+    assert ("retention_ended_on" in content, content["retention_ended_in"]) == (False, "2042/43")
+
+
+def test_the_export_shows_an_older_erasure_events_day_as_its_school_year() -> None:
+    old_facts: dict[str, JSONValue] = {"retention_ended_on": "2043-03-04", "placement_ids": []}
+
+    assert coarse_facts(old_facts) == {"retention_ended_in": "2042/43", "placement_ids": []}

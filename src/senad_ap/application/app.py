@@ -19,6 +19,7 @@ Every library error is translated into the project's own, so an embedding system
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import time as time_module
@@ -42,7 +43,7 @@ from senad_ap.application.placement_decisions import PlacementDecisions
 from senad_ap.application.policy_versions import PolicyVersions
 from senad_ap.application.provider_decisions import ProviderDecisions
 from senad_ap.application.reading import Reading, check_reader
-from senad_ap.application.records import AnyState, CheckedRepository, Records
+from senad_ap.application.records import AnyState, CheckedRepository, Records, store_errors
 from senad_ap.application.sealing import Sealing
 from senad_ap.application.signing import SigningKeys
 from senad_ap.application.stores import DEFAULT_SQLITE_FILE
@@ -133,6 +134,8 @@ class AlternativeProvision(
         ) as error:  # fmt: skip
             raise StoreError(f"The store could not be opened: {error}") from None
         self._records = Records(self, self._clock)
+        #: The students this object erased (record id, hex → reference).
+        self._erasing: dict[str, str] = {}
         self._pipeline = Pipeline(self._records, self.personal, self._clock, self.policy)
         self._reading = Reading(self._records, self.personal, self._clock)
 
@@ -365,6 +368,11 @@ class AlternativeProvision(
         state, event, projection, report and export, while the decisions, dates, actors and
         rule ids stay, and ``verify`` still passes. The placements are closed to new decisions.
 
+        If another connection was reading the SQLite file (or the PostgreSQL key table) at
+        that moment, an old copy of the key may stay in the store's files until it has
+        finished: the student is then listed in ``erasures_waiting`` until
+        ``finish_erasures`` (also run by ``close``) clears it.
+
         Refused (``PolicyViolationError`` STAT-7) before retention ends: registers
         ``policy.register_retention_years`` after the last entry, the SEN file
         ``policy.sen_file_retention_years`` after the date of birth. Only the Head Teacher /
@@ -375,7 +383,32 @@ class AlternativeProvision(
             ForgetStudent, actor=actor, on=on, idempotency_key=idempotency_key,
             student_reference=student_reference,
         )  # fmt: skip
-        return forget(self._pipeline, command)
+        forgotten = forget(self._pipeline, command)
+        self._erasing[forgotten.id.hex] = forgotten.student_reference
+        return forgotten
+
+    @property
+    def erasures_waiting(self) -> tuple[str, ...]:
+        """The students (references) erased by this object whose destroyed key may still sit
+        in the store's files, because another connection was reading at the time."""
+        waiting = self.personal.waiting
+        return tuple(sorted(ref for hex_id, ref in self._erasing.items() if hex_id in waiting))
+
+    def finish_erasures(self) -> tuple[str, ...]:
+        """Clear old copies of destroyed keys from the store's files (SQLite: fold the
+        write-ahead log back into the file and empty it; PostgreSQL: ``VACUUM FULL`` the key
+        table). Returns ``erasures_waiting``: empty once done, else still held by a reader."""
+        with store_errors():
+            self.personal.settle()
+        return self.erasures_waiting
+
+    def close(self) -> None:
+        """Finish erasures still waiting (``finish_erasures``, if it can) and close the store."""
+        personal = getattr(self, "personal", None)
+        if personal is not None and personal.waiting:
+            with contextlib.suppress(StoreError):
+                self.finish_erasures()
+        super().close()
 
     def reveal(self, value: T) -> T:
         """``value`` — any state, event or row read from this store (``state_at_version``,

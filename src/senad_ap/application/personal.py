@@ -3,11 +3,13 @@
 Every personal value (``senad_ap.domain.personal``: the student's name and date of birth, the
 free-text notes about them) is recorded as a *sealed value*::
 
-    ⟦pd1:<student record id, hex>:<AES-SIV ciphertext, base64url>⟧
+    ⟦pd2:<student record id, hex>:<AES-SIV ciphertext, base64url>⟧
 
-encrypted with the student's own 512-bit key (AES-SIV, deterministic: the same text under the
-same key seals to the same value, so a retried command has the same fingerprint and the domain
-can compare sealed values). The student's record id is bound in as associated data, so a sealed
+the text's UTF-8 bytes padded to a bucket (``padded``: 32, 64, 128, … bytes, so a sealed value
+tells only which bucket its text's length falls in, not the length), encrypted with the
+student's own 512-bit key (AES-SIV, deterministic: the same text under the same key seals to
+the same value, so a retried command has the same fingerprint and the domain can compare
+sealed values). The student's record id is bound in as associated data, so a sealed
 value cannot be moved to another student. The event, its chain hash (tamper evidence), its
 snapshot and every projection row hold only the sealed value; the text is revealed on the way
 out (the states and events the API returns, the projections' rows, reports and exports).
@@ -17,19 +19,17 @@ the PostgreSQL schema), wrapped with the store's cipher key when encryption at r
 Erasure (``AlternativeProvision.forget_student``) destroys the key: every sealed value of that
 student then reveals as ``[erased]``, everywhere at once, while the history, its hashes and its
 seals stay exactly as they were, so ``verify`` still passes.
+
+Values sealed before padding came in (``pd1``, the text unpadded) still open.
 """
 
 from __future__ import annotations
 
-import abc
 import base64
 import binascii
-import contextlib
 import json
 import os
 import re
-import sqlite3
-import threading
 from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import datetime
 from types import MappingProxyType
@@ -40,6 +40,14 @@ import attrs
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 
+from senad_ap.application.student_keys import (
+    KEY_TABLE,
+    MemoryStudentKeys,
+    PostgresStudentKeys,
+    SQLiteStudentKeys,
+    StudentKeys,
+    Wrapper,
+)
 from senad_ap.domain.personal import ERASED, map_personal, personal_fields, with_fields
 from senad_ap.domain.personal import map_value as _map
 from senad_ap.domain.staff import staff_fields
@@ -48,179 +56,52 @@ from senad_ap.errors import LifecycleError, StoreError
 
 __all__ = [
     "KEY_TABLE",
+    "PAD_BUCKETS",
     "UNREADABLE",
     "MemoryStudentKeys",
     "PersonalData",
     "PostgresStudentKeys",
     "SQLiteStudentKeys",
     "StudentKeys",
+    "padded",
     "sealed_ids",
+    "unpadded",
 ]
 
 T = TypeVar("T")
 
-KEY_TABLE = "senad_ap_student_keys"
 #: What a sealed value reads as when its key exists but does not open it (altered on disk).
 UNREADABLE = "[unreadable]"
 _OPEN, _CLOSE = SEAL_MARKS
-_SEALED = re.compile(_OPEN + r"pd1:([0-9a-f]{32}):([A-Za-z0-9_-]+)" + _CLOSE)
+_SEALED = re.compile(_OPEN + r"pd([12]):([0-9a-f]{32}):([A-Za-z0-9_-]+)" + _CLOSE)
 _KEY_BYTES = 64  # AES-256-SIV
+#: The smallest bucket; each next bucket is twice the one before (32, 64, 128, … bytes).
+PAD_BUCKETS = 32
+_PAD_MARK = b"\x80"
+
+
+def padded(data: bytes) -> bytes:
+    """``data``, a 0x80 byte, then zero bytes up to the smallest bucket (``PAD_BUCKETS``
+    bytes, doubled as often as needed) that holds them (ISO/IEC 7816-4 padding)."""
+    size = PAD_BUCKETS
+    while size < len(data) + 1:
+        size *= 2
+    return data + _PAD_MARK + bytes(size - len(data) - 1)
+
+
+def unpadded(data: bytes) -> bytes:
+    """``data`` without its padding (``padded``); ``ValueError`` if it has none."""
+    end = data.rstrip(b"\x00")
+    if not end.endswith(_PAD_MARK):
+        raise ValueError("not padded")
+    return end[:-1]
 
 
 def sealed_ids(text: str) -> set[str]:
     """The student record ids (hex) whose sealed values appear in ``text``."""
     if _OPEN not in text:
         return set()
-    return {match.group(1) for match in _SEALED.finditer(text)}
-
-
-class Wrapper:
-    """Wraps stored student keys with the store's cipher (encryption at rest), if any."""
-
-    def __init__(self, cipher: Any | None) -> None:
-        self._cipher = cipher
-
-    @property
-    def encrypts(self) -> bool:
-        return self._cipher is not None
-
-    def wrap(self, key: bytes) -> bytes:
-        return key if self._cipher is None else bytes(self._cipher.encrypt(key))
-
-    def unwrap(self, stored: bytes) -> bytes:
-        if self._cipher is None:
-            return bytes(stored)
-        try:
-            return bytes(self._cipher.decrypt(bytes(stored)))
-        except Exception:
-            raise StoreError(
-                "A student's key cannot be read: the key table was written with another "
-                "CIPHER_KEY, or without one."
-            ) from None
-
-
-class StudentKeys(abc.ABC):
-    """Where the students' keys are kept. ``None`` for a student means erased."""
-
-    @abc.abstractmethod
-    def fetch(self, student_ids: Collection[str]) -> dict[str, bytes | None]:
-        """The stored (wrapped) key of each student that has a row; ``None`` once erased."""
-
-    @abc.abstractmethod
-    def add(self, student_id: str, stored: bytes, at: datetime) -> None:
-        """Keep a new student's key unless one is already kept (or was erased)."""
-
-    @abc.abstractmethod
-    def destroy(self, student_id: str, at: datetime) -> None:
-        """Overwrite the student's key, leaving a row that says when it was erased."""
-
-
-class MemoryStudentKeys(StudentKeys):
-    def __init__(self) -> None:
-        self._keys: dict[str, bytes | None] = {}
-        self._lock = threading.Lock()
-
-    def fetch(self, student_ids: Collection[str]) -> dict[str, bytes | None]:
-        with self._lock:
-            return {i: self._keys[i] for i in student_ids if i in self._keys}
-
-    def add(self, student_id: str, stored: bytes, at: datetime) -> None:
-        with self._lock:
-            self._keys.setdefault(student_id, stored)
-
-    def destroy(self, student_id: str, at: datetime) -> None:
-        with self._lock:
-            self._keys[student_id] = None
-
-
-class _SQLKeys(StudentKeys):
-    """The key table through eventsourcing's datastore (the same database as the events)."""
-
-    placeholder = "?"
-
-    def __init__(self, datastore: Any, table: str) -> None:
-        self.datastore = datastore
-        self.table = table
-
-    def fetch(self, student_ids: Collection[str]) -> dict[str, bytes | None]:
-        ids = sorted(student_ids)
-        found: dict[str, bytes | None] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join([self.placeholder] * len(chunk))
-            sql = f"SELECT student_id, key FROM {self.table} WHERE student_id IN ({marks})"  # noqa: S608
-            with self.datastore.transaction(commit=False) as cursor:
-                cursor.execute(sql, chunk)
-                for row in cursor.fetchall():
-                    key = row["key"]
-                    found[str(row["student_id"])] = None if key is None else bytes(key)
-        return found
-
-    def _tombstone(self) -> str:
-        # The row stays (without its key), also for a student who never had a key, so the
-        # reference can never get a fresh key and new personal data.
-        p = self.placeholder
-        return (
-            f"INSERT INTO {self.table} (student_id, key, created_at, erased_at) "  # noqa: S608
-            f"VALUES ({p}, NULL, {p}, {p}) "
-            "ON CONFLICT (student_id) DO UPDATE SET key = NULL, erased_at = excluded.erased_at"
-        )
-
-    def add(self, student_id: str, stored: bytes, at: datetime) -> None:
-        p = self.placeholder
-        sql = (
-            f"INSERT INTO {self.table} (student_id, key, created_at) VALUES ({p}, {p}, {p}) "  # noqa: S608
-            "ON CONFLICT (student_id) DO NOTHING"
-        )
-        with self.datastore.transaction(commit=True) as cursor:
-            cursor.execute(sql, (student_id, stored, at.isoformat()))
-
-
-class SQLiteStudentKeys(_SQLKeys):
-    """The key table in the store's SQLite file. Erasure overwrites the key's bytes in the file
-    (``secure_delete``) and folds the write-ahead log back in, so the key is gone from disk."""
-
-    def __init__(self, datastore: Any) -> None:
-        super().__init__(datastore, KEY_TABLE)
-        with datastore.transaction(commit=True) as cursor:
-            cursor.execute(
-                f"CREATE TABLE IF NOT EXISTS {KEY_TABLE} (student_id TEXT PRIMARY KEY, "
-                "key BLOB, created_at TEXT NOT NULL, erased_at TEXT)"
-            )
-
-    def destroy(self, student_id: str, at: datetime) -> None:
-        with self.datastore.get_connection(commit=True) as connection:
-            connection.cursor().execute("PRAGMA secure_delete = ON")
-            with connection.transaction(commit=True) as cursor:
-                cursor.execute(self._tombstone(), (student_id, at.isoformat(), at.isoformat()))
-            # The old page may still sit in the write-ahead log: copy the log back into the
-            # file (where secure_delete zeroed the key) and empty it.
-            # (A reader holding the log open makes this a no-op; the log empties later.)
-            with contextlib.suppress(sqlite3.Error):
-                connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
-
-
-class PostgresStudentKeys(_SQLKeys):
-    """The key table in the store's PostgreSQL schema. Erasure rewrites the (small) table
-    with ``VACUUM FULL``, so the old row version does not linger in its data files; the
-    server's own WAL archives and backups keep it until they expire (docs/erasure.md)."""
-
-    placeholder = "%s"
-
-    def __init__(self, datastore: Any) -> None:
-        schema = getattr(datastore, "schema", "") or "public"
-        super().__init__(datastore, f'"{schema}".{KEY_TABLE}')
-        with datastore.transaction(commit=True) as cursor:
-            cursor.execute(
-                f"CREATE TABLE IF NOT EXISTS {self.table} (student_id text PRIMARY KEY, "
-                "key bytea, created_at text NOT NULL, erased_at text)"
-            )
-
-    def destroy(self, student_id: str, at: datetime) -> None:
-        with self.datastore.transaction(commit=True) as cursor:
-            cursor.execute(self._tombstone(), (student_id, at.isoformat(), at.isoformat()))
-        with self.datastore.get_connection() as connection:
-            connection.execute(f"VACUUM FULL {self.table}")
+    return {match.group(2) for match in _SEALED.finditer(text)}
 
 
 class PersonalData:
@@ -233,6 +114,8 @@ class PersonalData:
         # What each student's current key opened, and what each personal value revealed to.
         self._opened: dict[str, tuple[bytes, dict[str, str]]] = {}
         self._values: dict[int, tuple[Any, Any, frozenset[str], tuple[bytes | None, ...]]] = {}
+        #: Students (record ids, hex) whose destroyed key may still sit in the store's files.
+        self.waiting: set[str] = set()
 
     @property
     def wrapper(self) -> Wrapper:
@@ -267,7 +150,19 @@ class PersonalData:
         return kept
 
     def destroy(self, student_id: UUID, at: datetime) -> None:
-        self.keys.destroy(student_id.hex, at)
+        """Destroy the student's key; if an old copy may still sit in the store's files (a
+        reader), the student stays in ``waiting`` until ``settle`` clears it."""
+        if self.keys.destroy(student_id.hex, at):
+            self.waiting.discard(student_id.hex)
+        else:
+            self.waiting.add(student_id.hex)
+
+    def settle(self) -> frozenset[str]:
+        """Clear old copies of destroyed keys from the store's files; the students (record
+        ids, hex) whose key may still be there."""
+        if self.keys.settle():
+            self.waiting.clear()
+        return frozenset(self.waiting)
 
     def erased(self, student_id: UUID) -> bool:
         stored = self.keys.fetch([student_id.hex])
@@ -279,6 +174,10 @@ class PersonalData:
         sealed, with a staff member's key, stays as it is: text cannot hold the brackets)."""
         return map_personal(value, self._sealer(student_id, key))
 
+    def seal_text(self, text: str, record_id: UUID, key: bytes) -> str:
+        """One text sealed with the key of the record ``record_id``."""
+        return self._sealer(record_id, key)(text)
+
     def seal_staff(self, value: T, staff_id: UUID, key: bytes) -> T:
         """``value`` with its staff member's own personal values (``staff_personal``) sealed
         with their key (``senad_ap.domain.staff``)."""
@@ -289,12 +188,12 @@ class PersonalData:
     def _sealer(self, record_id: UUID, key: bytes) -> Callable[[str], str]:
         siv = self._siv(key)
         bound = [record_id.bytes]
-        prefix = f"{_OPEN}pd1:{record_id.hex}:"
+        prefix = f"{_OPEN}pd2:{record_id.hex}:"
 
         def seal_text(text: str) -> str:
             if _SEALED.fullmatch(text):
                 return text
-            sealed = siv.encrypt(text.encode("utf-8"), bound)
+            sealed = siv.encrypt(padded(text.encode("utf-8")), bound)
             return prefix + base64.urlsafe_b64encode(sealed).rstrip(b"=").decode() + _CLOSE
 
         return seal_text
@@ -332,7 +231,7 @@ class PersonalData:
         # The keys are read afresh for every call, so an erasure by another process shows at
         # once; what a key opened is remembered only while the same key is still there.
         def replace(match: re.Match[str]) -> str:
-            student = match.group(1)
+            student = match.group(2)
             key = keys.get(student)
             if key is None:
                 return ERASED
@@ -346,9 +245,10 @@ class PersonalData:
             if plain is None:
                 try:
                     data = base64.urlsafe_b64decode(
-                        match.group(2) + "=" * (-len(match.group(2)) % 4)
+                        match.group(3) + "=" * (-len(match.group(3)) % 4)
                     )
-                    plain = self._siv(key).decrypt(data, [bytes.fromhex(student)]).decode()
+                    opened = self._siv(key).decrypt(data, [bytes.fromhex(student)])
+                    plain = (unpadded(opened) if match.group(1) == "2" else opened).decode()
                 except (InvalidTag, ValueError, binascii.Error):
                     return UNREADABLE
                 known[1][sealed] = plain

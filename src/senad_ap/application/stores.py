@@ -34,7 +34,7 @@ from eventsourcing.sqlite import (
     SQLiteDatastore,
 )
 
-from senad_ap.application.personal import (
+from senad_ap.application.student_keys import (
     MemoryStudentKeys,
     PostgresStudentKeys,
     SQLiteStudentKeys,
@@ -78,7 +78,8 @@ STATEMENT_CACHE = 256
 
 
 class CachingSQLiteConnectionPool(SQLiteConnectionPool):
-    """eventsourcing's SQLite pool, whose connections keep ``STATEMENT_CACHE`` statements."""
+    """eventsourcing's SQLite pool, whose connections keep ``STATEMENT_CACHE`` statements
+    and zero what they delete (``secure_delete``)."""
 
     def _create_connection(self) -> SQLiteConnection:
         # As eventsourcing 9.5's own, but for ``cached_statements``.
@@ -100,6 +101,9 @@ class CachingSQLiteConnectionPool(SQLiteConnectionPool):
                 cursor.execute("PRAGMA journal_mode=WAL;")
                 self.journal_mode_was_changed_to_wal = True
             self.is_journal_mode_wal = True
+        # Deleted or overwritten content is zeroed in the file, not left in free space (a
+        # destroyed student key must not linger: ``application.student_keys``).
+        connection.execute("PRAGMA secure_delete = ON")
         connection.row_factory = sqlite3.Row
         return SQLiteConnection(sqlite_conn=connection, max_age=self.max_age)
 

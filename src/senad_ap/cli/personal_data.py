@@ -39,7 +39,7 @@ def _retention(session: _Session, args: argparse.Namespace) -> None:
          "erased on"],
         [
             (r.school_id, r.student_reference, r.name, r.date_of_birth, r.placements,
-             r.last_entry_on, r.retention_ends_on, r.forgotten_on)
+             r.last_entry_on, r.retention_ends_on or r.retention_ended_in, r.forgotten_on)
             for r in rows
         ],
     )  # fmt: skip
@@ -52,9 +52,17 @@ def _retention(session: _Session, args: argparse.Namespace) -> None:
 
 def _forget(session: _Session, args: argparse.Namespace) -> None:
     head = Actor(id=args.by, role=Role.HEAD_TEACHER, school_id=args.school)
-    state = session.app().forget_student(args.student, actor=head)
+    app = session.app()
+    state = app.forget_student(args.student, actor=head)
     session.out.write(
-        f"Erased the personal data of student {state.student_reference} (retention ended on "
-        f"{_cell(state.retention_ended_on)}): {len(state.placement_ids)} placement(s) closed; "
-        "the decisions stay on the record and `senad-ap verify` still passes.\n"
+        f"Erased the personal data of student {state.student_reference} (retention ended in "
+        f"the school year {_cell(state.retention_ended_in)}): {len(state.placement_ids)} "
+        "placement(s) closed; the decisions stay on the record and `senad-ap verify` still "
+        "passes.\n"
     )
+    if app.erasures_waiting:
+        session.out.write(
+            "Another program was reading the store: an old copy of the destroyed key stays in "
+            "its files until it has finished; closing this store tries again, and so does "
+            "`finish_erasures()`.\n"
+        )

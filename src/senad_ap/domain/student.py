@@ -34,7 +34,11 @@ from senad_ap.domain.base import (
 )
 from senad_ap.domain.personal import with_fields
 from senad_ap.domain.placement.commands import OpenPlacement, check_student_reference
-from senad_ap.domain.placement.events import PlacementRecordErased
+from senad_ap.domain.placement.events import (
+    PlacementRecordErased,
+    retention_year,
+    school_year_of,
+)
 from senad_ap.domain.placement.state import PlacementState
 from senad_ap.domain.values import Context, PolicyParameters, Role, mapping_field
 from senad_ap.errors import (
@@ -110,11 +114,16 @@ class StudentPlacementOpened(StudentEvent):
 
 @attrs.frozen(slots=False, kw_only=True)
 class StudentForgotten(StudentEvent):
-    """The student's personal data was erased: retention ended on ``retention_ended_on``."""
+    """The student's personal data was erased: retention ended in the school year
+    ``retention_ended_in`` (``"2030/31"``; never the day, which would give away the date of
+    birth). Events recorded before carry the day, ``retention_ended_on`` (``retention_year``
+    reads either)."""
 
-    retention_ended_on: date
+    retention_ended_in: str | None = None
+    retention_ended_on: date | None = None
     placement_ids: tuple[UUID, ...]
     evidence_for = ("STAT-7",)
+    added_later = ("retention_ended_in", "retention_ended_on")
 
 
 # The facts about the student that the rules need and that change (``student_facts``): each
@@ -177,7 +186,8 @@ class StudentState:
     date_of_birth: str | None = None
     placement_ids: tuple[UUID, ...] = ()
     forgotten_on: date | None = None
-    retention_ended_on: date | None = None
+    #: The school year retention ended in (``"2030/31"``), once erased: never the day.
+    retention_ended_in: str | None = None
     idempotency: Mapping[str, IdempotencyRecord] = mapping_field()
     #: The chain hash of the record's latest event (tamper evidence).
     chain_hash: str | None = None
@@ -323,15 +333,16 @@ def decide_forget(
             " years after the date of birth); it cannot be erased before then.",
         )
     make = EventMaker(student.id, student.version, command, context)
+    ended_in = school_year_of(ends_on)
     events: list[Event] = [
-        make(StudentForgotten, retention_ended_on=ends_on, placement_ids=student.placement_ids)
+        make(StudentForgotten, retention_ended_in=ended_in, placement_ids=student.placement_ids)
     ]
     for placement_id in student.placement_ids:
         placement = placements.get(placement_id)
         if placement is None or placement.erased_on is not None:
             continue
         erase = EventMaker(placement_id, placement.version, command, context)
-        events.append(erase(PlacementRecordErased, retention_ended_on=ends_on))
+        events.append(erase(PlacementRecordErased, retention_ended_in=ended_in))
     return tuple(events)
 
 
@@ -356,7 +367,7 @@ def evolve_student(state: StudentState | None, event: StudentEvent) -> StudentSt
         return attrs.evolve(state, placement_ids=(*state.placement_ids, event.placement_id))
     if isinstance(event, StudentForgotten):
         return attrs.evolve(
-            state, forgotten_on=event.effective_on, retention_ended_on=event.retention_ended_on
+            state, forgotten_on=event.effective_on, retention_ended_in=retention_year(event)
         )
     return _evolve_fact(state, event)
 

@@ -10,6 +10,7 @@ and dates. ``senad-ap export`` writes these rows as JSON Lines (see docs/inspect
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -18,7 +19,12 @@ from uuid import UUID
 import attrs
 
 from senad_ap.domain.base import Event
-from senad_ap.domain.placement import AttendanceCorrected, PlacementEvent, PlacementState
+from senad_ap.domain.placement import (
+    AttendanceCorrected,
+    PlacementEvent,
+    PlacementState,
+    school_year_of,
+)
 from senad_ap.domain.policy import PolicyEvent
 from senad_ap.domain.provider import FullTimePupilAdmitted, FullTimePupilLeft, ProviderEvent
 from senad_ap.domain.school import SchoolEvent
@@ -69,6 +75,32 @@ def _kind(event: Event) -> str:
     return "other"
 
 
+def coarse_facts(data: dict[str, JSONValue]) -> dict[str, JSONValue]:
+    """An erasure's facts with the day retention ended (which an erasure recorded by an
+    earlier version holds) as the school year it fell in: the day gives the date of birth
+    away (``retention_ended_in``)."""
+    day = data.get("retention_ended_on")
+    if not isinstance(day, str):
+        return data
+    coarse = {k: v for k, v in data.items() if k != "retention_ended_on"}
+    coarse["retention_ended_in"] = school_year_of(date.fromisoformat(day))
+    return coarse
+
+
+_ENDED_ON = re.compile(r"retention ended on (\d{4}-\d{2}-\d{2})")
+
+
+def _coarse_description(text: str) -> str:
+    """An audit row written by an earlier version words an erasure with the day retention
+    ended: shown with the school year instead (``coarse_facts``)."""
+    return _ENDED_ON.sub(
+        lambda m: (
+            "retention ended in the school year " + school_year_of(date.fromisoformat(m.group(1)))
+        ),
+        text,
+    )
+
+
 def audit_row(change: Change) -> dict[str, Any]:
     """The audit trail's row for one event (what the table holds, as stored)."""
     event = change.event
@@ -110,7 +142,7 @@ def audit_row(change: Change) -> dict[str, Any]:
         "policy_version": event.policy_version,
         "evidence_for": ",".join(event.evidence_for),
         "description": describe(event),
-        "facts": json.dumps(facts(event), sort_keys=True, ensure_ascii=False),
+        "facts": json.dumps(coarse_facts(facts(event)), sort_keys=True, ensure_ascii=False),
         "idempotency_key": event.idempotency_key,
         "corrects_version": (
             event.corrects_version if isinstance(event, AttendanceCorrected) else None
@@ -166,8 +198,8 @@ class AuditEntry:
             ),
             policy_version=row["policy_version"],
             evidence_for=tuple(r for r in row["evidence_for"].split(",") if r),
-            description=row["description"],
-            facts=json.loads(row["facts"]),
+            description=_coarse_description(row["description"]),
+            facts=coarse_facts(json.loads(row["facts"])),
             idempotency_key=row["idempotency_key"],
             corrects_version=row["corrects_version"],
         )

@@ -6,6 +6,11 @@ The last entry is the latest of each placement's ``last_entry_on`` (kept here on
 decision) and its latest attendance mark (read from the attendance projection's table), so the
 projection needs no write per mark. The end of retention is worked out with the domain's own
 ``retention_ends_on``, so this list and ``forget_student`` always agree.
+
+Once a student's personal data is erased, the row keeps only the school year retention ended in
+(``"2030/31"``, in the column ``retention_ended_on``, named as before so that a store written
+by an earlier version still takes it): the day would give the date of birth away. Rows written
+by an earlier version hold the day until the projection is rebuilt.
 """
 
 from __future__ import annotations
@@ -16,7 +21,12 @@ from typing import Any
 
 import attrs
 
-from senad_ap.domain.placement import AttendanceCorrected, AttendanceRecorded, PlacementState
+from senad_ap.domain.placement import (
+    AttendanceCorrected,
+    AttendanceRecorded,
+    PlacementState,
+    school_year_of,
+)
 from senad_ap.domain.student import (
     StudentState,
     born_on,
@@ -72,7 +82,7 @@ class StudentsProjection(Projection):
                 (
                     state.id.hex, state.school_id, state.student_reference, state.name,
                     state.date_of_birth, iso(state.recorded_on), iso(state.forgotten_on),
-                    iso(state.retention_ended_on),
+                    state.retention_ended_in,
                 ),
             )  # fmt: skip
         elif isinstance(state, PlacementState) and not isinstance(
@@ -91,7 +101,8 @@ _UPSERT_PLACEMENT = upsert("student_placements", _PLACEMENT_COLUMNS, ("placement
 
 @attrs.frozen
 class RetentionRow:
-    """A student, the last entry on their record, and the day retention ends (STAT-7)."""
+    """A student, the last entry on their record, and the day retention ends (STAT-7); once
+    erased, only the school year it ended in (the day would give the date of birth away)."""
 
     school_id: str
     student_reference: str
@@ -100,12 +111,16 @@ class RetentionRow:
     date_of_birth: date | None
     placements: int
     last_entry_on: date
-    retention_ends_on: date
+    #: ``None`` once erased (``retention_ended_in`` says the school year).
+    retention_ends_on: date | None
     forgotten_on: date | None
+    #: Once erased, the school year retention ended in (``"2030/31"``); else ``None``.
+    retention_ended_in: str | None = None
 
     def due_on(self, day: date) -> bool:
         """Retention has ended by ``day`` and the personal data is not erased yet."""
-        return self.forgotten_on is None and self.retention_ends_on <= day
+        ends_on = self.retention_ends_on
+        return self.forgotten_on is None and ends_on is not None and ends_on <= day
 
 
 def retention(
@@ -154,9 +169,11 @@ def _row(row: Mapping[str, Any], policy: PolicyParameters) -> RetentionRow:
     ]
     born = born_on(row["date_of_birth"])
     last = max(entries)
-    # Once erased, the date of birth reads [erased]: the end of retention is the one the
-    # erasure recorded, never worked out again without it.
-    ended = parse_date(row["retention_ended_on"])
+    # Once erased, the date of birth reads [erased]: the end of retention is the school year
+    # the erasure recorded, never worked out again (nor shown as a day: rows written by an
+    # earlier version, which hold the day, show its school year).
+    forgotten = parse_date(row["forgotten_on"])
+    ended_in = _school_year(row["retention_ended_on"]) if forgotten is not None else None
     return RetentionRow(
         school_id=row["school_id"],
         student_reference=row["student_reference"],
@@ -164,9 +181,19 @@ def _row(row: Mapping[str, Any], policy: PolicyParameters) -> RetentionRow:
         date_of_birth=born,
         placements=int(row["placements"] or 0),
         last_entry_on=last,
-        retention_ends_on=ended or retention_ends_on(born, [last], policy),
-        forgotten_on=parse_date(row["forgotten_on"]),
+        retention_ends_on=None
+        if forgotten is not None
+        else retention_ends_on(born, [last], policy),
+        forgotten_on=forgotten,
+        retention_ended_in=ended_in,
     )
+
+
+def _school_year(stored: str | None) -> str | None:
+    if stored is None or "/" in stored:
+        return stored
+    day = parse_date(stored)
+    return None if day is None else school_year_of(day)
 
 
 def stored_rows(store: ProjectionStore) -> list[dict[str, Any]]:

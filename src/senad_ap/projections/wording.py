@@ -43,6 +43,7 @@ from senad_ap.domain.placement.events import (
     ReintegrationAssessed,
     ReintegrationCriteriaAgreed,
     ReintegrationSupportAgreed,
+    retention_year,
 )
 from senad_ap.domain.plan import ObjectiveArea, Plan, Setting
 from senad_ap.domain.policy import PolicyVersionRecorded
@@ -489,8 +490,8 @@ def _student_placement(event: StudentPlacementOpened) -> str:
 def _student_forgotten(event: StudentForgotten) -> str:
     placements = ", ".join(str(p) for p in event.placement_ids) or "none"
     return (
-        f"Student's personal data erased (STAT-7): retention ended on "
-        f"{event.retention_ended_on.isoformat()}; the key that sealed the name, date of birth "
+        f"Student's personal data erased (STAT-7): retention ended {_retention(event)}; "
+        f"the key that sealed the name, date of birth "
         f"and notes was destroyed; placements closed: {placements}."
     )
 
@@ -499,8 +500,14 @@ def _student_forgotten(event: StudentForgotten) -> str:
 def _placement_erased(event: PlacementRecordErased) -> str:
     return (
         f"Placement record closed: the student's personal data was erased (STAT-7; retention "
-        f"ended on {event.retention_ended_on.isoformat()}); its decisions stay on the record."
+        f"ended {_retention(event)}); its decisions stay on the record."
     )
+
+
+def _retention(event: Event) -> str:
+    """By the school year only: the day would give the date of birth away (+ 31 years)."""
+    year = retention_year(event)
+    return "(its school year not recorded)" if year is None else f"in the school year {year}"
 
 
 # The providers' decisions and contacts with them are worded in a module of their own, which

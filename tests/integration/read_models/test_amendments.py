@@ -45,7 +45,7 @@ POSITION = "Attendance officer"
 REASON = "Parent phoned: ill"
 SESSION_DAY = day(1)
 AMENDED_ON = day(8)
-SEALED = "\u27e6pd1:"
+SEALED = "\u27e6pd2:"
 #: Long after the student's retention ends (no date of birth: 31 years from the last entry).
 AFTER_RETENTION = START + timedelta(days=40 * 366)
 

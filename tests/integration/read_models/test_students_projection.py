@@ -42,6 +42,7 @@ from senad_ap import (
     Setting,
     StudentState,
 )
+from senad_ap.domain.placement import school_year_of
 from senad_ap.projections import (
     AsAt,
     Projections,
@@ -69,7 +70,7 @@ from tests.integration.scenario import (
 ERASED = "[erased]"
 #: A day long after every retention in these tests has ended.
 FAR_AHEAD = date(2099, 1, 1)
-_SEALED = re.compile(r"⟦pd1:[0-9a-f]{32}:[A-Za-z0-9_-]+⟧")
+_SEALED = re.compile(r"⟦pd[12]:[0-9a-f]{32}:[A-Za-z0-9_-]+⟧")
 
 
 # --------------------------------------------------------------------------- personal values
@@ -641,13 +642,13 @@ def test_a_forgotten_student_shows_the_day_it_was_forgotten(
     ]
 
 
-def test_a_forgotten_student_shows_the_day_its_retention_ended(
+def test_a_forgotten_student_shows_only_the_school_year_its_retention_ended(
     projections: Projections, erasure: Erasure
 ) -> None:
     rows = students.retention(projections.store, on=FAR_AHEAD, due_only=False, reader=FULL_ACCESS)
 
-    assert [(r.student_reference, r.retention_ends_on) for r in rows][:1] == [
-        ("STU-0042", erasure.forgotten.retention_ended_on)
+    assert [(r.student_reference, r.retention_ends_on, r.retention_ended_in) for r in rows][:1] == [
+        ("STU-0042", None, erasure.forgotten.retention_ended_in)
     ]
 
 
@@ -675,6 +676,7 @@ def _listed_end(
     record, born = HISTORIES[history]
     record(app, clock, born)
     (row,) = _rows(projections, on=START, due_only=False, policy=app.policy)
+    assert row.retention_ends_on is not None
     return row.retention_ends_on
 
 
@@ -700,7 +702,10 @@ def test_forget_is_accepted_on_the_listed_end_of_retention(
 
     forgotten = app.forget_student("STU-0042", actor=HEAD)
 
-    assert (forgotten.forgotten_on, forgotten.retention_ended_on) == (ends_on, ends_on)
+    assert (forgotten.forgotten_on, forgotten.retention_ended_in) == (
+        ends_on,
+        school_year_of(ends_on),
+    )
 
 
 # --------------------------------------------------------------------------- after an erasure

@@ -57,6 +57,8 @@ __all__ = [
     "StudentLookedAfterStarted",
     "StudentRollStatusRecorded",
     "StudentSchoolAgeRecorded",
+    "retention_year",
+    "school_year_of",
 ]
 
 
@@ -283,10 +285,34 @@ class ReintegrationSupportAgreed(PlacementEvent):
 @attrs.frozen(slots=False, kw_only=True)
 class PlacementRecordErased(PlacementEvent):
     """The student's personal data was erased at the end of retention (STAT-7): the record
-    keeps every decision but is closed to new ones. Recorded with ``StudentForgotten``."""
+    keeps every decision but is closed to new ones. Recorded with ``StudentForgotten``.
 
-    retention_ended_on: date
+    ``retention_ended_in``: the school year retention ended in (``school_year_of``), never the
+    day, which would give away the date of birth. Events recorded before carry the day,
+    ``retention_ended_on``; they are immutable, and shown as the year (``retention_year``)."""
+
+    retention_ended_in: str | None = None
+    retention_ended_on: date | None = None
     evidence_for = ("STAT-7",)
+    added_later = ("retention_ended_in", "retention_ended_on")
+
+
+def school_year_of(day: date) -> str:
+    """The school year ``day`` falls in, as ``"2030/31"``: 1 September to 31 August, the
+    academic year the Department for Education's statistics count (cf. Education Act 1996,
+    s. 579(1), "school year")."""
+    start = day.year if day.month >= 9 else day.year - 1
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+def retention_year(event: object) -> str | None:
+    """The school year retention ended in, as an erasure event (``PlacementRecordErased``,
+    ``StudentForgotten``) records it, or as its older exact day gives it."""
+    year = getattr(event, "retention_ended_in", None)
+    if isinstance(year, str):
+        return year
+    day = getattr(event, "retention_ended_on", None)
+    return school_year_of(day) if isinstance(day, date) else None
 
 
 @attrs.frozen(slots=False, kw_only=True)
