@@ -133,7 +133,9 @@ class AlternativeProvision(
             raise StoreError(f"The store could not be opened: {error}") from None
         self._records = Records(self, self._clock)
         self._pipeline = Pipeline(self._records, self.personal, self._clock, self.policy)
-        self._reading = Reading(self._records, self.personal, self._clock)
+        self._reading = Reading(
+            self._records, self.personal, self._clock, self._pipeline.secret.student_id
+        )
 
     # ----------------------------------------------------------------- eventsourcing's hooks
     def construct_factory(self, env: Environment) -> InfrastructureFactory[Any]:

@@ -18,10 +18,10 @@ import attrs
 
 from senad_ap.domain.placement import AttendanceCorrected, AttendanceRecorded, PlacementState
 from senad_ap.domain.student import (
+    StudentPlacementOpened,
     StudentState,
     born_on,
     retention_ends_on,
-    student_record_id,
 )
 from senad_ap.domain.values import PolicyParameters
 from senad_ap.projections.base import (
@@ -74,18 +74,22 @@ class StudentsProjection(Projection):
                     iso(state.retention_ended_on),
                 ),
             )  # fmt: skip
+            if isinstance(change.event, StudentPlacementOpened):
+                # Whose placement it is: the student's record says (its id may be keyed, so
+                # it is never worked out from the reference, ``StoreSecret.student_id``).
+                cursor.execute(_UPSERT_OWNER, (str(change.event.placement_id), state.id.hex))
         elif isinstance(state, PlacementState) and not isinstance(
             change.event, AttendanceRecorded | AttendanceCorrected
         ):
             # A mark's day is in the attendance table; every other decision is counted here.
-            student_id = student_record_id(state.school_id, state.student_reference)
-            cursor.execute(
-                _UPSERT_PLACEMENT, (str(state.id), student_id.hex, iso(state.last_entry_on))
-            )
+            cursor.execute(_UPSERT_PLACEMENT, (str(state.id), iso(state.last_entry_on)))
 
 
 _UPSERT = upsert("students", _COLUMNS, ("student_id",))
-_UPSERT_PLACEMENT = upsert("student_placements", _PLACEMENT_COLUMNS, ("placement_id",))
+_UPSERT_PLACEMENT = upsert(
+    "student_placements", ("placement_id", "last_entry_on"), ("placement_id",)
+)
+_UPSERT_OWNER = upsert("student_placements", ("placement_id", "student_id"), ("placement_id",))
 
 
 @attrs.frozen
