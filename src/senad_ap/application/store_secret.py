@@ -127,7 +127,10 @@ class StoreSecret:
                         self._personal.keys.add(SECRET_ROW, wrapper.wrap(made), self._clock())
                         stored = self._read()
                 if stored is None or len(stored) != _SECRET_BYTES + 1:
-                    raise StoreError("The store's secret could not be kept or read.")
+                    raise StoreError(
+                        "The store's secret could not be kept or read: was the store written "
+                        "with a CIPHER_KEY, and opened without it?"
+                    )
                 self._scheme = stored[0]
                 self._id_key = hmac.new(stored[1:], _RECORD_IDS, hashlib.sha256).digest()
                 self._student_key = hmac.new(stored[1:], _STUDENT_IDS, hashlib.sha256).digest()
@@ -166,6 +169,8 @@ class StoreSecret:
         """
         plain = student_record_id(school_id, student_reference)
         if not self._personal.wrapper.encrypts:
+            if self._secret is None:
+                self._kept()  # refuses a store encrypted at rest, opened without its key
             return plain
         if make:
             self._load()
