@@ -731,9 +731,10 @@ def test_with_a_cipher_key_the_key_table_holds_the_student_key_wrapped(
 ) -> None:
     app = encrypted.open(cipher_key=encrypted.cipher_key)
     open_for_alice(app)
+    student_id = app.get_student(STUDENT, reader=STAFF).id  # keyed (``StoreSecret.student_id``)
 
-    stored = app.personal.keys.fetch([STUDENT_ID.hex])[STUDENT_ID.hex]
-    key = app.personal.key_of(STUDENT_ID)
+    stored = app.personal.keys.fetch([student_id.hex])[student_id.hex]
+    key = app.personal.key_of(student_id)
 
     assert stored is not None
     assert key is not None

@@ -26,11 +26,12 @@ from senad_ap import (
 )
 from senad_ap.application.store_secret import (
     HASHED_KEY,
-    SCHEME_KEYED_IDS,
+    SCHEME_KEYED_STUDENT_IDS,
     SCHEME_OLD_IDS,
     SECRET_ROW,
     StoreSecret,
 )
+from senad_ap.domain.student import student_record_id
 from tests.integration.scenario import (
     HEAD,
     OPENED_ON,
@@ -100,6 +101,11 @@ def keys_in_clear(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
     monkeypatch.setattr(StoreSecret, "keyed", lambda self, command: command)
     monkeypatch.setattr(StoreSecret, "record_id", lambda self, space, name: uuid5(space, name))
     monkeypatch.setattr(StoreSecret, "ensure", lambda self: None)
+    monkeypatch.setattr(
+        StoreSecret,
+        "student_id",
+        lambda self, school, reference, **_: student_record_id(school, reference),
+    )
     return monkeypatch.undo
 
 
@@ -301,7 +307,7 @@ def test_a_new_encrypted_store_gets_keyed_ids(store: Store) -> None:
     app = open_store(cipher_key=AlternativeProvision.create_cipher_key())
     open_outside_placement_with_key(app, NAMED_KEY)
 
-    assert app._pipeline.secret.scheme == SCHEME_KEYED_IDS
+    assert app._pipeline.secret.scheme == SCHEME_KEYED_STUDENT_IDS
 
 
 def test_an_encrypted_store_written_before_the_change_keeps_its_old_ids(

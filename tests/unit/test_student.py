@@ -244,6 +244,24 @@ def test_the_record_begun_holds_the_name_and_the_date_of_birth_as_text() -> None
     )
 
 
+def test_a_record_that_begins_takes_the_id_the_application_gives() -> None:
+    keyed = UUID("8d5b6a1e-2f4c-4b7a-9e3d-1c0f6a2b3d4e")
+
+    events = decide_student_on_opening(None, open_for_student(), context(), record_id=keyed)
+
+    assert {e.originator_id for e in events} == {keyed}
+
+
+def test_a_record_that_exists_keeps_its_own_id_whatever_id_is_given() -> None:
+    student = student_after(open_for_student())
+    other = UUID("8d5b6a1e-2f4c-4b7a-9e3d-1c0f6a2b3d4e")
+    command = open_for_student(SECOND_PLACEMENT_ID)
+
+    events = decide_student_on_opening(student, command, context(), record_id=other)
+
+    assert {e.originator_id for e in events} == {student.id}
+
+
 def test_second_placement_with_the_same_details_only_lists_the_placement() -> None:
     student = student_after(open_for_student())
 

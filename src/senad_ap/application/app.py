@@ -137,7 +137,9 @@ class AlternativeProvision(
         #: The students this object erased (record id, hex → reference).
         self._erasing: dict[str, str] = {}
         self._pipeline = Pipeline(self._records, self.personal, self._clock, self.policy)
-        self._reading = Reading(self._records, self.personal, self._clock)
+        self._reading = Reading(
+            self._records, self.personal, self._clock, self._pipeline.secret.student_id
+        )
 
     # ----------------------------------------------------------------- eventsourcing's hooks
     def construct_factory(self, env: Environment) -> InfrastructureFactory[Any]:

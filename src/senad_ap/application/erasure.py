@@ -18,7 +18,7 @@ from senad_ap.application.records import fold, hash_of, store_errors
 from senad_ap.domain.base import Event
 from senad_ap.domain.placement import PlacementState
 from senad_ap.domain.records import evolve_record
-from senad_ap.domain.student import ForgetStudent, StudentState, decide_forget, student_record_id
+from senad_ap.domain.student import ForgetStudent, StudentState, decide_forget
 
 __all__ = ["forget"]
 
@@ -27,7 +27,7 @@ def forget(pipeline: Pipeline, command: ForgetStudent) -> StudentState:
     """Run ``command`` (see ``AlternativeProvision.forget_student``)."""
     records, personal = pipeline.records, pipeline.personal
     # 1. load the student
-    student_id = student_record_id(command.actor.school_id, command.student_reference)
+    student_id = pipeline.secret.student_id(command.actor.school_id, command.student_reference)
     student = records.load(student_id, StudentState)
     context = pipeline.context(command.effective_on)
     # An erasure recorded before a crash, whose key survived: finish it.

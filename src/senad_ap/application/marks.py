@@ -8,10 +8,10 @@ from typing import TypeVar
 from uuid import UUID
 
 from senad_ap.application.personal import PersonalData
+from senad_ap.application.pupil_register import StudentIds
 from senad_ap.application.records import store_errors
 from senad_ap.domain.attendance_codes import AttendanceCode, Session
 from senad_ap.domain.placement import MarkCommand, PlacementState
-from senad_ap.domain.student import student_record_id
 from senad_ap.errors import ConcurrentChangeError, InvalidInputError, PolicyViolationError
 
 __all__ = ["MarkKeys", "code_of", "session_of"]
@@ -24,8 +24,9 @@ class MarkKeys:
     ``Y7`` cause): read once per student and register, and only for a mark with a text, so
     an ordinary register reads no key at all."""
 
-    def __init__(self, personal: PersonalData) -> None:
+    def __init__(self, personal: PersonalData, student_ids: StudentIds) -> None:
         self.personal = personal
+        self.student_ids = student_ids
         self.keys: dict[UUID, bytes] = {}
         self.new: dict[UUID, bytes] = {}
 
@@ -33,7 +34,7 @@ class MarkKeys:
         """``command`` with its texts sealed with the student's key (made if new)."""
         if not PersonalData.needs_key(command):
             return command
-        student_id = student_record_id(state.school_id, state.student_reference)
+        student_id = self.student_ids(state.school_id, state.student_reference)
         key = self.keys.get(student_id)
         if key is None:
             with store_errors():

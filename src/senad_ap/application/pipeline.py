@@ -87,7 +87,7 @@ from senad_ap.domain.school import (
     evolve_school,
     school_aggregate_id,
 )
-from senad_ap.domain.student import StudentState, student_record_id
+from senad_ap.domain.student import StudentState
 from senad_ap.domain.student_facts import decide_opening, facts_stated_at_opening
 from senad_ap.domain.values import Actor, Context, PolicyParameters, Role
 from senad_ap.errors import (
@@ -213,7 +213,7 @@ class Pipeline:
         # 1. load
         state = self.records.load(command.placement_id, PlacementState)
         # 2. seal personal values with the student's key, before anything else sees them
-        student_id = _student_of(state, command)
+        student_id = _student_of(state, command, self.secret)
         keyed = self.secret.keyed(command)
         sealed, new_keys = sealed_command(self.personal, keyed, student_id)
         # 3. replay a retried command
@@ -234,12 +234,16 @@ class Pipeline:
                 decided = decide_placement(state, sealed, context, related)
             except SenadApError as refusal:
                 # A mark outside the placement's running period names the one that holds it.
-                raise with_the_holder(self.records, state, sealed, refusal) from None
+                raise with_the_holder(
+                    self.records, state, sealed, refusal, self.secret.student_id
+                ) from None
             events = chained(decided, hash_of(state))
             if isinstance(sealed, StartPlacement | EndPlacement) and state is not None:
                 # One register per pupil (STAT-1): the start or end is recorded on the
                 # student's record too, so two at once conflict there (``pupil_register``).
-                student_events, after_run = run_events(self.records, state, sealed, context)
+                student_events, after_run = run_events(
+                    self.records, state, sealed, context, self.secret.student_id
+                )
                 students.extend(after_run)
             if isinstance(sealed, OpenPlacement) and student_id is not None:
                 # The student's record lists the placement, and takes any fact the opening
@@ -249,7 +253,7 @@ class Pipeline:
                 if student is not None and facts_stated_at_opening(student, sealed):
                     others = self.placements_of(student)
                 student_events, after = chain_and_fold(
-                    decide_opening(student, sealed, context, others),
+                    decide_opening(student, sealed, context, others, record_id=student_id),
                     {student_id: student, **others},
                 )
                 students.extend(after.values())
@@ -338,7 +342,7 @@ class Pipeline:
         before: dict[UUID, PlacementState] = {}
         pending: list[Event] = []
         refusals: list[tuple[int, SenadApError]] = []
-        keys = MarkKeys(self.personal)
+        keys = MarkKeys(self.personal, self.secret.student_id)
         # 1. load: the cached placements still current, checked with one query
         current = self.records.current_from_cache(
             [m.placement_id for m in marks if isinstance(m, RegisterMark)]
@@ -381,7 +385,9 @@ class Pipeline:
                 try:
                     decided = decide_placement(state, command, context, related)
                 except SenadApError as refusal:  # STAT-1: name the placement holding the session
-                    raise with_the_holder(self.records, state, command, refusal) from None
+                    raise with_the_holder(
+                        self.records, state, command, refusal, self.secret.student_id
+                    ) from None
                 events = chained(decided, state.chain_hash)
                 states[mark.placement_id] = fold(state, events, evolve_placement)
                 pending.extend(events)
@@ -431,10 +437,8 @@ class Pipeline:
         student = None
         if isinstance(command, OpenPlacement) and state is None:
             check_text(command.actor.school_id, "school_id", "school id")
-            student = self.records.load(
-                student_record_id(command.actor.school_id, command.student_reference),
-                StudentState,
-            )
+            school, reference = command.actor.school_id, command.student_reference
+            student = self.records.load(self.secret.student_id(school, reference), StudentState)
         return Related(
             providers=providers, school=self.school_for(command.actor, needed), student=student
         )
@@ -502,11 +506,14 @@ def check_expected_version(
         )
 
 
-def _student_of(state: PlacementState | None, command: PlacementCommand) -> UUID | None:
+def _student_of(
+    state: PlacementState | None, command: PlacementCommand, secret: StoreSecret
+) -> UUID | None:
     """The record id of the student a placement command is about (``None``: no such
-    placement, which ``decide`` refuses)."""
+    placement, which ``decide`` refuses); keyed on an encrypted store (``store_secret``)."""
     if state is not None:
-        return student_record_id(state.school_id, state.student_reference)
+        return secret.student_id(state.school_id, state.student_reference)
     if isinstance(command, OpenPlacement):
-        return student_record_id(command.actor.school_id, command.student_reference)
+        school, reference = command.actor.school_id, command.student_reference
+        return secret.student_id(school, reference, make=True)
     return None

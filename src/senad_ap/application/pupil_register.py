@@ -9,6 +9,7 @@ read only then, so an accepted mark (a day's register) reads nothing more than b
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from uuid import UUID
 
 from senad_ap.application.integrity import chain_and_fold
@@ -23,16 +24,22 @@ from senad_ap.domain.placement import (
     StartPlacement,
 )
 from senad_ap.domain.pupil_register import decide_run, name_the_holder, running_period
-from senad_ap.domain.student import StudentState, student_record_id
+from senad_ap.domain.student import StudentState
 from senad_ap.domain.values import Context
 from senad_ap.errors import SenadApError
 
-__all__ = ["placements_of", "run_events", "with_the_holder"]
+__all__ = ["StudentIds", "placements_of", "run_events", "with_the_holder"]
 
 
-def student_of(records: Records, placement: PlacementState) -> StudentState | None:
+#: The record id of a school's student (``StoreSecret.student_id``: keyed on an encrypted store).
+StudentIds = Callable[[str, str], UUID]
+
+
+def student_of(
+    records: Records, placement: PlacementState, student_ids: StudentIds
+) -> StudentState | None:
     """The student record of the placement's pupil (``None``: the store has none)."""
-    record_id = student_record_id(placement.school_id, placement.student_reference)
+    record_id = student_ids(placement.school_id, placement.student_reference)
     return records.load(record_id, StudentState)
 
 
@@ -51,12 +58,13 @@ def run_events(
     placement: PlacementState,
     command: StartPlacement | EndPlacement,
     context: Context,
+    student_ids: StudentIds,
 ) -> tuple[list[Event], list[StudentState]]:
     """The student record's chained event for a start or an end the placement's ``decide``
     accepted, and the record's new state; or a refusal (STAT-1: another placement of the
     pupil runs then). The student's record is loaded before their placements, so a start or
     end saved by another writer in between makes this one's save conflict."""
-    student = student_of(records, placement)
+    student = student_of(records, placement, student_ids)
     others = placements_of(records, student) if isinstance(command, StartPlacement) else {}
     events = decide_run(student, placement, command, context, others)
     if not events or student is None:
@@ -70,6 +78,7 @@ def with_the_holder(
     placement: PlacementState | None,
     command: PlacementCommand,
     refusal: SenadApError,
+    student_ids: StudentIds,
 ) -> SenadApError:
     """``refusal``, naming the pupil's placement that holds the session when it refuses a mark
     for a day outside its placement's running period (the refusal path only)."""
@@ -82,5 +91,5 @@ def with_the_holder(
     period = running_period(placement)
     if period is not None and period.covers(command.effective_on):
         return refusal
-    others = placements_of(records, student_of(records, placement))
+    others = placements_of(records, student_of(records, placement, student_ids))
     return name_the_holder(refusal, placement, command, others)

@@ -12,6 +12,7 @@ from uuid import UUID
 import attrs
 
 from senad_ap.application.personal import PersonalData
+from senad_ap.application.pupil_register import StudentIds
 from senad_ap.application.records import AnyState, Records, fold, store_errors
 from senad_ap.application.stores import check_text
 from senad_ap.domain.authority import FullAccess, Reader, check_may_read
@@ -24,7 +25,7 @@ from senad_ap.domain.provider import (
     ProviderState,
 )
 from senad_ap.domain.school import SchoolState, school_aggregate_id
-from senad_ap.domain.student import StudentState, student_record_id
+from senad_ap.domain.student import StudentState
 from senad_ap.domain.values import Actor, Role
 from senad_ap.errors import InvalidInputError, NotAuthorisedError, NotFoundError
 
@@ -37,11 +38,17 @@ class Reading:
     """The read side of one store's records, for the facade's read methods."""
 
     def __init__(
-        self, records: Records, personal: PersonalData, clock: Callable[[], datetime]
+        self,
+        records: Records,
+        personal: PersonalData,
+        clock: Callable[[], datetime],
+        student_ids: StudentIds,
     ) -> None:
         self.records = records
         self.personal = personal
         self.clock = clock
+        #: The record id of a school's student (keyed on an encrypted store).
+        self.student_id = student_ids
 
     # ----------------------------------------------------------------- placements
     def placement(self, placement_id: UUID, reader: Actor) -> PlacementState:
@@ -195,7 +202,7 @@ class Reading:
         school = reader.school_id if school_id is None else school_id
         check_text(school, "school_id", "school id")
         check_text(student_reference, "student_reference", "student reference")
-        state = self.records.load(student_record_id(school, student_reference), StudentState)
+        state = self.records.load(self.student_id(school, student_reference), StudentState)
         if state is None:
             raise NotFoundError(
                 f"No student {student_reference!r} is on the record of school {school}.",

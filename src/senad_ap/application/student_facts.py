@@ -19,7 +19,7 @@ from senad_ap.application.pipeline import Pipeline, check_expected_version
 from senad_ap.domain.full_time_roll import full_time_roll_changes
 from senad_ap.domain.placement import PlacementState, RecordLocationRationale
 from senad_ap.domain.provider import ProviderState
-from senad_ap.domain.student import StudentState, student_record_id
+from senad_ap.domain.student import StudentState
 from senad_ap.domain.student_facts import (
     RecordCompulsorySchoolAge,
     RecordEhcPlanCeased,
@@ -144,7 +144,7 @@ def record_fact(
     """Run ``command`` over the student's record and their open placements, atomically."""
     records = pipeline.records
     # 1. load the student
-    student_id = student_record_id(command.actor.school_id, command.student_reference)
+    student_id = pipeline.secret.student_id(command.actor.school_id, command.student_reference)
     student = records.load(student_id, StudentState)
     # 3. replay a retried command
     clear, command = command.idempotency_key, pipeline.secret.keyed(command)

@@ -77,7 +77,9 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def student_record_id(school_id: str, student_reference: str) -> UUID:
-    """The student's record id, derived from the school and the student reference."""
+    """The student's record id, derived from the school and the student reference: the plain
+    (``uuid5``) id, used on every store but an encrypted one that keys its ids (there the
+    application derives it, ``application.store_secret.StoreSecret.student_id``)."""
     return uuid5(_STUDENTS, f"{school_id}\x1f{student_reference}")
 
 
@@ -250,10 +252,17 @@ def retention_ends_on(
 
 
 def decide_student_on_opening(
-    student: StudentState | None, command: OpenPlacement, context: Context
+    student: StudentState | None,
+    command: OpenPlacement,
+    context: Context,
+    *,
+    record_id: UUID | None = None,
 ) -> tuple[StudentEvent, ...]:
     """The student's events when a placement is opened for them (after the placement's own
-    ``decide`` accepted it): the record begins, or lists one more placement."""
+    ``decide`` accepted it): the record begins, or lists one more placement.
+
+    ``record_id``: the id of a record that begins (the application's, keyed on an encrypted
+    store); without it, ``student_record_id``. A record that exists keeps its own id."""
     actor = command.actor
     if student is not None and student.forgotten_on is not None:
         raise LifecycleError(
@@ -261,7 +270,10 @@ def decide_student_on_opening(
             f"{student.forgotten_on.isoformat()}; no new placement can be opened for them.",
             rule_id="STAT-7",
         )
-    record_id = student_record_id(actor.school_id, command.student_reference)
+    if student is not None:
+        record_id = student.id
+    elif record_id is None:
+        record_id = student_record_id(actor.school_id, command.student_reference)
     make = EventMaker(record_id, 0 if student is None else student.version, command, context)
     name = command.student_name
     born = _iso(command.date_of_birth)

@@ -329,11 +329,16 @@ def decide_opening(
     command: OpenPlacement,
     context: Context,
     placements: Mapping[UUID, PlacementState],
+    *,
+    record_id: UUID | None = None,
 ) -> tuple[Event, ...]:
     """The events an opening (already accepted by the placement's ``decide``) records on the
     student's record, and on their other open placements: the record begins or lists one
-    more placement, and any fact the opening states that the record did not hold."""
-    events: list[Event] = list(decide_student_on_opening(student, command, context))
+    more placement, and any fact the opening states that the record did not hold.
+    ``record_id``: the id of a record that begins (``decide_student_on_opening``)."""
+    events: list[Event] = list(
+        decide_student_on_opening(student, command, context, record_id=record_id)
+    )
     stated = facts_stated_at_opening(student, command)
     if not stated:
         return tuple(events)

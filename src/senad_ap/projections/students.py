@@ -28,10 +28,10 @@ from senad_ap.domain.placement import (
     school_year_of,
 )
 from senad_ap.domain.student import (
+    StudentPlacementOpened,
     StudentState,
     born_on,
     retention_ends_on,
-    student_record_id,
 )
 from senad_ap.domain.values import PolicyParameters
 from senad_ap.projections.access import Reader, school_readable_by
@@ -85,18 +85,22 @@ class StudentsProjection(Projection):
                     state.retention_ended_in,
                 ),
             )  # fmt: skip
+            if isinstance(change.event, StudentPlacementOpened):
+                # Whose placement it is: the student's record says (its id may be keyed, so
+                # it is never worked out from the reference, ``StoreSecret.student_id``).
+                cursor.execute(_UPSERT_OWNER, (str(change.event.placement_id), state.id.hex))
         elif isinstance(state, PlacementState) and not isinstance(
             change.event, AttendanceRecorded | AttendanceCorrected
         ):
             # A mark's day is in the attendance table; every other decision is counted here.
-            student_id = student_record_id(state.school_id, state.student_reference)
-            cursor.execute(
-                _UPSERT_PLACEMENT, (str(state.id), student_id.hex, iso(state.last_entry_on))
-            )
+            cursor.execute(_UPSERT_PLACEMENT, (str(state.id), iso(state.last_entry_on)))
 
 
 _UPSERT = upsert("students", _COLUMNS, ("student_id",))
-_UPSERT_PLACEMENT = upsert("student_placements", _PLACEMENT_COLUMNS, ("placement_id",))
+_UPSERT_PLACEMENT = upsert(
+    "student_placements", ("placement_id", "last_entry_on"), ("placement_id",)
+)
+_UPSERT_OWNER = upsert("student_placements", ("placement_id", "student_id"), ("placement_id",))
 
 
 @attrs.frozen
