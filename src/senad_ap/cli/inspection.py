@@ -46,9 +46,9 @@ def _placements(session: _Session, args: argparse.Namespace) -> None:
     if args.json:
         _json(session.out, {"as_at": None if as_at is None else str(as_at), "placements": rows})
         return
-    _heading(session.out, f"Placement register{'' if as_at is None else ', ' + str(as_at)}")
+    _heading(session, f"Placement register{'' if as_at is None else ', ' + str(as_at)}")
     _table(
-        session.out,
+        session,
         [
             "placement",
             "student",
@@ -105,7 +105,7 @@ def _history(session: _Session, args: argparse.Namespace) -> None:
         )
         return
     title = f"History of placement {placement_id}"
-    _heading(session.out, title + ("" if as_at is None else f", {as_at}"))
+    _heading(session, title + ("" if as_at is None else f", {as_at}"))
     for e in shown:
         late = "  LATE ENTRY" if e.late_entry else ""
         session.out.write(
@@ -157,10 +157,10 @@ def _compliance(session: _Session, args: argparse.Namespace) -> None:
             {"title": title, "on": as_at.on, "sense": as_at.sense.value, "findings": rows},
         )
         return
-    _heading(session.out, title)
+    _heading(session, title)
     closed_since = any(r.closed_on is not None for r in rows)
     _table(
-        session.out,
+        session,
         ["rule", "also", "student", "placement", "since", *(["closed"] * closed_since), "finding"],
         [
             (
@@ -248,7 +248,7 @@ def _attendance(session: _Session, args: argparse.Namespace) -> None:
         )
         return
     _heading(
-        session.out,
+        session,
         f"Attendance of placement {placement_id}" + ("" if as_at is None else f", {as_at}"),
     )
     headers = [
@@ -268,7 +268,7 @@ def _attendance(session: _Session, args: argparse.Namespace) -> None:
     for label, periods in sections:
         session.out.write(f"\n{label}\n")
         _table(
-            session.out,
+            session,
             headers,
             [
                 (
@@ -341,10 +341,10 @@ def _providers(session: _Session, args: argparse.Namespace) -> None:
     if args.json:
         _json(session.out, {"providers": rows})
         return
-    _heading(session.out, "Providers")
+    _heading(session, "Providers")
     today = datetime.now(UTC).date()
     _table(
-        session.out,
+        session,
         [
             "provider",
             "name",

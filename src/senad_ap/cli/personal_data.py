@@ -30,9 +30,9 @@ def _retention(session: _Session, args: argparse.Namespace) -> None:
     if args.json:
         _json(session.out, {"title": title, "on": on, "students": rows})
         return
-    _heading(session.out, title)
+    _heading(session, title)
     _table(
-        session.out,
+        session,
         ["school", "student", "name", "born", "placements", "last entry", "retention ends",
          "erased on"],
         [

@@ -40,6 +40,8 @@ class _Session:
     projections_path: str | None
     out: TextIO
     err: TextIO
+    #: The width tables and paragraphs fit (``tables.terminal_width``); None with ``--wide``.
+    width: int | None = 80
     _app: AlternativeProvision | None = None
     _projections: Projections | None = None
 

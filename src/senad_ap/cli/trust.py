@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import shutil
-import textwrap
 from datetime import datetime
 from pathlib import Path
 
 from senad_ap.application.integrity import SealRecord
 from senad_ap.cli.output import _output
 from senad_ap.cli.session import EXIT_TAMPERED, EXIT_USAGE, _ExitError, _operator, _Session
+from senad_ap.cli.tables import paragraph
 
 
 def _seal(session: _Session, args: argparse.Namespace) -> None:
@@ -37,14 +36,13 @@ def _verify(session: _Session, args: argparse.Namespace) -> None:
     public_key = _public_key(args.public_key) if args.public_key else None
     result = session.app().verify(kept=kept, public_key=public_key)
     if result.ok:
-        width = shutil.get_terminal_size().columns  # COLUMNS, or the terminal's, or 80
-        for paragraph in (
+        for text in (
             f"Verified {result.events} events against their hashes and {result.seals} seals"
             f"{f' and {len(kept)} kept seals' if kept else ''}: nothing was altered, removed, "
             f"inserted or reordered. {_unsealed(result.unsealed, result.unsealed_since)}",
             _what_it_proves(result.signatures_checked, bool(kept)),
         ):
-            session.out.write(textwrap.fill(paragraph, width=max(width, 40)) + "\n")
+            paragraph(session.out, text, session.width)
         return
     first = result.problems[0]
     session.out.write(f"FIRST PROBLEM: {first.message}\n")
