@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from senad_ap.cli.output import _cell, _heading, _json, _table
 from senad_ap.cli.session import _Session
+from senad_ap.cli.tables import paragraph, plural
 from senad_ap.domain.values import Actor, Role
 from senad_ap.projections import students
 
@@ -42,9 +43,11 @@ def _retention(session: _Session, args: argparse.Namespace) -> None:
         ],
     )  # fmt: skip
     due = sum(r.due_on(on) for r in rows)
-    session.out.write(
-        f"{due} student{'' if due == 1 else 's'} due for erasure: "
-        "`senad-ap forget STUDENT --school ID --by HEAD` erases one.\n"
+    paragraph(
+        session.out,
+        f"{plural(due, 'student')} due for erasure: "
+        "`senad-ap forget STUDENT --school ID --by HEAD` erases one.",
+        session.width,
     )
 
 
@@ -53,6 +56,6 @@ def _forget(session: _Session, args: argparse.Namespace) -> None:
     state = session.app().forget_student(args.student, actor=head)
     session.out.write(
         f"Erased the personal data of student {state.student_reference} (retention ended on "
-        f"{_cell(state.retention_ended_on)}): {len(state.placement_ids)} placement(s) closed; "
+        f"{_cell(state.retention_ended_on)}): {plural(len(state.placement_ids), 'placement')} closed; "
         "the decisions stay on the record and `senad-ap verify` still passes.\n"
     )

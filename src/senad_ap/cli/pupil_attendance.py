@@ -14,7 +14,7 @@ from uuid import UUID
 from senad_ap.cli.inspection import _attendance, _school_terms
 from senad_ap.cli.output import _json, _plain, _table
 from senad_ap.cli.session import EXIT_NOT_FOUND, EXIT_USAGE, _as_at, _ExitError, _Session
-from senad_ap.cli.tables import paragraph
+from senad_ap.cli.tables import paragraph, plural
 from senad_ap.domain.attendance_summary import AbsenceBand
 from senad_ap.domain.values import PolicyParameters
 from senad_ap.projections import pupil_attendance as pupils
@@ -268,7 +268,7 @@ def _pupils(session: _Session, args: argparse.Namespace) -> None:
     severe = sum(1 for band in bands if band is AbsenceBand.SEVERE)
     _wrapped(
         session,
-        f"{len(rows)} pupils: {persistent} persistently absent (missed "
+        f"{plural(len(rows), 'pupil')}: {persistent} persistently absent (missed "
         f"{_percent(policy.persistent_absence_rate)} or more of their possible sessions), "
         f"{severe} of them severely ({_percent(policy.severe_absence_rate)} or more).",
     )

@@ -37,8 +37,8 @@ def _demo(session: _Session, args: argparse.Namespace) -> None:
     seconds = time.perf_counter() - started
     events = summary.events + (sealed is not None)
     session.out.write(
-        f"Wrote the demo into {session.db}: {summary.placements} placements at "
-        f"{summary.providers} providers, {events} events (the last a seal), in {seconds:.1f} s.\n"
+        f"Wrote the demo into {session.db}: {plural(summary.placements, 'placement')} at "
+        f"{plural(summary.providers, 'provider')}, {plural(events, 'event')} (the last a seal), in {seconds:.1f} s.\n"
         "Its term ended on 2025-12-19. Try: senad-ap compliance --as-at 2025-12-19; "
         f"senad-ap history {str(summary.reintegrated_placement_id)[:8]}\n"
     )
@@ -62,6 +62,7 @@ def _rebuild(session: _Session, args: argparse.Namespace) -> None:
     session.err.write("\n")
     names = ", ".join(p.name for p in projections.all)
     session.out.write(
-        f"Rebuilt {len(projections.all)} projections ({names}) from {count} events "
+        f"Rebuilt {plural(len(projections.all), 'projection')} ({names}) from "
+        f"{plural(count, 'event')} "
         f"in {seconds:.1f} s.\n"
     )

@@ -16,6 +16,9 @@ from typing import TextIO
 
 #: Between two columns.
 _GAP = "  "
+#: A column is narrowed to no less than this (or its longest word), unless all of it is
+#: narrower: below it, a sentence wraps into a tall, thin column.
+_READABLE = 18
 #: Never narrower than this, whatever ``COLUMNS`` says.
 _NARROWEST = 40
 
@@ -30,13 +33,20 @@ def plural(count: int, noun: str, many: str | None = None) -> str:
     return f"{count} {noun if count == 1 else (many or noun + 's')}"
 
 
-def paragraph(out: TextIO, text: str, width: int | None, *, indent: str = "") -> None:
-    """``text`` wrapped to ``width`` (on one line when ``width`` is None)."""
+def paragraph(
+    out: TextIO, text: str, width: int | None, *, indent: str = "", hang: str | None = None
+) -> None:
+    """``text`` wrapped to ``width`` (on one line when ``width`` is None), its first line
+    indented by ``indent``, the others by ``hang`` (default: ``indent``)."""
     if width is None:
         out.write(f"{indent}{text}\n")
         return
     lines = textwrap.wrap(
-        text, width=width, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
+        text,
+        width=width,
+        initial_indent=indent,
+        subsequent_indent=indent if hang is None else hang,
+        break_on_hyphens=False,
     )
     out.write("\n".join(lines or [indent.rstrip()]) + "\n")
 
@@ -117,13 +127,16 @@ def _natural(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[int]
 
 
 def _narrowest(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> list[int]:
-    """Each column's longest word (a word longer than half the width is broken)."""
+    """Each column's narrowest readable width: its longest word, and at least its widest text
+    up to ``_READABLE`` (a word longer than half the width is broken)."""
     cap = max(width // 2, 8)
-    return [
+    natural = _natural(headers, rows)
+    words = [
         min(max(len(word) for text in (h, *(r[i] for r in rows)) for word in text.split() or [""]),
             cap)
         for i, h in enumerate(headers)
     ]  # fmt: skip
+    return [min(max(m, min(n, _READABLE)), cap) for m, n in zip(words, natural, strict=True)]
 
 
 def _total(widths: Sequence[int]) -> int:

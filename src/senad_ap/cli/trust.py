@@ -18,7 +18,7 @@ def _seal(session: _Session, args: argparse.Namespace) -> None:
         session.out.write("Nothing was recorded since the last seal; no new seal.\n")
         return
     session.out.write(
-        f"Sealed {sealed.events} events up to position {sealed.last_position}: head {sealed.head}\n"
+        f"Sealed {plural(sealed.events, 'event')} up to position {sealed.last_position}: head {sealed.head}\n"
     )
 
 
@@ -28,7 +28,7 @@ def _seals(session: _Session, args: argparse.Namespace) -> None:
         for seal in found:
             out.write(seal.to_json() + "\n")
     if args.output:
-        session.err.write(f"Exported {len(found)} seals to {args.output}\n")
+        session.err.write(f"Exported {plural(len(found), 'seal')} to {args.output}\n")
 
 
 def _verify(session: _Session, args: argparse.Namespace) -> None:
@@ -37,8 +37,9 @@ def _verify(session: _Session, args: argparse.Namespace) -> None:
     result = session.app().verify(kept=kept, public_key=public_key)
     if result.ok:
         for text in (
-            f"Verified {result.events} events against their hashes and {result.seals} seals"
-            f"{f' and {len(kept)} kept seals' if kept else ''}: nothing was altered, removed, "
+            f"Verified {plural(result.events, 'event')} against their hashes and "
+            f"{plural(result.seals, 'seal')}"
+            f"{f' and {plural(len(kept), 'kept seal')}' if kept else ''}: nothing was altered, removed, "
             f"inserted or reordered. {_unsealed(result.unsealed, result.unsealed_since)}",
             _what_it_proves(result.signatures_checked, bool(kept)),
         ):
@@ -49,7 +50,7 @@ def _verify(session: _Session, args: argparse.Namespace) -> None:
     for problem in result.problems[1:]:
         session.out.write(f"also: {problem.message}\n")
     raise _ExitError(
-        f"The store does not match its hashes and seals: {len(result.problems)} problems, "
+        f"The store does not match its hashes and seals: {plural(len(result.problems), 'problem')}, "
         f"the first at position {first.position} ({first.kind}).",
         EXIT_TAMPERED,
     )
