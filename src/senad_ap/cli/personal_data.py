@@ -56,6 +56,7 @@ def _forget(session: _Session, args: argparse.Namespace) -> None:
     state = session.app().forget_student(args.student, actor=head)
     session.out.write(
         f"Erased the personal data of student {state.student_reference} (retention ended on "
-        f"{_cell(state.retention_ended_on)}): {plural(len(state.placement_ids), 'placement')} closed; "
+        f"{_cell(state.retention_ended_on)}): "
+        f"{plural(len(state.placement_ids), 'placement')} closed; "
         "the decisions stay on the record and `senad-ap verify` still passes.\n"
     )

@@ -15,6 +15,7 @@ from senad_ap.cli.session import (
     _operator,
     _Session,
 )
+from senad_ap.cli.tables import plural
 from senad_ap.projections import projections_for
 
 
@@ -38,7 +39,8 @@ def _demo(session: _Session, args: argparse.Namespace) -> None:
     events = summary.events + (sealed is not None)
     session.out.write(
         f"Wrote the demo into {session.db}: {plural(summary.placements, 'placement')} at "
-        f"{plural(summary.providers, 'provider')}, {plural(events, 'event')} (the last a seal), in {seconds:.1f} s.\n"
+        f"{plural(summary.providers, 'provider')}, {plural(events, 'event')} (the last a seal), "
+        f"in {seconds:.1f} s.\n"
         "Its term ended on 2025-12-19. Try: senad-ap compliance --as-at 2025-12-19; "
         f"senad-ap history {str(summary.reintegrated_placement_id)[:8]}\n"
     )

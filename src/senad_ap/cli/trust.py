@@ -9,7 +9,7 @@ from pathlib import Path
 from senad_ap.application.integrity import SealRecord
 from senad_ap.cli.output import _output
 from senad_ap.cli.session import EXIT_TAMPERED, EXIT_USAGE, _ExitError, _operator, _Session
-from senad_ap.cli.tables import paragraph
+from senad_ap.cli.tables import paragraph, plural
 
 
 def _seal(session: _Session, args: argparse.Namespace) -> None:
@@ -18,7 +18,8 @@ def _seal(session: _Session, args: argparse.Namespace) -> None:
         session.out.write("Nothing was recorded since the last seal; no new seal.\n")
         return
     session.out.write(
-        f"Sealed {plural(sealed.events, 'event')} up to position {sealed.last_position}: head {sealed.head}\n"
+        f"Sealed {plural(sealed.events, 'event')} up to position {sealed.last_position}: "
+        f"head {sealed.head}\n"
     )
 
 
@@ -36,10 +37,10 @@ def _verify(session: _Session, args: argparse.Namespace) -> None:
     public_key = _public_key(args.public_key) if args.public_key else None
     result = session.app().verify(kept=kept, public_key=public_key)
     if result.ok:
+        also = f" and {plural(len(kept), 'kept seal')}" if kept else ""
         for text in (
             f"Verified {plural(result.events, 'event')} against their hashes and "
-            f"{plural(result.seals, 'seal')}"
-            f"{f' and {plural(len(kept), 'kept seal')}' if kept else ''}: nothing was altered, removed, "
+            f"{plural(result.seals, 'seal')}{also}: nothing was altered, removed, "
             f"inserted or reordered. {_unsealed(result.unsealed, result.unsealed_since)}",
             _what_it_proves(result.signatures_checked, bool(kept)),
         ):
@@ -50,8 +51,8 @@ def _verify(session: _Session, args: argparse.Namespace) -> None:
     for problem in result.problems[1:]:
         session.out.write(f"also: {problem.message}\n")
     raise _ExitError(
-        f"The store does not match its hashes and seals: {plural(len(result.problems), 'problem')}, "
-        f"the first at position {first.position} ({first.kind}).",
+        "The store does not match its hashes and seals: "
+        f"{plural(len(result.problems), 'problem')}, the first at position {first.position} ({first.kind}).",
         EXIT_TAMPERED,
     )
 
