@@ -7,6 +7,7 @@ import argparse
 import time
 from pathlib import Path
 
+from senad_ap.cli.progress import progress_bar
 from senad_ap.cli.session import (
     EXIT_REFUSED,
     OPERATOR,
@@ -33,7 +34,10 @@ def _demo(session: _Session, args: argparse.Namespace) -> None:
             EXIT_REFUSED,
         )
     started = time.perf_counter()
-    summary = write_demo(app, clock)
+    bar = progress_bar(session.err, "Writing the demo")
+    summary = write_demo(app, clock, progress=bar)
+    if bar is not None:
+        bar.finish()
     sealed = app.seal(actor=_operator(OPERATOR))
     seconds = time.perf_counter() - started
     events = summary.events + (sealed is not None)
@@ -51,17 +55,11 @@ def _rebuild(session: _Session, args: argparse.Namespace) -> None:
     session._projections = projections
     started = time.perf_counter()
 
-    def progress(done: int, total: int) -> None:
-        width = 30
-        filled = width * done // max(total, 1)
-        session.err.write(
-            f"\rRebuilding [{'#' * filled}{'.' * (width - filled)}] {done}/{total} events"
-        )
-        session.err.flush()
-
-    count = projections.rebuild(progress=progress)
+    bar = progress_bar(session.err, "Rebuilding the projections")
+    count = projections.rebuild(progress=bar)
     seconds = time.perf_counter() - started
-    session.err.write("\n")
+    if bar is not None:
+        bar.finish()
     names = ", ".join(p.name for p in projections.all)
     session.out.write(
         f"Rebuilt {plural(len(projections.all), 'projection')} ({names}) from "

@@ -15,6 +15,7 @@ from uuid import UUID
 import attrs
 
 from senad_ap.application import AlternativeProvision
+from senad_ap.cli.progress import progress_bar
 from senad_ap.domain.values import Actor, Role
 from senad_ap.projections import projections_for
 from senad_ap.projections.as_at import AsAt, Sense
@@ -63,7 +64,10 @@ class _Session:
     def projections(self) -> Projections:
         if self._projections is None:
             self._projections = projections_for(self.app(), self.projections_path)
-            self._projections.catch_up()
+            bar = progress_bar(self.err, "Bringing the projections up to date")
+            self._projections.catch_up(progress=bar)
+            if bar is not None:
+                bar.finish()
         return self._projections
 
     def close(self) -> None:

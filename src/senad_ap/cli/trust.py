@@ -52,7 +52,8 @@ def _verify(session: _Session, args: argparse.Namespace) -> None:
         session.out.write(f"also: {problem.message}\n")
     raise _ExitError(
         "The store does not match its hashes and seals: "
-        f"{plural(len(result.problems), 'problem')}, the first at position {first.position} ({first.kind}).",
+        f"{plural(len(result.problems), 'problem')}, the first at position {first.position} "
+        f"({first.kind}).",
         EXIT_TAMPERED,
     )
 
