@@ -342,7 +342,7 @@ def demo_retention(
                 patch.delenv(variable)
         assert demo_folder.demo.code == 0, demo_folder.demo.err
         path = demo_folder.copy(tmp_path_factory.mktemp("demo"))
-        yield _main("--db", str(path), "retention", "--all")
+        yield _main("--db", str(path), "retention", "--all", "--wide")  # rows read whole
 
 
 def test_retention_all_after_the_demo_lists_its_41_students(demo_retention: Run) -> None:

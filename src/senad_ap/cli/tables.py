@@ -2,9 +2,9 @@
 
 The width is ``COLUMNS``, else the terminal's, else 80 (``terminal_width``); ``--wide`` gives
 ``None``: rows on one line each, however long, for ``grep`` and scripts. A table too wide for
-the width first leaves out the columns that hold the same text on every row (named once,
-under the table), then wraps its cells at spaces; when even its narrowest words do not fit,
-it is printed in parts, each repeating the first column. Plain text, no colour: the output
+the width wraps its cells at spaces; when even its narrowest words do not fit, it leaves out
+the columns that hold the same text on every row (named once, under the table) and is
+printed in parts, each repeating the first column. Plain text, no colour: the output
 is read by people, tests and scripts alike."""
 
 from __future__ import annotations
@@ -59,25 +59,31 @@ def table(
     *,
     text_below: bool = False,
 ) -> None:
-    """The rows under their headers, fitted to ``width``. With ``text_below``, a table too
-    wide prints its last column (a sentence or more) under each row, across the width."""
+    """The rows under their headers, fitted to ``width``: as they are if they fit; else (with
+    ``text_below``) the last column, a sentence or more, under each row, across the width;
+    else the cells wrapped; else, without the columns the same on every row, in parts."""
     headers = list(headers)
     rows = [list(row) for row in cells]
     if width is None or _total(_natural(headers, rows)) <= width:
         _rows(out, headers, rows, _natural(headers, rows))
         return
+    if text_below and len(headers) > 1:
+        _with_text_below(out, headers, rows, width)
+        return
+    widths = _shrunk(headers, rows, width)
+    if widths is not None:
+        _header(out, headers, widths)
+        for row in rows:
+            _row(out, row, widths)
+        return
+    # Still too wide: a column the same on every row is named once, under the table.
     same: list[tuple[str, str]] = []
     if len(rows) > 1:
         keep = [i for i in range(len(headers)) if i == 0 or len({r[i] for r in rows}) > 1]
-        if text_below and len(headers) - 1 not in keep:
-            text_below = False  # the text is the same on every row: named once, below
         same = [(headers[i], rows[0][i]) for i in range(len(headers)) if i not in keep]
         headers = [headers[i] for i in keep]
         rows = [[r[i] for i in keep] for r in rows]
-    if text_below and _total(_natural(headers, rows)) > width and len(headers) > 1:
-        _with_text_below(out, headers, rows, width)
-    else:
-        _fitted(out, headers, rows, width)
+    _fitted(out, headers, rows, width)
     if same:
         paragraph(
             out, "The same on every row: " + "; ".join(f"{h}: {v}" for h, v in same) + ".", width
