@@ -13,7 +13,7 @@ import attrs
 
 from senad_ap.cli.output import _cell, _heading, _json, _output, _plain, _table
 from senad_ap.cli.session import EXIT_NOT_FOUND, _as_at, _ExitError, _placement_id, _Session
-from senad_ap.cli.tables import paragraph, plural
+from senad_ap.cli.tables import fields, paragraph, plural
 from senad_ap.domain.values import PolicyParameters, Role
 from senad_ap.projections import attendance, audit, compliance, providers, register
 from senad_ap.projections.access import FULL_ACCESS
@@ -114,14 +114,14 @@ def _history(session: _Session, args: argparse.Namespace) -> None:
         session.out.write("\n")
     delegates = _delegates(store, shown)
     for e in shown:
-        late = "  LATE ENTRY" if e.late_entry else ""
-        paragraph(
+        fields(
             session.out,
-            f"{e.record_version:>4}  recorded {_cell(e.recorded_at)}  took effect "
-            f"{_cell(e.effective_on)}  by {_by(e, delegates)}{late}",
+            [f"{e.record_version:>4}", f"recorded {_cell(e.recorded_at)}",
+             f"took effect {_cell(e.effective_on)}", f"by {_by(e, delegates)}",
+             *(["LATE ENTRY"] * e.late_entry)],
             width,
             hang="      ",
-        )
+        )  # fmt: skip
         paragraph(session.out, e.description, width, indent="      ")
         rules = ", ".join(e.evidence_for) or "-"
         own = "" if len(policies) == 1 else f"; policy {e.policy_version}"

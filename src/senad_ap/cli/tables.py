@@ -51,6 +51,19 @@ def paragraph(
     out.write("\n".join(lines or [indent.rstrip()]) + "\n")
 
 
+def fields(out: TextIO, parts: Sequence[str], width: int | None, *, hang: str) -> None:
+    """``parts`` on a line, two spaces apart; a part that would pass ``width`` starts the next
+    line, indented by ``hang`` (a part is never split unless it alone is too wide)."""
+    lines = [parts[0]]
+    for part in parts[1:]:
+        if width is not None and len(lines[-1]) + len(_GAP) + len(part) > width:
+            lines.append(hang + part)
+        else:
+            lines[-1] += _GAP + part
+    for line in lines:
+        paragraph(out, line, width, hang=hang)
+
+
 def table(
     out: TextIO,
     headers: Sequence[str],
