@@ -104,7 +104,7 @@ def write_demo_folder(folder: Path) -> DemoFolder:
     """``senad-ap demo`` in ``folder`` (which keeps the projections beside the store), then
     ``compliance`` at the end of term."""
     demo = run_senad_ap("demo", cwd=folder)
-    findings = run_senad_ap("compliance", "--as-at", END_OF_TERM, cwd=folder)
+    findings = run_senad_ap("compliance", "--as-at", END_OF_TERM, "--wide", cwd=folder)
     return DemoFolder(folder, demo, findings)
 
 

@@ -122,13 +122,13 @@ def _stored(db: Path) -> tuple[int, list[tuple[Any, ...]]]:
 
 # ----------------------------------------------------------------------------- retention
 def test_retention_lists_the_student_due_and_not_the_recent_one(db: Path) -> None:
-    run = _on(db, "retention")
+    run = _on(db, "retention", "--wide")
 
     assert (run.code, [row[1] for row in _retention_rows(run.out)]) == (0, [OLD_REFERENCE])
 
 
 def test_retention_shows_the_due_students_name_and_date_of_birth(db: Path) -> None:
-    run = _on(db, "retention")
+    run = _on(db, "retention", "--wide")
 
     assert [row[2:4] for row in _retention_rows(run.out)] == [
         (OLD_STUDENT.name, OLD_STUDENT.born.isoformat())
@@ -136,13 +136,13 @@ def test_retention_shows_the_due_students_name_and_date_of_birth(db: Path) -> No
 
 
 def test_retention_on_a_day_before_the_end_lists_no_one(db: Path) -> None:
-    run = _on(db, "retention", "--on", "2011-01-14")
+    run = _on(db, "retention", "--on", "2011-01-14", "--wide")
 
     assert (run.code, _retention_rows(run.out)) == (0, [])
 
 
 def test_retention_all_lists_every_student_with_the_day_theirs_ends(db: Path) -> None:
-    run = _on(db, "retention", "--all")
+    run = _on(db, "retention", "--all", "--wide")
 
     assert (run.code, [(row[1], row[6]) for row in _retention_rows(run.out)]) == (
         0,
@@ -151,7 +151,7 @@ def test_retention_all_lists_every_student_with_the_day_theirs_ends(db: Path) ->
 
 
 def test_retention_of_another_school_lists_no_one(db: Path) -> None:
-    run = _on(db, "retention", "--all", "--school", "900A")
+    run = _on(db, "retention", "--all", "--school", "900A", "--wide")
 
     assert (run.code, _retention_rows(run.out)) == (0, [])
 
@@ -261,7 +261,7 @@ def test_after_forget_retention_all_shows_the_day_of_erasure(db: Path) -> None:
     before = datetime.now(UTC).date().isoformat()
     _forget(db)
 
-    run = _on(db, "retention", "--all")
+    run = _on(db, "retention", "--all", "--wide")
     erased_on = {row[1]: row[7] for row in _retention_rows(run.out)}
 
     # ``forget`` erases today by the real clock; the day may turn while the test runs.
@@ -273,7 +273,7 @@ def test_after_forget_retention_all_shows_only_the_school_year_retention_ended(
 ) -> None:
     _forget(db)
 
-    run = _on(db, "retention", "--all")
+    run = _on(db, "retention", "--all", "--wide")
     ends_on = {row[1]: row[6] for row in _retention_rows(run.out)}
 
     assert (ends_on[OLD_REFERENCE], OLD_RETENTION_ENDS in run.out) == (OLD_RETENTION_YEAR, False)
@@ -282,7 +282,7 @@ def test_after_forget_retention_all_shows_only_the_school_year_retention_ended(
 def test_after_forget_retention_lists_no_one_due(db: Path) -> None:
     _forget(db)
 
-    run = _on(db, "retention")
+    run = _on(db, "retention", "--wide")
 
     assert (run.code, _retention_rows(run.out)) == (0, [])
 
@@ -370,7 +370,7 @@ def demo_retention(
                 patch.delenv(variable)
         assert demo_folder.demo.code == 0, demo_folder.demo.err
         path = demo_folder.copy(tmp_path_factory.mktemp("demo"))
-        yield _main("--db", str(path), "retention", "--all")
+        yield _main("--db", str(path), "retention", "--all", "--wide")  # rows read whole
 
 
 def test_retention_all_after_the_demo_lists_its_41_students(demo_retention: Run) -> None:

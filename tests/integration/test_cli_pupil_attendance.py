@@ -274,7 +274,10 @@ def test_a_pupil_placed_twice_is_severely_absent_at_half_their_sessions_missed(
     ]
 
 
-def test_a_pupil_placed_twice_shows_the_same_numbers_in_the_table(placed_twice: Path) -> None:
+def test_a_pupil_placed_twice_shows_the_same_numbers_in_the_table(
+    placed_twice: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")  # "no term recorded" makes the table 82 wide
     _, out, _ = _run(placed_twice, "--pupil", "STU-0042")
     data = _json(placed_twice, "--pupil", "STU-0042")
 

@@ -43,6 +43,7 @@ from senad_ap.cli.session import (
     _Session,
 )
 from senad_ap.cli.store_check import READ_COMMANDS, check_postgres_store, check_sqlite_store
+from senad_ap.cli.tables import terminal_width
 from senad_ap.cli.trust import _seal, _seals, _verify
 from senad_ap.errors import CipherKeyError, NotFoundError, SenadApError, StoreError
 from senad_ap.projections.runner import default_projections_path
@@ -130,12 +131,21 @@ def _parser() -> argparse.ArgumentParser:
             help="only what had been recorded by the end of DATE",
         )
 
-    def json_option(command: argparse.ArgumentParser) -> None:
+    def output_options(command: argparse.ArgumentParser) -> None:
         command.add_argument("--json", action="store_true", help="JSON for machines")
+        wide_option(command)
+
+    def wide_option(command: argparse.ArgumentParser) -> None:
+        command.add_argument(
+            "--wide",
+            action="store_true",
+            help="rows on one line each, however wide (for grep and scripts); without it, "
+            "tables fit COLUMNS or the terminal, else 80 columns",
+        )
 
     placements = commands.add_parser("placements", help="the placement register")
     as_at_options(placements)
-    json_option(placements)
+    output_options(placements)
     placements.add_argument("--school", metavar="ID", help="one school only")
     placements.add_argument(
         "--status",
@@ -154,11 +164,11 @@ def _parser() -> argparse.ArgumentParser:
         help="the placement's id (or its first 8 characters), or the student reference",
     )
     as_at_options(history)
-    json_option(history)
+    output_options(history)
 
     findings = commands.add_parser("compliance", help="open compliance findings, with rule ids")
     as_at_options(findings)
-    json_option(findings)
+    output_options(findings)
     findings.add_argument(
         "--on",
         type=_date,
@@ -185,10 +195,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     marks.add_argument("--school", metavar="ID", help="with --pupil or --pupils: one school")
     as_at_options(marks)
-    json_option(marks)
+    output_options(marks)
 
     provider_list = commands.add_parser("providers", help="providers, registration and risk")
-    json_option(provider_list)
+    output_options(provider_list)
 
     add_report_parser(commands)
 
@@ -209,7 +219,7 @@ def _parser() -> argparse.ArgumentParser:
         "--all", action="store_true", help="every student, with the day their retention ends"
     )
     kept.add_argument("--school", metavar="ID", help="one school only")
-    json_option(kept)
+    output_options(kept)
     forget = commands.add_parser(
         "forget", help="erase a student's personal data at the end of retention (STAT-7)"
     )
@@ -228,6 +238,7 @@ def _parser() -> argparse.ArgumentParser:
         help="the school group's public key (base64, or a file holding it): every seal must "
         "carry its signature (default: SENAD_AP_PUBLIC_KEY)",
     )
+    wide_option(check)
     return parser
 
 
@@ -276,7 +287,8 @@ def main(
     except _ExitError as stop:
         err.write(f"senad-ap: {stop}\n")
         return stop.code
-    session = _Session(db, projections, out, err)
+    width = None if getattr(args, "wide", False) else terminal_width()
+    session = _Session(db, projections, out, err, width=width)
     if projections == IN_MEMORY and not _is_postgres(db):
         session.beside = default_projections_path(db)
     try:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import argparse
-import textwrap
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -14,7 +13,8 @@ import attrs
 
 from senad_ap.cli.output import _cell, _heading, _json, _output, _plain, _table
 from senad_ap.cli.session import EXIT_NOT_FOUND, _as_at, _ExitError, _placement_id, _Session
-from senad_ap.domain.values import PolicyParameters
+from senad_ap.cli.tables import fields, paragraph, plural
+from senad_ap.domain.values import PolicyParameters, Role
 from senad_ap.projections import attendance, audit, compliance, providers, register
 from senad_ap.projections.access import FULL_ACCESS
 from senad_ap.projections.as_at import (
@@ -46,9 +46,9 @@ def _placements(session: _Session, args: argparse.Namespace) -> None:
     if args.json:
         _json(session.out, {"as_at": None if as_at is None else str(as_at), "placements": rows})
         return
-    _heading(session.out, f"Placement register{'' if as_at is None else ', ' + str(as_at)}")
+    _heading(session, f"Placement register{'' if as_at is None else ', ' + str(as_at)}")
     _table(
-        session.out,
+        session,
         [
             "placement",
             "student",
@@ -77,7 +77,7 @@ def _placements(session: _Session, args: argparse.Namespace) -> None:
             for r in rows
         ],
     )
-    session.out.write(f"{len(rows)} placements\n")
+    session.out.write(plural(len(rows), "placement") + "\n")
 
 
 def _status_text(name: str) -> str:
@@ -94,6 +94,7 @@ def _history(session: _Session, args: argparse.Namespace) -> None:
     if as_at is not None:
         entries = [e for e in entries if _entry_included(e, as_at)]
     shown = [e for e in entries if not (args.no_attendance and e.event_type in _MARKS)]
+    width = session.width
     if args.json:
         _json(
             session.out,
@@ -105,24 +106,62 @@ def _history(session: _Session, args: argparse.Namespace) -> None:
         )
         return
     title = f"History of placement {placement_id}"
-    _heading(session.out, title + ("" if as_at is None else f", {as_at}"))
+    _heading(session, title + ("" if as_at is None else f", {as_at}"))
+    # The policy version is named once when every decision shown was under the same one.
+    policies = sorted({e.policy_version for e in shown})
+    if len(policies) == 1:
+        paragraph(session.out, f"Every decision below is under policy {policies[0]}.", width)
+        session.out.write("\n")
+    delegates = _delegates(store, shown)
     for e in shown:
-        late = "  LATE ENTRY" if e.late_entry else ""
-        session.out.write(
-            f"{e.record_version:>4}  recorded {_cell(e.recorded_at)}  took effect "
-            f"{_cell(e.effective_on)}  by {e.actor_id} ({e.actor_role}){late}\n"
-        )
-        for line in textwrap.wrap(e.description, width=92):
-            session.out.write(f"      {line}\n")
+        fields(
+            session.out,
+            [f"{e.record_version:>4}", f"recorded {_cell(e.recorded_at)}",
+             f"took effect {_cell(e.effective_on)}", f"by {_by(e, delegates)}",
+             *(["LATE ENTRY"] * e.late_entry)],
+            width,
+            hang="      ",
+        )  # fmt: skip
+        paragraph(session.out, e.description, width, indent="      ")
         rules = ", ".join(e.evidence_for) or "-"
-        session.out.write(f"      evidence for: {rules}; policy {e.policy_version}\n")
+        own = "" if len(policies) == 1 else f"; policy {e.policy_version}"
+        paragraph(session.out, f"evidence for: {rules}{own}", width, indent="      ")
     late_count = sum(e.late_entry for e in entries)
     hidden = len(entries) - len(shown)
-    session.out.write(
-        f"\n{len(entries)} decisions, {late_count} recorded after the day they took effect"
-        + (f"; {hidden} attendance marks not shown" if hidden else "")
-        + "\n"
+    session.out.write("\n")
+    paragraph(
+        session.out,
+        f"{plural(len(entries), 'decision')}, {late_count} recorded after the day they took "
+        "effect" + (f"; {plural(hidden, 'attendance mark')} not shown" if hidden else ""),
+        width,
     )
+
+
+def _delegates(
+    store: ProjectionStore, shown: Sequence[audit.AuditEntry]
+) -> dict[tuple[str, str], list[tuple[int, bool]]]:
+    """Each (school, person)'s appointments as the Head Teacher's delegate (True) and
+    revocations (False), by the position in the log they were recorded at."""
+    found: dict[tuple[str, str], list[tuple[int, bool]]] = {}
+    for school in {e.actor_school_id for e in shown}:
+        for kind, appointed in (("DelegateAppointed", True), ("DelegationRevoked", False)):
+            for entry in audit.entries(
+                store, reader=FULL_ACCESS, school_id=school, event_type=kind
+            ):
+                delegate = entry.facts.get("delegate_id")
+                if isinstance(delegate, str):
+                    found.setdefault((school, delegate), []).append((entry.position, appointed))
+    return found
+
+
+def _by(entry: audit.AuditEntry, delegates: dict[tuple[str, str], list[tuple[int, bool]]]) -> str:
+    """Who decided: "deputy-1, the Head Teacher's delegate" when staff acted with the Head
+    Teacher's authority recorded before the decision (COMM-1, PLAN-3), else their role."""
+    changes = sorted(delegates.get((entry.actor_school_id, entry.actor_id), []))
+    before = [appointed for position, appointed in changes if position < entry.position]
+    if entry.actor_role == Role.SCHOOL_STAFF.value and before and before[-1]:
+        return f"{entry.actor_id}, the Head Teacher's delegate"
+    return f"{entry.actor_id} ({entry.actor_role})"
 
 
 _MARKS = ("AttendanceRecorded",)
@@ -159,10 +198,10 @@ def _compliance(session: _Session, args: argparse.Namespace) -> None:
             {"title": title, "on": as_at.on, "sense": as_at.sense.value, "findings": rows},
         )
         return
-    _heading(session.out, title)
+    _heading(session, title)
     closed_since = any(r.closed_on is not None for r in rows)
     _table(
-        session.out,
+        session,
         ["rule", "also", "student", "placement", "since", *(["closed"] * closed_since), "finding"],
         [
             (
@@ -176,14 +215,16 @@ def _compliance(session: _Session, args: argparse.Namespace) -> None:
             )
             for r in rows
         ],
+        text_below=True,
     )
     counts: dict[str, int] = {}
     for row in rows:
         counts[row.rule_id] = counts.get(row.rule_id, 0) + 1
     summary = ", ".join(f"{rule} {n}" for rule, n in sorted(counts.items()))
-    session.out.write(f"{len(rows)} open findings{': ' + summary if summary else ''}\n")
+    counted = plural(len(rows), "open finding")
+    paragraph(session.out, f"{counted}{': ' + summary if summary else ''}", session.width)
     for note in notes:
-        session.out.write(note + "\n")
+        paragraph(session.out, note, session.width)
 
 
 def _compliance_notes(
@@ -198,7 +239,7 @@ def _compliance_notes(
     if day >= today:
         return []
     if as_at.sense is Sense.IN_EFFECT_ON:
-        closed = sum(1 for r in rows if r.closed_on is not None)
+        closed = sum(1 for r in rows if r.closed_on is not None)  # "of them": no plural
         return [
             f"{closed} of them closed after {day} (column 'closed'); decisions recorded "
             f"after {day} that took effect by then count (--as-known-on {day}: as the record "
@@ -212,8 +253,8 @@ def _compliance_notes(
         school_id=school_id,
     )
     return [
-        f"Only what was recorded by the end of {day} counts: {len(late)} decisions recorded "
-        f"later took effect by then (--as-at {day} counts them)."
+        f"Only what was recorded by the end of {day} counts: {plural(len(late), 'decision')} "
+        f"recorded later took effect by then (--as-at {day} counts them)."
     ]
 
 
@@ -254,7 +295,7 @@ def _attendance(session: _Session, args: argparse.Namespace) -> None:
         )
         return
     _heading(
-        session.out,
+        session,
         f"Attendance of placement {placement_id}" + ("" if as_at is None else f", {as_at}"),
     )
     headers = [
@@ -274,7 +315,7 @@ def _attendance(session: _Session, args: argparse.Namespace) -> None:
     for label, periods in sections:
         session.out.write(f"\n{label}\n")
         _table(
-            session.out,
+            session,
             headers,
             [
                 (
@@ -293,19 +334,19 @@ def _attendance(session: _Session, args: argparse.Namespace) -> None:
             ],
         )
         if label == "Whole placement" and whole is not None:
-            session.out.write(_absence_line(whole, policy))
+            paragraph(session.out, _absence_line(whole, policy), session.width)
 
 
 def _absence_line(whole: attendance.AttendancePeriod, policy: PolicyParameters) -> str:
     """The placement's absence over its possible sessions and its DfE band."""
     if whole.absence_rate is None:
-        return "Absence: no possible session recorded\n"
+        return "Absence: no possible session recorded"
     band = whole.absence_band(policy)
     banded = "neither persistent nor severe absence" if band is None else f"{band.value} absence"
     return (
         f"Absence: {whole.absence_rate}% of possible sessions, {banded} (persistent from "
         f"{(policy.persistent_absence_rate * 100).normalize():f}%, severe from "
-        f"{(policy.severe_absence_rate * 100).normalize():f}%)\n"
+        f"{(policy.severe_absence_rate * 100).normalize():f}%)"
     )
 
 
@@ -349,10 +390,10 @@ def _providers(session: _Session, args: argparse.Namespace) -> None:
     if args.json:
         _json(session.out, {"providers": rows})
         return
-    _heading(session.out, "Providers")
+    _heading(session, "Providers")
     today = datetime.now(UTC).date()
     _table(
-        session.out,
+        session,
         [
             "provider",
             "name",
@@ -395,4 +436,4 @@ def _export(session: _Session, args: argparse.Namespace) -> None:
             out.write(line + "\n")
             count += 1
     if args.output:
-        session.err.write(f"Exported {count} decisions to {args.output}\n")
+        session.err.write(f"Exported {plural(count, 'decision')} to {args.output}\n")

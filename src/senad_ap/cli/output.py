@@ -13,7 +13,8 @@ from uuid import UUID
 
 import attrs
 
-from senad_ap.cli.session import EXIT_REFUSED, _ExitError
+from senad_ap.cli.session import EXIT_REFUSED, _ExitError, _Session
+from senad_ap.cli.tables import paragraph, table
 
 
 def _plain(value: Any) -> Any:
@@ -34,13 +35,17 @@ def _json(out: TextIO, value: Any) -> None:
     out.write(json.dumps(_plain(value), indent=2, sort_keys=True, ensure_ascii=False) + "\n")
 
 
-def _table(out: TextIO, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+def _table(
+    session: _Session,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    text_below: bool = False,
+) -> None:
+    """A table fitted to the session's width (``tables.table``); every row on one line with
+    ``--wide``."""
     cells = [[_cell(v) for v in row] for row in rows]
-    widths = [max([len(h)] + [len(row[i]) for row in cells]) for i, h in enumerate(headers)]
-    out.write("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip() + "\n")
-    out.write("  ".join("-" * w for w in widths) + "\n")
-    for row in cells:
-        out.write("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() + "\n")
+    table(session.out, headers, cells, session.width, text_below=text_below)
 
 
 def _cell(value: Any) -> str:
@@ -69,5 +74,6 @@ def _output(path: str | None, default: TextIO) -> Iterator[TextIO]:
         raise _ExitError(f"Could not write {path}: {error.strerror}", EXIT_REFUSED) from None
 
 
-def _heading(out: TextIO, text: str) -> None:
-    out.write(f"{text}\n\n")
+def _heading(session: _Session, text: str) -> None:
+    paragraph(session.out, text, session.width)
+    session.out.write("\n")

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from senad_ap.cli.output import _cell, _heading, _json, _table
 from senad_ap.cli.session import _Session
+from senad_ap.cli.tables import paragraph, plural
 from senad_ap.domain.values import Actor, Role
 from senad_ap.projections import students
 from senad_ap.projections.access import FULL_ACCESS
@@ -32,9 +33,9 @@ def _retention(session: _Session, args: argparse.Namespace) -> None:
     if args.json:
         _json(session.out, {"title": title, "on": on, "students": rows})
         return
-    _heading(session.out, title)
+    _heading(session, title)
     _table(
-        session.out,
+        session,
         ["school", "student", "name", "born", "placements", "last entry", "retention ends",
          "erased on"],
         [
@@ -44,9 +45,11 @@ def _retention(session: _Session, args: argparse.Namespace) -> None:
         ],
     )  # fmt: skip
     due = sum(r.due_on(on) for r in rows)
-    session.out.write(
-        f"{due} student{'' if due == 1 else 's'} due for erasure: "
-        "`senad-ap forget STUDENT --school ID --by HEAD` erases one.\n"
+    paragraph(
+        session.out,
+        f"{plural(due, 'student')} due for erasure: "
+        "`senad-ap forget STUDENT --school ID --by HEAD` erases one.",
+        session.width,
     )
 
 
@@ -56,9 +59,9 @@ def _forget(session: _Session, args: argparse.Namespace) -> None:
     state = app.forget_student(args.student, actor=head)
     session.out.write(
         f"Erased the personal data of student {state.student_reference} (retention ended in "
-        f"the school year {_cell(state.retention_ended_in)}): {len(state.placement_ids)} "
-        "placement(s) closed; the decisions stay on the record and `senad-ap verify` still "
-        "passes.\n"
+        f"the school year {_cell(state.retention_ended_in)}): "
+        f"{plural(len(state.placement_ids), 'placement')} closed; "
+        "the decisions stay on the record and `senad-ap verify` still passes.\n"
     )
     if app.erasures_waiting:
         session.out.write(

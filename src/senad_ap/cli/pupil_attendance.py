@@ -5,8 +5,6 @@ across their placements (``--pupil``), or every pupil's totals with their absenc
 from __future__ import annotations
 
 import argparse
-import shutil
-import textwrap
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -16,6 +14,7 @@ from uuid import UUID
 from senad_ap.cli.inspection import _attendance, _school_terms
 from senad_ap.cli.output import _json, _plain, _table
 from senad_ap.cli.session import EXIT_NOT_FOUND, EXIT_USAGE, _as_at, _ExitError, _Session
+from senad_ap.cli.tables import paragraph, plural
 from senad_ap.domain.attendance_summary import AbsenceBand
 from senad_ap.domain.values import PolicyParameters
 from senad_ap.projections import pupil_attendance as pupils
@@ -139,8 +138,8 @@ def _pupil(session: _Session, args: argparse.Namespace) -> None:
         "their placements" + ("" if as_at is None else f", {as_at}"),
     )
     session.out.write("\n")
-    for paragraph in _summary(whole, policy):
-        _wrapped(session, paragraph)
+    for text in _summary(whole, policy):
+        _wrapped(session, text)
     titles = {"placements": "By placement", "terms": "By term", "weeks": "By week (ISO)"}
     for name, found in sections.items():
         if name == "sessions":
@@ -149,7 +148,7 @@ def _pupil(session: _Session, args: argparse.Namespace) -> None:
         session.out.write(f"\n{titles[name]}\n")
         placed = name == "placements"
         headers = ("placement", *_HEADERS[1:]) if placed else _HEADERS
-        _table(session.out, headers, [_cells(p, placement=placed) for p in found])
+        _table(session, headers, [_cells(p, placement=placed) for p in found])
     session.out.write("\n")
     _wrapped(session, _LEGEND)
 
@@ -191,7 +190,7 @@ def _cells(period: PupilPeriod, *, placement: bool) -> tuple[Any, ...]:
 def _session_table(session: _Session, marked: Sequence[PupilSession]) -> None:
     session.out.write("\nSessions\n")
     _table(
-        session.out,
+        session,
         ["day", "session", "code", "placement", "counts as"],
         [(s.day, s.session, s.code, s.placement_id, _counts_as(s)) for s in marked],
     )
@@ -267,13 +266,13 @@ def _pupils(session: _Session, args: argparse.Namespace) -> None:
     schools = len({row.pupil.school_id for row in rows}) > 1
     counts = ("placements", "possible", "present", "auth.", "unauth.", "rate", "band")
     headers = ["student", *(["school"] * schools), *counts]
-    _table(session.out, headers, [_pupil_cells(row, schools=schools) for row in rows])
+    _table(session, headers, [_pupil_cells(row, schools=schools) for row in rows])
     bands = [row.whole.band for row in rows if row.whole is not None]
     persistent = sum(1 for band in bands if band is not None)
     severe = sum(1 for band in bands if band is AbsenceBand.SEVERE)
     _wrapped(
         session,
-        f"{len(rows)} pupils: {persistent} persistently absent (missed "
+        f"{plural(len(rows), 'pupil')}: {persistent} persistently absent (missed "
         f"{_percent(policy.persistent_absence_rate)} or more of their possible sessions), "
         f"{severe} of them severely ({_percent(policy.severe_absence_rate)} or more).",
     )
@@ -298,6 +297,5 @@ def _pupil_cells(row: PupilTotals, *, schools: bool) -> tuple[Any, ...]:
 
 
 def _wrapped(session: _Session, text: str) -> None:
-    """A paragraph wrapped to the terminal (``COLUMNS``, or the terminal's, or 80)."""
-    width = shutil.get_terminal_size().columns
-    session.out.write(textwrap.fill(text, width=max(width, 40)) + "\n")
+    """A paragraph wrapped to the session's width (on one line with ``--wide``)."""
+    paragraph(session.out, text, session.width)

@@ -7,6 +7,7 @@ import argparse
 import time
 from pathlib import Path
 
+from senad_ap.cli.progress import progress_bar
 from senad_ap.cli.session import (
     EXIT_REFUSED,
     OPERATOR,
@@ -15,6 +16,7 @@ from senad_ap.cli.session import (
     _operator,
     _Session,
 )
+from senad_ap.cli.tables import plural
 from senad_ap.projections import projections_for
 
 
@@ -32,13 +34,17 @@ def _demo(session: _Session, args: argparse.Namespace) -> None:
             EXIT_REFUSED,
         )
     started = time.perf_counter()
-    summary = write_demo(app, clock)
+    bar = progress_bar(session.err, "Writing the demo")
+    summary = write_demo(app, clock, progress=bar)
+    if bar is not None:
+        bar.finish()
     sealed = app.seal(actor=_operator(OPERATOR))
     seconds = time.perf_counter() - started
     events = summary.events + (sealed is not None)
     session.out.write(
-        f"Wrote the demo into {session.db}: {summary.placements} placements at "
-        f"{summary.providers} providers, {events} events (the last a seal), in {seconds:.1f} s.\n"
+        f"Wrote the demo into {session.db}: {plural(summary.placements, 'placement')} at "
+        f"{plural(summary.providers, 'provider')}, {plural(events, 'event')} (the last a seal), "
+        f"in {seconds:.1f} s.\n"
     )
     started = time.perf_counter()
     session.projections()  # kept beside the store, so that read commands find them
@@ -57,19 +63,14 @@ def _rebuild(session: _Session, args: argparse.Namespace) -> None:
     session._projections = projections
     started = time.perf_counter()
 
-    def progress(done: int, total: int) -> None:
-        width = 30
-        filled = width * done // max(total, 1)
-        session.err.write(
-            f"\rRebuilding [{'#' * filled}{'.' * (width - filled)}] {done}/{total} events"
-        )
-        session.err.flush()
-
-    count = projections.rebuild(progress=progress)
+    bar = progress_bar(session.err, "Rebuilding the projections")
+    count = projections.rebuild(progress=bar)
     seconds = time.perf_counter() - started
-    session.err.write("\n")
+    if bar is not None:
+        bar.finish()
     names = ", ".join(p.name for p in projections.all)
     session.out.write(
-        f"Rebuilt {len(projections.all)} projections ({names}) from {count} events "
+        f"Rebuilt {plural(len(projections.all), 'projection')} ({names}) from "
+        f"{plural(count, 'event')} "
         f"in {seconds:.1f} s.\n"
     )

@@ -16,6 +16,7 @@ from uuid import UUID
 import attrs
 
 from senad_ap.application import AlternativeProvision
+from senad_ap.cli.progress import progress_bar
 from senad_ap.domain.values import Actor, Role
 from senad_ap.projections import projections_for
 from senad_ap.projections.as_at import AsAt, Sense
@@ -50,6 +51,8 @@ class _Session:
     err: TextIO
     #: Where the projections would be kept beside the store, when they are in memory.
     beside: str | None = None
+    #: The width tables and paragraphs fit (``tables.terminal_width``); None with ``--wide``.
+    width: int | None = 80
     _app: AlternativeProvision | None = None
     _projections: Projections | None = None
 
@@ -72,7 +75,10 @@ class _Session:
         if self._projections is None:
             started = time.perf_counter()
             self._projections = projections_for(self.app(), self.projections_path)
-            events = self._projections.catch_up()
+            bar = progress_bar(self.err, "Bringing the projections up to date")
+            events = self._projections.catch_up(progress=bar)
+            if bar is not None:
+                bar.finish()
             if self.projections_path == IN_MEMORY and events >= WORTH_KEEPING:
                 seconds = time.perf_counter() - started
                 self.err.write(

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import shutil
-import textwrap
 from datetime import datetime
 from pathlib import Path
 
@@ -18,6 +16,7 @@ from senad_ap.cli.session import (
     _operator,
     _Session,
 )
+from senad_ap.cli.tables import paragraph, plural
 
 
 def _seal(session: _Session, args: argparse.Namespace) -> None:
@@ -26,7 +25,8 @@ def _seal(session: _Session, args: argparse.Namespace) -> None:
         session.out.write("Nothing was recorded since the last seal; no new seal.\n")
         return
     session.out.write(
-        f"Sealed {sealed.events} events up to position {sealed.last_position}: head {sealed.head}\n"
+        f"Sealed {plural(sealed.events, 'event')} up to position {sealed.last_position}: "
+        f"head {sealed.head}\n"
     )
 
 
@@ -36,7 +36,7 @@ def _seals(session: _Session, args: argparse.Namespace) -> None:
         for seal in found:
             out.write(seal.to_json() + "\n")
     if args.output:
-        session.err.write(f"Exported {len(found)} seals to {args.output}\n")
+        session.err.write(f"Exported {plural(len(found), 'seal')} to {args.output}\n")
 
 
 def _verify(session: _Session, args: argparse.Namespace) -> None:
@@ -50,22 +50,23 @@ def _verify(session: _Session, args: argparse.Namespace) -> None:
             EXIT_NO_STORE,
         )
     if result.ok:
-        width = shutil.get_terminal_size().columns  # COLUMNS, or the terminal's, or 80
-        for paragraph in (
-            f"Verified {result.events} events against their hashes and {result.seals} seals"
-            f"{f' and {len(kept)} kept seals' if kept else ''}: nothing was altered, removed, "
+        also = f" and {plural(len(kept), 'kept seal')}" if kept else ""
+        for text in (
+            f"Verified {plural(result.events, 'event')} against their hashes and "
+            f"{plural(result.seals, 'seal')}{also}: nothing was altered, removed, "
             f"inserted or reordered. {_unsealed(result.unsealed, result.unsealed_since)}",
             _what_it_proves(result.signatures_checked, bool(kept)),
         ):
-            session.out.write(textwrap.fill(paragraph, width=max(width, 40)) + "\n")
+            paragraph(session.out, text, session.width)
         return
     first = result.problems[0]
     session.out.write(f"FIRST PROBLEM: {first.message}\n")
     for problem in result.problems[1:]:
         session.out.write(f"also: {problem.message}\n")
     raise _ExitError(
-        f"The store does not match its hashes and seals: {len(result.problems)} problems, "
-        f"the first at position {first.position} ({first.kind}).",
+        "The store does not match its hashes and seals: "
+        f"{plural(len(result.problems), 'problem')}, the first at position {first.position} "
+        f"({first.kind}).",
         EXIT_TAMPERED,
     )
 

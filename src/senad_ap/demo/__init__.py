@@ -39,6 +39,7 @@ Deliberate gaps for the compliance view to find (rule ids from docs/rules.md):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from uuid import UUID
 
 import attrs
@@ -91,11 +92,17 @@ class DemoSummary:
         return f"DEMO-S{_REINTEGRATED:03d}"
 
 
-def write_demo(app: AlternativeProvision, clock: DemoClock) -> DemoSummary:
+def write_demo(
+    app: AlternativeProvision,
+    clock: DemoClock,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> DemoSummary:
     """Record the demo school's autumn term 2025 on ``app``, whose clock must be ``clock``.
 
     The clock is set to each decision's moment, from 1 July to 19 December 2025, and is left
     at the last one. Writing the demo again on the same store records nothing new.
+    ``progress(done, total)`` is called after each step, if given.
     """
     before = app.recorder.max_notification_id() or 0
     script = _PlacementScript(app, clock)
@@ -108,7 +115,7 @@ def write_demo(app: AlternativeProvision, clock: DemoClock) -> DemoSummary:
     monitoring(script, roster)
     provider_changes(script)
     student_changes(script, roster)
-    script.run()
+    script.run(progress)
     return DemoSummary(
         placements=len(script.placements),
         providers=len(script.providers),

@@ -63,10 +63,13 @@ class _Script:
             lambda: command(self.placements[student.number], idempotency_key=key, **fields),
         )
 
-    def run(self) -> None:
-        for when, _, step in sorted(self.steps, key=lambda planned: planned[:2]):
+    def run(self, progress: Callable[[int, int], None] | None = None) -> None:
+        steps = sorted(self.steps, key=lambda planned: planned[:2])
+        for done, (when, _, step) in enumerate(steps, start=1):
             self.clock.set(when)
             step()
+            if progress is not None:
+                progress(done, len(steps))
 
     # --- the school and the providers
     def school(self) -> None:

@@ -11,8 +11,7 @@ date (``open_findings``) are kept beside them (``senad_ap.projections.in_effect`
 One finding is the school group's: POL-1, the policy in force past its review date, on the
 policy record's id (``POLICY_RECORD_ID``) with no school or student; worked out at the log's
 first event (the built-in version) and at each recorded version (in effect: worked out whole,
-as a version may be recorded late). Each school's findings include it.
-"""
+as a version may be recorded late). Each school's findings include it."""
 
 from __future__ import annotations
 
