@@ -14,6 +14,7 @@ import attrs
 import pytest
 
 from senad_ap import AlternativeProvision
+from senad_ap.demo.cast import DEMO_SCHOOL_ID
 from senad_ap.projections import attendance, audit, compliance, projections_for, register
 from senad_ap.projections.access import FULL_ACCESS
 from senad_ap.projections.as_at import AsAt, Sense, findings_as_at, register_as_at
@@ -186,3 +187,16 @@ def test_as_known_on_a_day_the_decisions_recorded_later_are_counted_not_hidden(
     shown = re.findall(r"<strong>(\d+) later decisions took effect by", html)
     assert later
     assert sum(int(n) for n in shown) == len(later)
+
+
+def test_the_report_tells_its_progress_after_each_placement(demo: Opened) -> None:
+    told: list[tuple[int, int]] = []
+    scope = ReportScope(school_id=DEMO_SCHOOL_ID)
+
+    build_report(
+        demo.app, demo.projections, reader=FULL_ACCESS, scope=scope, today=DAY,
+        progress=lambda done, total: told.append((done, total)),
+    )  # fmt: skip
+
+    total = len(register.placements(demo.projections.store, reader=FULL_ACCESS))
+    assert told == [(n, total) for n in range(1, total + 1)]

@@ -437,10 +437,10 @@ def _valid_calls() -> dict[str, Callable[[Record], Kwargs]]:
         "get_provider": lambda r: _kw(provider_id=r.provider, reader=HEAD),
         "provider_history": lambda r: _kw(provider_id=r.provider, reader=HEAD),
         "get_school": lambda r: _kw(school_id=SCHOOL, reader=HEAD),
-        "state_at_version": lambda r: _kw(aggregate_id=r.started, version=1),
-        "events_of": lambda r: _kw(record_id=r.provider),
+        "state_at_version": lambda r: _kw(aggregate_id=r.started, version=1, reader=HEAD),
+        "events_of": lambda r: _kw(record_id=r.provider, reader=HEAD),
         "get_student": lambda r: _kw(student_reference="STU-0043", reader=HEAD, school_id=None),
-        "reveal": lambda r: _kw(value=r.app.events_of(r.started)),
+        "reveal": lambda r: _kw(value=r.app.events_of(r.started, reader=FULL_ACCESS)),
         # ------------------------------------------------------------ the student's facts
         "record_ehc_plan_issued": lambda r: _kw(
             student_reference="STU-0043", reference="EHCP-5000", actor=STAFF, on=TODAY

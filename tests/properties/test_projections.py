@@ -342,7 +342,20 @@ def test_rows_caught_up_in_pieces_from_a_store_with_snapshots_are_the_rows_witho
         while read_models.catch_up(stop_after=piece):
             pass
         actual = all_rows(read_models.store)
-    assert actual == caught_up_rows(run(scenario))
+    assert keys_by_order(actual) == keys_by_order(caught_up_rows(run(scenario)))
+
+
+def keys_by_order(rows: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """``rows`` with each stored idempotency key named by the order it first appears in: two
+    stores hash the same caller's key under their own secrets (``hk1:``), so the hashes of two
+    runs of one history differ while the keys they stand for are the same."""
+    names: dict[object, str] = {}
+    audit_rows = [
+        {**row, "idempotency_key": None if row["idempotency_key"] is None
+         else names.setdefault(row["idempotency_key"], f"key {len(names)}")}
+        for row in rows["audit"]
+    ]  # fmt: skip
+    return {**rows, "audit": audit_rows}
 
 
 # --------------------------------------------------------------------------- restarts

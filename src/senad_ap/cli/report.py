@@ -7,6 +7,7 @@ from typing import Protocol
 from uuid import UUID
 
 from senad_ap.cli.output import _output
+from senad_ap.cli.progress import progress_bar
 from senad_ap.cli.session import EXIT_NOT_FOUND, EXIT_USAGE, _as_at, _ExitError, _placement_id
 from senad_ap.cli.session import _Session as Session
 from senad_ap.projections.access import FULL_ACCESS
@@ -53,9 +54,13 @@ def _report(session: Session, args: argparse.Namespace) -> None:
         school_id=args.school, provider_id=_provider_id(session, args.provider),
         placement_id=placement,
     )  # fmt: skip
+    bar = progress_bar(session.err, "Reading the placements for the report")
     html = build_report(
-        session.app(), projections, reader=FULL_ACCESS, scope=scope, as_at=_as_at(args)
-    )
+        session.app(), projections, reader=FULL_ACCESS, scope=scope, as_at=_as_at(args),
+        progress=bar,
+    )  # fmt: skip
+    if bar is not None:
+        bar.finish()
     with _output(args.output, session.out) as out:
         out.write(html)
     session.err.write(f"Wrote the report to {args.output}\n")

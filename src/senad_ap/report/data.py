@@ -4,7 +4,7 @@ projections' own."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from uuid import UUID
 
@@ -119,9 +119,10 @@ def gather(
     scope: ReportScope,
     as_at: AsAt | None,
     today: date,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ReportData:
     """Read the report's data: as at ``as_at``, or (``None``) as the projections hold it on
-    ``today``."""
+    ``today``; ``progress(done, total)`` is told after each placement."""
     store = projections.store
     day = today if as_at is None else as_at.on
     if as_at is None:
@@ -139,10 +140,14 @@ def gather(
     ids = {r.placement_id for r in rows}
     whole_group = scope.provider_id is None and scope.placement_id is None
     findings = [f for f in findings if f.placement_id in ids or (f.group_level and whole_group)]
-    placements = tuple(
-        _placement(app, projections, row, findings, as_at=as_at, day=day, reader=reader)
-        for row in rows
-    )
+    read: list[PlacementData] = []
+    for row in rows:
+        read.append(
+            _placement(app, projections, row, findings, as_at=as_at, day=day, reader=reader)
+        )
+        if progress is not None:
+            progress(len(read), len(rows))
+    placements = tuple(read)
     used = {p for r in rows for p in r.provider_ids}
     provider_rows = [
         p

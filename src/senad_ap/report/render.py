@@ -4,6 +4,7 @@ no script, no font, no link out), from Jinja2 templates shipped in the package."
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -41,14 +42,17 @@ def build_report(
     scope: ReportScope | None = None,
     as_at: AsAt | None = None,
     today: date | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> str:
     """The report's HTML for ``scope`` (default: every school), as at ``as_at`` or, without
     it, as the projections stand on ``today`` (default: today's date, UTC). Catch the
-    projections up first: the report reads what they hold."""
+    projections up first: the report reads what they hold. ``progress(done, total)`` is told
+    after each placement is read (the command draws a bar with it)."""
     today = today or datetime.now(UTC).date()
     data = gather(
-        app, projections, reader=reader, scope=scope or ReportScope(), as_at=as_at, today=today
-    )
+        app, projections, reader=reader, scope=scope or ReportScope(), as_at=as_at,
+        today=today, progress=progress,
+    )  # fmt: skip
     return render(data)
 
 
