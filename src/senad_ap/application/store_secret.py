@@ -30,7 +30,7 @@ so a retry across the upgrade still lands on the record it made; a new store get
 The student's record id is keyed the same way on an encrypted store of the newest scheme
 (``student_id``): derived from the school and the student reference, it was ``uuid5`` (still
 ``domain.student.student_record_id``), so anyone who could read the ids (the events' and the
-key table's ``originator_id`` / ``student_id`` columns, the sealed values ``⟦pd1:<id>:…⟧``)
+key table's ``originator_id`` / ``student_id`` columns, the sealed values ``⟦pd2:<id>:…⟧``)
 could confirm a guessed reference by computing its id. The scheme byte says which ids a store
 uses, and it never changes:
 
