@@ -5,6 +5,8 @@ public Hypothesis strategies, ``senad_ap.errors`` the errors, ``senad_ap.rules``
 catalogue (``rule(rule_id)``: the words behind a rule id).
 """
 
+from importlib import metadata as _metadata
+
 from senad_ap.application import DEFAULT_SQLITE_FILE, AlternativeProvision, RegisterMark
 from senad_ap.domain.arrangement import ArrangedBy, ArrangementPower
 from senad_ap.domain.attendance_codes import AttendanceCode, CodeCategory, CodeMeaning, Session
@@ -123,6 +125,12 @@ from senad_ap.errors import (
     StoreError,
 )
 from senad_ap.rules import Rule, all_rules, rule
+
+try:
+    #: The library's version (semantic versioning; CHANGELOG.md says what each release changed).
+    __version__ = _metadata.version("senad-ap")
+except _metadata.PackageNotFoundError:  # pragma: no cover - run from a source tree, not installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "DEFAULT_SQLITE_FILE",
