@@ -124,6 +124,20 @@ def open_store(
         opened.close()
 
 
+@pytest.fixture
+def sqlite_store(clock: Clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
+    with open_store("sqlite", clock, tmp_path, monkeypatch) as opened:
+        yield opened
+
+
+@pytest.fixture
+def postgres_store(
+    clock: Clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Store]:
+    with open_store("postgres", clock, tmp_path, monkeypatch) as opened:
+        yield opened
+
+
 @pytest.fixture(params=STORES)
 def store(
     request: pytest.FixtureRequest,

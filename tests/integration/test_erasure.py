@@ -46,7 +46,7 @@ from senad_ap.application.personal import KEY_TABLE
 from senad_ap.domain.personal import ERASED, map_personal
 from senad_ap.domain.student import student_record_id
 from senad_ap.projections.access import FULL_ACCESS
-from tests.integration.conftest import Store, open_store
+from tests.integration.conftest import Store
 from tests.integration.scenario import (
     HEAD,
     NOW,
@@ -564,20 +564,6 @@ def test_an_erasure_shows_at_once_in_another_application_on_the_store(
 
 
 # --- What is left on disk ---------------------------------------------------------------------
-
-
-@pytest.fixture
-def sqlite_store(clock: Clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
-    with open_store("sqlite", clock, tmp_path, monkeypatch) as opened:
-        yield opened
-
-
-@pytest.fixture
-def postgres_store(
-    clock: Clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Store]:
-    with open_store("postgres", clock, tmp_path, monkeypatch) as opened:
-        yield opened
 
 
 def sqlite_files(folder: Path) -> bytes:

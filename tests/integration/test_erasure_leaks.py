@@ -23,7 +23,7 @@ from senad_ap.application.personal import (
     padded,
     unpadded,
 )
-from tests.integration.conftest import Store, open_store
+from tests.integration.conftest import Store
 from tests.integration.scenario import HEAD, Clock
 from tests.integration.test_erasure import (
     AFTER_RETENTION,
@@ -94,20 +94,6 @@ def test_padding_comes_off_again_and_fills_a_bucket(data: bytes) -> None:
 
 
 # --- A reader during the erasure (SQLite) ----------------------------------------------------
-
-
-@pytest.fixture
-def sqlite_store(clock: Clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
-    with open_store("sqlite", clock, tmp_path, monkeypatch) as opened:
-        yield opened
-
-
-@pytest.fixture
-def postgres_store(
-    clock: Clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Store]:
-    with open_store("postgres", clock, tmp_path, monkeypatch) as opened:
-        yield opened
 
 
 @pytest.fixture
