@@ -111,6 +111,12 @@ def test_several_ids_show_each_rule_in_turn() -> None:
     assert (run.code, starts) == (0, ["QUAL-4", "CONTACT-1"])
 
 
+def test_ids_of_another_force_than_asked_are_named_with_their_force() -> None:
+    run = _main("rules", "--force", "finding", "PLAN-2")
+
+    assert (run.code, run.out) == (0, "None of the rules given is a finding: PLAN-2 is a guard.\n")
+
+
 def test_an_unknown_id_exits_with_the_not_found_code_and_prints_nothing() -> None:
     run = _main("rules", "PLAN-22")
 

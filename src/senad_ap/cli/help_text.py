@@ -42,6 +42,7 @@ def epilog() -> str:
         "  senad-ap demo                              # an example school, in ./senad_ap.sqlite\n"
         "  senad-ap compliance --as-at 2025-12-19     # the demo's findings at the end of term\n"
         "  senad-ap history DEMO-S003                 # one placement's every decision\n"
+        "  senad-ap rules CONTACT-1                   # a rule's words, by the id a finding gives\n"
         "  senad-ap COMMAND --help                    # what a command does, with examples\n\n"
         f"exit codes:\n{codes}"
     )

@@ -62,6 +62,11 @@ def _rules(session: _Session, args: argparse.Namespace) -> None:
         chosen = [r for r in chosen if r.force is Force(args.force)]
     if args.json:
         _json(session.out, {"rules": [_as_json(r) for r in chosen]})
+    elif wanted and not chosen:
+        forces = "; ".join(f"{r.id} is a {r.force.value}" for r in wanted)
+        paragraph(
+            session.out, f"None of the rules given is a {args.force}: {forces}.", session.width
+        )
     elif wanted:
         for number, found in enumerate(chosen):
             if number:
