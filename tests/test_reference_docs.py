@@ -32,6 +32,7 @@ from senad_ap.reference.events import (
     render,
 )
 from senad_ap.reference.schema import event_schema
+from senad_ap.rules.docs import rule_ids_in
 from tests.integration.demo_school import STORE_FILE, shared_demo_folder
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -177,3 +178,32 @@ def test_every_command_says_what_it_does(name: str) -> None:
 def test_readme_points_to_the_events_doc() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "docs/events.md" in readme
+
+
+def _domain_event_rows() -> list[tuple[set[str], str]]:
+    """Each row of docs/domain.md's hand-written table of events: the event types it names
+    and its "evidence for" cell."""
+    domain = (ROOT / "docs" / "domain.md").read_text(encoding="utf-8")
+    section = domain.split("\n## Events\n", 1)[1].split("\n## ", 1)[0]
+    rows = []
+    for line in section.splitlines():
+        if line.startswith("| `"):
+            cells = [cell.strip() for cell in line.strip().strip("|").split(" | ")]
+            rows.append((set(re.findall(r"`(\w+)`", cells[0])) & EVENT_NAMES, cells[-1]))
+    return rows
+
+
+def test_domain_doc_events_table_names_every_event_type() -> None:
+    named = {name for names, _ in _domain_event_rows() for name in names}
+    assert EVENT_NAMES - named == set()
+
+
+def test_domain_doc_events_table_gives_every_rule_each_event_is_evidence_for() -> None:
+    by_name = {cls.__name__: cls for cls in EVENT_TYPES}
+    missing = {
+        name: set(by_name[name].evidence_for) - rule_ids_in(evidence)
+        for names, evidence in _domain_event_rows()
+        if evidence != "as above"
+        for name in names
+    }
+    assert {name: rules for name, rules in missing.items() if rules} == {}
