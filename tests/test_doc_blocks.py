@@ -17,6 +17,7 @@ A command that cannot run in a test is in ``SKIPPED`` with its reason.
 from __future__ import annotations
 
 import functools
+import importlib
 import importlib.util
 import json
 import os
@@ -312,6 +313,11 @@ def snapshot_interval() -> int:
     return SNAPSHOT_INTERVAL
 
 
+def constant(module: str, name: str) -> Callable[[Path], tuple[int, ...]]:
+    """A number the code keeps as a module constant."""
+    return lambda _: (int(getattr(importlib.import_module(module), name)),)
+
+
 def worth_keeping() -> int:
     from senad_ap.cli.session import WORTH_KEEPING
 
@@ -374,6 +380,36 @@ FIGURES = (
         r"from\s+([\d,]+) events, says so on stderr",
         lambda _: (worth_keeping(),),
     ),
+    Figure(
+        "docs/inspection.md",
+        r"any\s+of its first ([\d,]+) rows is the plain JSON",
+        constant("senad_ap.application.codec", "_ROWS_LOOKED_AT"),
+    ),
+    Figure(
+        "README.md",
+        r"padded to buckets of (\d+), 64, 128",
+        constant("senad_ap.application.personal", "PAD_BUCKETS"),
+    ),
+    Figure(
+        "docs/inspection.md",
+        r"padded to buckets of (\d+), 64, 128",
+        constant("senad_ap.application.personal", "PAD_BUCKETS"),
+    ),
+    Figure(
+        "docs/inspection.md",
+        r"expiring within (\d+) days",
+        constant("senad_ap.report.render", "EXPIRY_WARNING_DAYS"),
+    ),
+    Figure(
+        "docs/performance.md",
+        r"the last (\d+) records read are kept",
+        constant("senad_ap.projections.in_effect", "_MOST_RECORDS_HELD"),
+    ),
+    Figure(
+        "docs/personal-data.md",
+        r"the student's own (\d+)-bit key",
+        lambda _: (8 * constant("senad_ap.application.personal", "_KEY_BYTES")(ROOT)[0],),
+    ),
 )
 
 
@@ -410,3 +446,35 @@ def test_no_doc_quotes_a_count_of_demo_events_unchecked() -> None:
             if not (inside or measured):
                 unchecked.append(f"{doc}: {found.group(0)}")
     assert unchecked == []
+
+
+def policy_defaults_quoted() -> list[tuple[str, str, str]]:
+    """Each default of ``PolicyParameters`` a doc quotes: "`persistent_absence_rate` (`0.10`)",
+    "`PolicyParameters.full_time_hours`, 32.5", "`earliest_date` (default 2000-01-01)"."""
+    import attrs
+
+    from senad_ap import PolicyParameters
+
+    names = "|".join(field.name for field in attrs.fields(PolicyParameters))
+    pattern = rf"`(?:PolicyParameters\.)?({names})`(?:, | \(`?(?:default )?)([\d.-]*\d)"
+    return [(path.relative_to(ROOT).as_posix(), found.group(1), found.group(2))
+            for path in DOCS
+            for found in re.finditer(pattern, path.read_text(encoding="utf-8"))]  # fmt: skip
+
+
+def test_docs_quote_the_policy_parameters_defaults() -> None:
+    from decimal import Decimal
+
+    from senad_ap import PolicyParameters
+
+    defaults = PolicyParameters()
+    quoted = policy_defaults_quoted()
+
+    def same(shown: str, real: object) -> bool:
+        if re.fullmatch(r"[\d.]+", shown) and isinstance(real, int | Decimal | float):
+            return Decimal(shown) == Decimal(str(real))
+        return shown == str(real)
+
+    wrong = [(doc, name, shown) for doc, name, shown in quoted
+             if not same(shown, getattr(defaults, name))]  # fmt: skip
+    assert (len(quoted) >= 15, wrong) == (True, [])
