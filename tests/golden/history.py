@@ -78,7 +78,7 @@ def write_history(app: AlternativeProvision, clock: Clock) -> None:
         staff_checks_confirmed_in_writing=True, valid_until=day + timedelta(days=300),
         actor=HEAD, on=day, idempotency_key="g farm risk",
     )  # fmt: skip
-    # A full-time pupil at an unregistered provider joins and leaves its roll (STAT-4).
+    # A full-time pupil at an unregistered provider joins and leaves its roll.
     farm_placement = app.open_placement(
         student_reference="STU-0002", reason=Reason.ANXIETY, setting=Setting.OUTSIDE_PROVIDER,
         provider_id=farm.id, location="Hill Farm", residential=False, actor=HEAD, on=day,
