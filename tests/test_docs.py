@@ -160,6 +160,14 @@ def _table_rows(heading: str) -> list[list[str]]:
     return table
 
 
+EVOLVING = (ROOT / "docs" / "evolving-events.md").read_text(encoding="utf-8")
+
+
+def test_evolving_events_doc_example_runs() -> None:
+    (code,) = re.findall(r"```python\n(.*?)```", EVOLVING, re.S)
+    exec(compile(code, "docs/evolving-events.md", "exec"), {})  # noqa: S102 - the doc's own example
+
+
 def test_inspection_doc_example_runs() -> None:
     (code,) = re.findall(r"```python\n(.*?)```", INSPECTION, re.S)
     exec(compile(code, "docs/inspection.md", "exec"), {})  # noqa: S102 - the doc's own example
