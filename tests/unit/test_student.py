@@ -35,7 +35,6 @@ from senad_ap.domain.placement import (
     Related,
     decide_placement,
     evolve_placement,
-    retention_year,
     school_year_of,
 )
 from senad_ap.domain.plan import Objective, ObjectiveProgress, Plan
@@ -431,13 +430,12 @@ def test_the_school_year_runs_from_1_september_to_31_august(day: date, year: str
     assert school_year_of(day) == year
 
 
-def test_an_older_erasure_event_carrying_the_day_reads_as_its_school_year() -> None:
-    student, placements = one_placement()
-    forgotten = forget(student, placements, on=RETENTION_ENDS_ON + timedelta(days=400))[0]
-    assert isinstance(forgotten, StudentForgotten)
-    older = attrs.evolve(forgotten, retention_ended_in=None, retention_ended_on=date(2043, 3, 4))
+def test_a_version_1_erasure_event_carrying_the_day_is_upcast_to_its_school_year() -> None:
+    stored: dict[str, Any] = {"retention_ended_on": "2043-03-04", "placement_ids": []}
 
-    assert retention_year(older) == "2042/43"
+    StudentForgotten.upcast_v1_v2(stored)
+
+    assert stored == {"retention_ended_in": "2042/43", "placement_ids": []}
 
 
 def test_the_forgotten_student_shows_when_they_were_forgotten() -> None:
@@ -741,18 +739,17 @@ def test_every_name_in_personal_is_a_field_of_its_class(cls: type) -> None:
 # --- Erasure events recorded before the school year ------------------------------------------
 
 
-def test_an_older_erasure_event_keeps_its_hash_content_without_the_school_year() -> None:
-    student, placements = one_placement()
-    forgotten = forget(student, placements, on=RETENTION_ENDS_ON + timedelta(days=400))[0]
-    assert isinstance(forgotten, StudentForgotten)
-    older = attrs.evolve(forgotten, retention_ended_in=None, retention_ended_on=RETENTION_ENDS_ON)
+def test_a_version_1_erasure_event_carrying_the_year_keeps_it_and_drops_the_empty_day() -> None:
+    stored: dict[str, Any] = {"retention_ended_in": "2042/43", "retention_ended_on": None}
 
-    content = json.loads(canonical(older))
+    PlacementRecordErased.upcast_v1_v2(stored)
 
-    assert ("retention_ended_in" in content, content["retention_ended_on"]) == (
-        False,
-        RETENTION_ENDS_ON.isoformat(),
-    )
+    assert stored == {"retention_ended_in": "2042/43"}
+
+
+def test_a_version_1_erasure_event_with_neither_year_nor_day_is_refused_as_damaged() -> None:
+    with pytest.raises(ValueError, match="neither"):
+        StudentForgotten.upcast_v1_v2({"retention_ended_in": None, "retention_ended_on": None})
 
 
 def test_an_erasure_event_now_has_no_day_in_its_hash_content() -> None:

@@ -656,9 +656,8 @@ def test_any_event_description_shows_each_of_its_own_texts_dates_codes_and_ids(
     event_class: type[Event], data: st.DataObject
 ) -> None:
     event = data.draw(events_of(event_class, _ANY_TEXTS))
-    # The school is always the actor's own, shown with the actor in the trail; an erasure
-    # shows the school year retention ended in, never the day (it gives the date of birth away).
-    hidden = {"school_id", "retention_ended_on"}
+    # The school is always the actor's own, shown with the actor in the trail.
+    hidden = {"school_id"}
     names = [name for name in own_field_names(event_class) if name not in hidden]
 
     text = describe(event)

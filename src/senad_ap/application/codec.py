@@ -9,6 +9,7 @@ cipher and compressor still apply to the bytes, so encryption at rest works as d
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -32,7 +33,12 @@ from senad_ap.domain.plan import Objective, ObjectiveProgress, Plan
 from senad_ap.domain.values import PolicyParameters, defaults_added_later
 from senad_ap.errors import CipherKeyError, DamagedRecordError
 
-__all__ = ["JSONBytes", "Snapshot", "TypedMapper", "converter", "plain_rows"]
+__all__ = ["STORED_CONTENT", "JSONBytes", "Snapshot", "TypedMapper", "converter", "plain_rows"]
+
+#: The attribute (not an attrs field: never stored, compared or copied) on an event read from
+#: an older version of its class: ``(version, content)``, its content as stored, before the
+#: upcast. The hash chain covers that content (``integrity.canonical``).
+STORED_CONTENT = "_stored_content"
 
 converter = make_converter(detailed_validation=False)
 converter.register_unstructure_hook(UUID, str)
@@ -269,6 +275,7 @@ class TypedMapper(Mapper[UUID]):
     def _structure(self, cls: Any, stored_event: StoredEvent, data: dict[str, Any]) -> Any:
         from_version = data.pop("class_version", 1)
         class_version = getattr(cls, "class_version", 1)
+        stored = (from_version, copy.deepcopy(data)) if from_version < class_version else None
         while from_version < class_version:
             getattr(cls, f"upcast_v{from_version}_v{from_version + 1}")(data)
             from_version += 1
@@ -285,4 +292,9 @@ class TypedMapper(Mapper[UUID]):
             )
         data["originator_id"] = originator_id
         data["originator_version"] = stored_event.originator_version
-        return converter.structure(data, cls)
+        event = converter.structure(data, cls)
+        if stored is not None:
+            # The hash chain protects what was stored, not what this version makes of it
+            # (``integrity.canonical``): an upcast event keeps its content as stored.
+            object.__setattr__(event, STORED_CONTENT, stored)
+        return event

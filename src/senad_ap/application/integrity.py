@@ -24,7 +24,7 @@ from uuid import UUID
 import attrs
 from eventsourcing.utils import get_topic
 
-from senad_ap.application.codec import converter
+from senad_ap.application.codec import STORED_CONTENT, converter
 from senad_ap.application.records import SNAPSHOT_INTERVAL, Records, fold, hash_of, store_errors
 from senad_ap.application.signing import SigningKeys, seal_statement
 from senad_ap.domain.base import Event
@@ -54,15 +54,36 @@ NO_KEYS = SigningKeys()
 
 
 def canonical(event: Event) -> bytes:
-    """The event's content in one fixed form: what its hash covers."""
-    data: dict[str, Any] = converter.unstructure(event, type(event))
+    """The event's content in one fixed form: what its hash covers.
+
+    The content is the event as stored: its fields as the mapper writes them (with
+    ``class_version`` from version 2 of a class on), without ``chain_hash`` and without the
+    fields added later that are ``None``. An event read from an older version of its class
+    was upcast (``codec.TypedMapper``): its hash was made over what that version stored, so
+    it is checked against that content, kept on the event (``codec.STORED_CONTENT``), never
+    against the upcast fields. That is sound because the stored bytes are what the hash
+    protects and the upcast is a pure function of them: a change to the stored content
+    still fails the hash, and the upcast event is the same whenever those bytes are read.
+    """
+    cls = type(event)
+    stored: tuple[int, dict[str, Any]] | None = getattr(event, STORED_CONTENT, None)
+    if stored is None:
+        version: int = getattr(cls, "class_version", 1)
+        data: dict[str, Any] = converter.unstructure(event, cls)
+        added_later = cls.added_later
+    else:
+        version, content = stored
+        data = dict(content)
+        added_later = getattr(cls, f"added_later_v{version}", cls.added_later)
     data.pop("chain_hash", None)
-    for name in type(event).added_later:
+    for name in added_later:
         if data.get(name) is None:
             data.pop(name, None)
+    if version > 1:
+        data["class_version"] = version
     data["originator_id"] = str(event.originator_id)
     data["originator_version"] = event.originator_version
-    data["topic"] = get_topic(type(event))
+    data["topic"] = get_topic(cls)
     text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return text.encode("utf-8")
 

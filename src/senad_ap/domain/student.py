@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import ClassVar
+from typing import Any, ClassVar
 from uuid import UUID, uuid5
 
 import attrs
@@ -35,9 +35,10 @@ from senad_ap.domain.base import (
 from senad_ap.domain.personal import with_fields
 from senad_ap.domain.placement.commands import OpenPlacement, check_student_reference
 from senad_ap.domain.placement.events import (
+    ERASURE_ADDED_LATER_V1,
     PlacementRecordErased,
-    retention_year,
     school_year_of,
+    upcast_erasure_v1_v2,
 )
 from senad_ap.domain.placement.state import PlacementState
 from senad_ap.domain.values import Context, PolicyParameters, Role, mapping_field
@@ -120,14 +121,18 @@ class StudentPlacementOpened(StudentEvent):
 class StudentForgotten(StudentEvent):
     """The student's personal data was erased: retention ended in the school year
     ``retention_ended_in`` (``"2030/31"``; never the day, which would give away the date of
-    birth). Events recorded before carry the day, ``retention_ended_on`` (``retention_year``
-    reads either)."""
+    birth). Version 1 could hold the day (``retention_ended_on``): it is read as its school
+    year (``upcast_v1_v2``)."""
 
-    retention_ended_in: str | None = None
-    retention_ended_on: date | None = None
+    retention_ended_in: str
     placement_ids: tuple[UUID, ...]
     evidence_for = ("STAT-7",)
-    added_later = ("retention_ended_in", "retention_ended_on")
+    class_version = 2
+    added_later_v1 = ERASURE_ADDED_LATER_V1
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        upcast_erasure_v1_v2(state)
 
 
 # The facts about the student that the rules need and that change (``student_facts``): each
@@ -385,7 +390,7 @@ def evolve_student(state: StudentState | None, event: StudentEvent) -> StudentSt
         return attrs.evolve(state, placement_ids=(*state.placement_ids, event.placement_id))
     if isinstance(event, StudentForgotten):
         return attrs.evolve(
-            state, forgotten_on=event.effective_on, retention_ended_in=retention_year(event)
+            state, forgotten_on=event.effective_on, retention_ended_in=event.retention_ended_in
         )
     return _evolve_fact(state, event)
 

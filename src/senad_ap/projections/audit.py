@@ -76,9 +76,11 @@ def _kind(event: Event) -> str:
 
 
 def coarse_facts(data: dict[str, JSONValue]) -> dict[str, JSONValue]:
-    """An erasure's facts with the day retention ended (which an erasure recorded by an
-    earlier version holds) as the school year it fell in: the day gives the date of birth
-    away (``retention_ended_in``)."""
+    """An audit row's facts with the day retention ended as the school year it fell in: the
+    day gives the date of birth away (``retention_ended_in``). Erasure events hold only the
+    year since their version 2 (older ones are upcast when read), but a row this projection
+    wrote from a version 1 event before the upcast existed can still hold the day until the
+    projection is rebuilt."""
     day = data.get("retention_ended_on")
     if not isinstance(day, str):
         return data
@@ -142,7 +144,7 @@ def audit_row(change: Change) -> dict[str, Any]:
         "policy_version": event.policy_version,
         "evidence_for": ",".join(event.evidence_for),
         "description": describe(event),
-        "facts": json.dumps(coarse_facts(facts(event)), sort_keys=True, ensure_ascii=False),
+        "facts": json.dumps(facts(event), sort_keys=True, ensure_ascii=False),
         "idempotency_key": event.idempotency_key,
         "corrects_version": (
             event.corrects_version if isinstance(event, AttendanceCorrected) else None

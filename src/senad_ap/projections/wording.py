@@ -43,7 +43,6 @@ from senad_ap.domain.placement.events import (
     ReintegrationAssessed,
     ReintegrationCriteriaAgreed,
     ReintegrationSupportAgreed,
-    retention_year,
 )
 from senad_ap.domain.plan import ObjectiveArea, Plan, Setting
 from senad_ap.domain.policy import PolicyVersionRecorded
@@ -504,10 +503,9 @@ def _placement_erased(event: PlacementRecordErased) -> str:
     )
 
 
-def _retention(event: Event) -> str:
+def _retention(event: PlacementRecordErased | StudentForgotten) -> str:
     """By the school year only: the day would give the date of birth away (+ 31 years)."""
-    year = retention_year(event)
-    return "(its school year not recorded)" if year is None else f"in the school year {year}"
+    return f"in the school year {event.retention_ended_in}"
 
 
 # The providers' decisions and contacts with them are worded in a module of their own, which

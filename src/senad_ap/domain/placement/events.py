@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from datetime import date
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 from uuid import UUID
 
 import attrs
@@ -29,6 +29,7 @@ from senad_ap.domain.plan import (
 from senad_ap.domain.values import Destination
 
 __all__ = [
+    "ERASURE_ADDED_LATER_V1",
     "AttendanceCorrected",
     "AttendanceRecorded",
     "ConsentGiven",
@@ -57,9 +58,27 @@ __all__ = [
     "StudentLookedAfterStarted",
     "StudentRollStatusRecorded",
     "StudentSchoolAgeRecorded",
-    "retention_year",
     "school_year_of",
+    "upcast_erasure_v1_v2",
 ]
+
+
+#: The fields version 1 of the erasure events (``PlacementRecordErased``, ``StudentForgotten``)
+#: left out of its hash content while they were ``None`` (``application.integrity``).
+ERASURE_ADDED_LATER_V1 = ("retention_ended_in", "retention_ended_on")
+
+
+def upcast_erasure_v1_v2(state: dict[str, Any]) -> None:
+    """An erasure event as version 1 stored it, made version 2: the school year retention
+    ended in, never the day (which gives the date of birth away). Version 1 held the year
+    (``retention_ended_in``) or, written before the year was recorded, only the day
+    (``retention_ended_on``, ISO text): the year is then worked out from it. Pure: the same
+    stored content always gives the same event (the hash chain relies on it)."""
+    day = state.pop("retention_ended_on", None)
+    if state.get("retention_ended_in") is None:
+        if not isinstance(day, str):
+            raise ValueError("an erasure event holds neither the school year nor the day")
+        state["retention_ended_in"] = school_year_of(date.fromisoformat(day))
 
 
 class ConsentParty(enum.Enum):
@@ -311,13 +330,17 @@ class PlacementRecordErased(PlacementEvent):
     keeps every decision but is closed to new ones. Recorded with ``StudentForgotten``.
 
     ``retention_ended_in``: the school year retention ended in (``school_year_of``), never the
-    day, which would give away the date of birth. Events recorded before carry the day,
-    ``retention_ended_on``; they are immutable, and shown as the year (``retention_year``)."""
+    day, which would give away the date of birth. Version 1 could hold the day
+    (``retention_ended_on``): it is read as its school year (``upcast_v1_v2``)."""
 
-    retention_ended_in: str | None = None
-    retention_ended_on: date | None = None
+    retention_ended_in: str
     evidence_for = ("STAT-7",)
-    added_later = ("retention_ended_in", "retention_ended_on")
+    class_version = 2
+    added_later_v1 = ERASURE_ADDED_LATER_V1
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        upcast_erasure_v1_v2(state)
 
 
 def school_year_of(day: date) -> str:
@@ -326,16 +349,6 @@ def school_year_of(day: date) -> str:
     s. 579(1), "school year")."""
     start = day.year if day.month >= 9 else day.year - 1
     return f"{start}/{(start + 1) % 100:02d}"
-
-
-def retention_year(event: object) -> str | None:
-    """The school year retention ended in, as an erasure event (``PlacementRecordErased``,
-    ``StudentForgotten``) records it, or as its older exact day gives it."""
-    year = getattr(event, "retention_ended_in", None)
-    if isinstance(year, str):
-        return year
-    day = getattr(event, "retention_ended_on", None)
-    return school_year_of(day) if isinstance(day, date) else None
 
 
 @attrs.frozen(slots=False, kw_only=True)

@@ -1,0 +1,115 @@
+"""The golden fixtures: stores written by earlier versions still read, fold, verify and
+project as they did (docs/evolving-events.md).
+
+Each folder under ``tests/golden`` (``v1``, ...) holds the rows a version of the library wrote
+for the same history, not encrypted and encrypted at rest, and what that version's code made of
+them. Each test puts a fixture's rows into an empty store (SQLite, PostgreSQL) as they were
+stored, opens the application on it and compares what the current code makes of them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from senad_ap import AlternativeProvision
+from senad_ap.domain.base import Event
+from tests.golden.fixtures import (
+    GOLDEN,
+    MODES,
+    cipher_key,
+    folded_states,
+    import_rows,
+    projected_rows,
+    read_json,
+)
+from tests.golden.history import AFTER_RETENTION
+from tests.integration.scenario import Clock
+from tests.postgres import borrowed_schema
+
+#: Every version whose fixtures are kept (forever: an old store must always read).
+VERSIONS = sorted(path.name for path in GOLDEN.iterdir() if (path / "plain.json").exists())
+CASES = [
+    (store, version, mode)
+    for store in ("sqlite", "postgres")
+    for version in VERSIONS
+    for mode in MODES
+]
+
+
+def _concrete(cls: type[Event]) -> Iterator[type[Event]]:
+    for sub in cls.__subclasses__():
+        if not sub.__subclasses__():
+            yield sub
+        yield from _concrete(sub)
+
+
+def _open(store: str, mode: str, folder: Path, schema: str | None) -> AlternativeProvision:
+    clock = Clock(AFTER_RETENTION + timedelta(days=1))
+    if store == "sqlite":
+        return AlternativeProvision.sqlite(
+            folder / "golden.sqlite", clock=clock, cipher_key=cipher_key(mode)
+        )
+    return AlternativeProvision.postgres(
+        os.environ["PGDATABASE"], user=os.environ.get("PGUSER", "senad_ap"),
+        host=os.environ.get("PGHOST", "localhost"), port=int(os.environ.get("PGPORT", "5432")),
+        schema=schema, clock=clock, cipher_key=cipher_key(mode),
+    )  # fmt: skip
+
+
+@pytest.fixture(params=CASES, ids=["-".join(case) for case in CASES])
+def golden(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[AlternativeProvision, Any]]:
+    """An application on a store holding one fixture's rows, and the fixture's expectations."""
+    store, version, mode = request.param
+    for variable in list(os.environ):
+        if variable.startswith("ALTERNATIVEPROVISION_"):
+            monkeypatch.delenv(variable)
+    schema, cleanup = borrowed_schema("events") if store == "postgres" else (None, None)
+    try:
+        writer = _open(store, mode, tmp_path, schema)
+        try:
+            import_rows(writer, read_json(GOLDEN / version / f"{mode}.json"), mode)
+        finally:
+            writer.close()
+        app = _open(store, mode, tmp_path, schema)
+        try:
+            yield app, read_json(GOLDEN / version / f"{mode}.expected.json")
+        finally:
+            app.close()
+    finally:
+        if cleanup is not None:
+            cleanup()
+
+
+def test_golden_fixtures_hold_every_event_type_of_the_code() -> None:
+    expected = {f"{cls.__module__}:{cls.__qualname__}" for cls in _concrete(Event)}
+    latest = read_json(GOLDEN / VERSIONS[-1] / "plain.json")
+    stored = {row["topic"] for row in latest["events"]}
+    assert sorted(expected - stored) == []
+
+
+def test_golden_records_fold_to_the_expected_states(
+    golden: tuple[AlternativeProvision, Any],
+) -> None:
+    app, expected = golden
+    assert folded_states(app) == expected["states"]
+
+
+def test_golden_store_verifies(golden: tuple[AlternativeProvision, Any]) -> None:
+    app, _ = golden
+    verification = app.verify()
+    assert (verification.problems, verification.seals) == ((), 2)
+
+
+def test_golden_projections_give_the_expected_rows(
+    golden: tuple[AlternativeProvision, Any], tmp_path: Path
+) -> None:
+    app, expected = golden
+    assert projected_rows(app, tmp_path) == expected["projections"]
