@@ -1,5 +1,5 @@
 """The stored format's version: recorded in the store, so that an older library refuses a
-newer store with a clear error instead of misreading it (records are kept for decades, STAT-7).
+newer store with a clear error instead of misreading it (records are kept for decades).
 
 ``STORE_FORMAT`` is the format this library writes, and the newest it reads:
 
