@@ -8,9 +8,10 @@ format what it changed
 ====== ===================================================================================
 1      The first edition's stores. They hold no record of their format: a store without
        one is format 1, and is read as it always was.
-2      The second edition: events and snapshots through the typed codec (``class_version``
-       where a class has one), the store's secret and keyed ids in the key table, hashed
-       idempotency keys, chained and sealed records; and this record of the format itself.
+2      The second edition (CHANGELOG.md): event types a first-edition library does not
+       know (facts that change, policy versions, one register per pupil, signed seals), the
+       store's secret in the key table, idempotency keys kept as keyed hashes, keyed record
+       ids on encrypted stores; and this record of the format itself.
 ====== ===================================================================================
 
 Where it is kept: a table of its own, ``senad_ap_store_format``, one row (``id`` 1) holding
@@ -41,7 +42,7 @@ from datetime import datetime
 from importlib import metadata
 from typing import Any
 
-from senad_ap.errors import StoreFormatError
+from senad_ap.errors import StoreError, StoreFormatError
 
 __all__ = [
     "FORMAT_TABLE",
@@ -52,6 +53,7 @@ __all__ = [
     "SQLiteFormatRecord",
     "StoreFormat",
     "check_readable",
+    "format_of",
     "format_record_for",
     "library_version",
     "newer_store_error",
@@ -88,6 +90,16 @@ def check_readable(recorded: tuple[int, str] | None) -> None:
     """Refuse a recorded format newer than this library's (``None``: no record, format 1)."""
     if recorded is not None and recorded[0] > STORE_FORMAT:
         raise newer_store_error(*recorded)
+
+
+def format_of(store_format: object, written_by: object) -> tuple[int, str]:
+    """The stored row as (format, version); ``StoreError`` if the format is not a number."""
+    if isinstance(store_format, int) and not isinstance(store_format, bool):
+        return store_format, str(written_by)
+    raise StoreError(
+        f"The store's record of its format is not a number ({store_format!r}): it was "
+        "altered outside senad_ap, so the store is not opened."
+    )
 
 
 class FormatRecord(abc.ABC):
@@ -151,7 +163,7 @@ class _SQLFormatRecord(FormatRecord):
                 return None
             cursor.execute(f"SELECT format, written_by FROM {self.table} WHERE id = 1")  # noqa: S608
             row = cursor.fetchone()
-        return None if row is None else (int(row["format"]), str(row["written_by"]))
+        return None if row is None else format_of(row["format"], row["written_by"])
 
     def raise_to(self, store_format: int, written_by: str, at: datetime) -> None:
         p = self.placeholder

@@ -16,7 +16,7 @@ from contextlib import closing
 from pathlib import Path
 from urllib.parse import quote
 
-from senad_ap.application.store_format import FORMAT_TABLE, check_readable
+from senad_ap.application.store_format import FORMAT_TABLE, check_readable, format_of
 from senad_ap.cli.session import (
     ENVIRONMENT_VARIABLE,
     EXIT_NEWER_STORE,
@@ -25,7 +25,7 @@ from senad_ap.cli.session import (
     _ExitError,
     postgres_parts,
 )
-from senad_ap.errors import StoreFormatError
+from senad_ap.errors import StoreError, StoreFormatError
 
 #: The commands that only read the store: they open it only if it is this library's, and
 #: keep its projections beside it only where a projections file already is.
@@ -98,9 +98,11 @@ def _refuse_newer(rows: list[tuple[object, ...]]) -> None:
     library reads."""
     for store_format, written_by in rows:
         try:
-            check_readable((int(str(store_format)), str(written_by)))
+            check_readable(format_of(store_format, written_by))
         except StoreFormatError as error:
             raise _ExitError(str(error), EXIT_NEWER_STORE) from None
+        except StoreError as error:
+            raise _ExitError(str(error), EXIT_REFUSED) from None
 
 
 def _tables(db: str) -> frozenset[str]:
