@@ -25,6 +25,7 @@ import pytest
 
 from senad_ap import AlternativeProvision, PlacementStatus
 from senad_ap.cli import main
+from senad_ap.rules import rule
 from senad_ap.testing import FixedClock
 from tests.integration.demo_school import DemoFolder
 from tests.integration.read_models.test_students_projection import (
@@ -314,6 +315,16 @@ def test_forget_before_retention_ends_exits_1_naming_stat_7(db: Path) -> None:
     run = _forget(db, RECENT_REFERENCE)
 
     assert (run.code, "STAT-7" in run.err) == (1, True)
+
+
+def test_a_refused_forget_names_the_rule_in_words_and_how_to_read_it(db: Path) -> None:
+    run = _forget(db, RECENT_REFERENCE)
+    said = " ".join(run.err.split())
+
+    assert (
+        f"STAT-7 — {rule('STAT-7').short}." in said,
+        said.endswith("`senad-ap rules STAT-7` shows the rule in full."),
+    ) == (True, True)
 
 
 def test_a_refused_forget_writes_nothing(db: Path) -> None:

@@ -33,6 +33,9 @@ READS = [
     ["retention"],
     ["retention", "--all"],
     ["verify"],
+    ["rules"],
+    ["rules", "--force", "finding"],
+    ["rules", "PLAN-2", "CONTACT-1", "STAT-7"],
 ]
 
 

@@ -303,6 +303,9 @@ STUDENT_TEXTS = ("STU-0042", "STU-0043", "STU-9999", "", " ", "STU 0042", "STU-%
 #: Provider ids for ``report --provider``: unknown ids, prefixes, and not ids at all.
 PROVIDER_TEXTS = (*UUID_TEXTS, "deadbeef", "%", "________", "")
 
+#: Rule ids for ``rules``: known, in other cases, close to one, and not ids at all.
+RULE_TEXTS = ("PLAN-2", "plan-2", " Contact-1 ", "PLAN-22", "CONTAKT-1", "", " ", "%", "x" * 70)
+
 
 def _value(option: Option, template: Template) -> st.SearchStrategy[str]:
     """Right and wrong values for the option, chosen by what it is for."""
@@ -321,6 +324,7 @@ def _value(option: Option, template: Template) -> st.SearchStrategy[str]:
         "student": _texts(STUDENT_TEXTS),
         "pupil": _texts(STUDENT_TEXTS),
         "provider": _texts(PROVIDER_TEXTS),
+        "rule": _texts(RULE_TEXTS),
     }
     own = specific.get(option.dest, st.nothing())
     if option.choices:
@@ -456,6 +460,7 @@ def test_every_option_has_values_aimed_at_it() -> None:
         "student",
         "pupil",
         "provider",
+        "rule",
     }
     options = [*GLOBAL_OPTIONS, *(o for opts in SUBCOMMANDS.values() for o in opts)]
 

@@ -257,6 +257,7 @@ class AlternativeProvision(
         self, delegate_id: str, *, actor: Actor, on: date | None = None,
         idempotency_key: str | None = None, expected_version: int | None = None,
     ) -> SchoolState:  # fmt: skip
+        """Take back the Head Teacher's authority from ``delegate_id`` from ``on``."""
         return self._school(
             RevokeDelegation,
             actor=actor, on=on, idempotency_key=idempotency_key,
@@ -278,6 +279,7 @@ class AlternativeProvision(
         self, inspector_id: str, *, actor: Actor, on: date | None = None,
         idempotency_key: str | None = None, expected_version: int | None = None,
     ) -> SchoolState:  # fmt: skip
+        """End an inspector's access to this school's placements from ``on``."""
         return self._school(
             RevokeInspectorAccess,
             actor=actor, on=on, idempotency_key=idempotency_key,

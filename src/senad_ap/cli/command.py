@@ -29,6 +29,7 @@ from senad_ap.cli.personal_data import _forget, _retention
 from senad_ap.cli.pupil_attendance import _attendance_command
 from senad_ap.cli.recording import _demo, _rebuild
 from senad_ap.cli.report import _report, add_report_parser
+from senad_ap.cli.rules import _rules, add_rules_parser, rule_line
 from senad_ap.cli.session import (
     ENVIRONMENT_VARIABLE,
     EXIT_KEY_NEEDED,
@@ -43,7 +44,12 @@ from senad_ap.cli.session import (
     _is_postgres,
     _Session,
 )
-from senad_ap.cli.store_check import READ_COMMANDS, check_postgres_store, check_sqlite_store
+from senad_ap.cli.store_check import (
+    READ_COMMANDS,
+    STORELESS_COMMANDS,
+    check_postgres_store,
+    check_sqlite_store,
+)
 from senad_ap.cli.tables import terminal_width
 from senad_ap.cli.trust import _seal, _seals, _verify
 from senad_ap.errors import (
@@ -246,6 +252,7 @@ def _parser() -> argparse.ArgumentParser:
         "carry its signature (default: SENAD_AP_PUBLIC_KEY)",
     )
     wide_option(check)
+    add_rules_parser(commands)
     return parser
 
 
@@ -264,6 +271,7 @@ _COMMANDS: dict[str, Callable[[_Session, argparse.Namespace], None]] = {
     "seal": _seal,
     "seals": _seals,
     "verify": _verify,
+    "rules": _rules,
 }
 
 
@@ -280,6 +288,8 @@ def main(
             args = parser.parse_args(argv)
     except SystemExit as stop:
         return int(stop.code or 0)
+    if args.command in STORELESS_COMMANDS:
+        return _without_a_store(args, out, err)
     db = args.db or os.environ.get(ENVIRONMENT_VARIABLE) or DEFAULT_SQLITE_FILE
     if args.projections is None:
         args.projections = os.environ.get(PROJECTIONS_VARIABLE) or None
@@ -319,7 +329,8 @@ def main(
         err.write(f"senad-ap: {error}{where}\n")
         return EXIT_REFUSED
     except SenadApError as error:
-        err.write(f"senad-ap: {error}\n")
+        # Name the rule in words, not only by its id (issue 16).
+        err.write(f"senad-ap: {error}\n{rule_line(error, width)}")
         return EXIT_REFUSED
     except BrokenPipeError:  # pragma: no cover - e.g. `senad-ap export | head`
         return 0
@@ -329,6 +340,21 @@ def main(
         return EXIT_REFUSED
     finally:
         session.close()
+    return 0
+
+
+def _without_a_store(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Run a command that needs no store (``rules``): --db and --projections are ignored, and
+    nothing is opened or created."""
+    width = None if getattr(args, "wide", False) else terminal_width()
+    session = _Session(DEFAULT_SQLITE_FILE, None, out, err, width=width)
+    try:
+        _COMMANDS[args.command](session, args)
+    except _ExitError as stop:
+        err.write(f"senad-ap: {stop}\n")
+        return stop.code
+    except BrokenPipeError:  # pragma: no cover - e.g. `senad-ap rules | head`
+        return 0
     return 0
 
 

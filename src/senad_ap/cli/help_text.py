@@ -14,7 +14,7 @@ EXIT_CODES = (
     (2, "a bad option, date or value"),
     (3, "no store at that path: missing, empty, a folder, not a database, another "
         "program's database; or `verify` of a store that holds no events"),
-    (4, "no such placement or pupil"),
+    (4, "no such placement, pupil or rule"),
     (5, "`verify` found the store altered"),
     (6, "the store is encrypted and its key was not given (or another key was): give it as "
         "CIPHER_KEY"),
@@ -44,6 +44,7 @@ def epilog() -> str:
         "  senad-ap demo                              # an example school, in ./senad_ap.sqlite\n"
         "  senad-ap compliance --as-at 2025-12-19     # the demo's findings at the end of term\n"
         "  senad-ap history DEMO-S003                 # one placement's every decision\n"
+        "  senad-ap rules CONTACT-1                   # a rule's words, by the id a finding gives\n"
         "  senad-ap COMMAND --help                    # what a command does, with examples\n\n"
         f"exit codes:\n{codes}"
     )
@@ -145,6 +146,18 @@ COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
         "public key (--public-key). A store with no events is refused (exit 3): nothing would "
         "be proved.",
         ("senad-ap verify", "senad-ap verify --seals seals.jsonl --public-key group.pub"),
+    ),
+    "rules": (
+        "The rule catalogue: every rule id that refusals and findings name, with its force "
+        "and the rule in short (--force: only guards, findings, definitions or facts); with "
+        "ids (in any case), each rule in full: the policy's own sentence, its source, the "
+        "evidence on the record that meets it and what applies it. Needs no store.",
+        (
+            "senad-ap rules",
+            "senad-ap rules --force guard",
+            "senad-ap rules PLAN-2 contact-1",
+            "senad-ap rules --json",
+        ),
     ),
 }
 

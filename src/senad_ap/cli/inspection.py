@@ -12,6 +12,7 @@ from uuid import UUID
 import attrs
 
 from senad_ap.cli.output import _cell, _heading, _json, _output, _plain, _table
+from senad_ap.cli.rules import rules_named
 from senad_ap.cli.session import EXIT_NOT_FOUND, _as_at, _ExitError, _placement_id, _Session
 from senad_ap.cli.tables import fields, paragraph, plural
 from senad_ap.domain.values import PolicyParameters, Role
@@ -225,6 +226,9 @@ def _compliance(session: _Session, args: argparse.Namespace) -> None:
     paragraph(session.out, f"{counted}{': ' + summary if summary else ''}", session.width)
     for note in notes:
         paragraph(session.out, note, session.width)
+    # Each rule in words, not only by its id (issue 16).
+    named = {r.rule_id for r in rows} | {rule for r in rows for rule in r.related_rules}
+    rules_named(session.out, named, session.width)
 
 
 def _compliance_notes(

@@ -43,6 +43,9 @@ READ_COMMANDS = frozenset(
         "report",
     }
 )
+#: The commands that need no store (``rules``, the rule catalogue): they neither open nor
+#: create one, whatever --db says.
+STORELESS_COMMANDS = frozenset({"rules"})
 #: The tables every store of this library holds (eventsourcing's, and the students' keys).
 STORE_TABLES = frozenset({"stored_events"})
 _SQLITE_HEADER = b"SQLite format 3\x00"

@@ -95,6 +95,8 @@ __all__ = [
 
 @attrs.frozen(slots=False, kw_only=True)
 class ProviderRegistered(ProviderEvent):
+    """A provider was added: its name, kind, accredited education, sites and staffing."""
+
     name: str
     kind: ProviderKind
     delivers_accredited_education: bool

@@ -60,18 +60,24 @@ class ProviderKindChanged(ProviderEvent):
 
 @attrs.frozen(slots=False, kw_only=True)
 class ProviderAccreditationChanged(ProviderEvent):
+    """Whether the provider delivers accredited education, from ``effective_on``."""
+
     delivers_accredited_education: bool
     evidence_for = ("COMM-3",)
 
 
 @attrs.frozen(slots=False, kw_only=True)
 class ProviderSitesChanged(ProviderEvent):
+    """Every site of the provider, from ``effective_on`` (replacing the list)."""
+
     sites: tuple[str, ...]
     evidence_for = ("LOC-1",)
 
 
 @attrs.frozen(slots=False, kw_only=True)
 class ProviderStaffingRecorded(ProviderEvent):
+    """The provider's staffing and staff qualifications, from ``effective_on``."""
+
     staffing: str
     evidence_for = ("QUAL-3",)
 

@@ -68,23 +68,31 @@ class SchoolEvent(Event):
 
 @attrs.frozen(slots=False, kw_only=True)
 class DelegateAppointed(SchoolEvent):
+    """A member of staff was given the Head Teacher's authority for placement decisions."""
+
     delegate_id: str
     evidence_for = ("COMM-1", "PLAN-3")
 
 
 @attrs.frozen(slots=False, kw_only=True)
 class DelegationRevoked(SchoolEvent):
+    """A delegate's authority was taken back."""
+
     delegate_id: str
 
 
 @attrs.frozen(slots=False, kw_only=True)
 class InspectorAccessGranted(SchoolEvent):
+    """An inspector may read the school's placements until ``until`` (inclusive)."""
+
     inspector_id: str
     until: date
 
 
 @attrs.frozen(slots=False, kw_only=True)
 class InspectorAccessRevoked(SchoolEvent):
+    """An inspector's access to the school's placements was ended."""
+
     inspector_id: str
 
 

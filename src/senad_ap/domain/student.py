@@ -111,6 +111,8 @@ class StudentDetailsRecorded(StudentEvent):
 
 @attrs.frozen(slots=False, kw_only=True)
 class StudentPlacementOpened(StudentEvent):
+    """A placement was opened for the student (on the student's record)."""
+
     placement_id: UUID
 
 
@@ -143,6 +145,8 @@ class EhcPlanIssued(StudentEvent):
 
 @attrs.frozen(slots=False, kw_only=True)
 class EhcPlanCeased(StudentEvent):
+    """The student's EHC plan ceased on ``effective_on``."""
+
     evidence_for = ("PLAN-4", "STAT-4")
 
 
@@ -155,6 +159,8 @@ class LookedAfterStarted(StudentEvent):
 
 @attrs.frozen(slots=False, kw_only=True)
 class LookedAfterEnded(StudentEvent):
+    """The student is no longer looked after from ``effective_on``."""
+
     evidence_for = ("STAT-4",)
 
 

@@ -125,6 +125,9 @@ class PlacementOpened(PlacementEvent):
 
 @attrs.frozen(slots=False, kw_only=True)
 class NeedsAssessed(PlacementEvent):
+    """The student's needs were assessed: the areas of need, a summary and the barriers to
+    learning."""
+
     areas: tuple[NeedArea, ...]
     summary: str
     barriers: tuple[str, ...]
@@ -134,7 +137,8 @@ class NeedsAssessed(PlacementEvent):
 
 @attrs.frozen(slots=False, kw_only=True)
 class PlanAgreed(PlacementEvent):
-    """``full_time_hours``: the PLAN-2 threshold the plan was checked against."""
+    """The personalised plan was agreed. ``full_time_hours``: the PLAN-2 threshold the plan
+    was checked against."""
 
     plan: Plan
     full_time_hours: Decimal
@@ -148,12 +152,16 @@ class PlanAgreed(PlacementEvent):
 
 @attrs.frozen(slots=False, kw_only=True)
 class PlanRevised(PlanAgreed):
+    """The plan was replaced by a new one, with the reason; checked as an agreed plan is."""
+
     reason: str
     personal = ("plan", "reason")
 
 
 @attrs.frozen(slots=False, kw_only=True)
 class ConsentGiven(PlacementEvent):
+    """The placing authority consented, or the parents agreed, to the placement."""
+
     party: ConsentParty
     given_by: str
     evidence_reference: str
@@ -163,6 +171,8 @@ class ConsentGiven(PlacementEvent):
 
 @attrs.frozen(slots=False, kw_only=True)
 class ConsentWithdrawn(PlacementEvent):
+    """A consent or agreement given for the placement was withdrawn, with the reason."""
+
     party: ConsentParty
     reason: str
     personal = ("reason",)
@@ -171,6 +181,8 @@ class ConsentWithdrawn(PlacementEvent):
 
 @attrs.frozen(slots=False, kw_only=True)
 class InformationShared(PlacementEvent):
+    """Information about the student was shared with a party: who, and what it covered."""
+
     party: InformationParty
     scope: tuple[InformationScope, ...]
     note: str | None
@@ -190,6 +202,8 @@ class MedicalExemptionRecorded(PlacementEvent):
 
 @attrs.frozen(slots=False, kw_only=True)
 class PlacementStarted(PlacementEvent):
+    """The placement was commissioned and started on ``effective_on``."""
+
     evidence_for = ("COMM-1", "COMM-3", "COMM-4", "INFO-2", "PLAN-2", "STAT-4")
 
 
@@ -250,6 +264,9 @@ class AttendanceCorrected(PlacementEvent):
 
 @attrs.frozen(slots=False, kw_only=True)
 class ProgressReviewed(PlacementEvent):
+    """A review of the placement: progress per objective, how effective the provision is,
+    the next review's date, and whether the provider took part."""
+
     progress: tuple[ObjectiveProgress, ...]
     effectiveness: Effectiveness
     next_review_on: date
@@ -261,6 +278,8 @@ class ProgressReviewed(PlacementEvent):
 
 @attrs.frozen(slots=False, kw_only=True)
 class ReintegrationCriteriaAgreed(PlacementEvent):
+    """The criteria by which the student's readiness to return will be assessed were agreed."""
+
     criteria: tuple[str, ...]
     personal = ("criteria",)
     evidence_for = ("COMM-8",)
@@ -268,6 +287,8 @@ class ReintegrationCriteriaAgreed(PlacementEvent):
 
 @attrs.frozen(slots=False, kw_only=True)
 class ReintegrationAssessed(PlacementEvent):
+    """The student's readiness to return was assessed against the agreed criteria."""
+
     ready: bool
     criteria_met: tuple[str, ...]
     note: str | None
@@ -277,6 +298,8 @@ class ReintegrationAssessed(PlacementEvent):
 
 @attrs.frozen(slots=False, kw_only=True)
 class ReintegrationSupportAgreed(PlacementEvent):
+    """The package of support for the student's return was agreed."""
+
     support: tuple[str, ...]
     personal = ("support",)
     evidence_for = ("COMM-8",)
@@ -317,6 +340,8 @@ def retention_year(event: object) -> str | None:
 
 @attrs.frozen(slots=False, kw_only=True)
 class PlacementEnded(PlacementEvent):
+    """The placement ended on ``effective_on``; where the student goes next."""
+
     destination: Destination
     note: str | None
     personal = ("note",)
