@@ -18,6 +18,8 @@ about; the attributes are for the program that embeds the library.
   ``CipherKeyError``, one of them: the store is encrypted and its key was not given;
   ``DamagedRecordError``, another: a stored event of an unencrypted store cannot be read
   (damaged or altered outside the library: ``record_id``, ``version``, ``position``);
+  ``StoreFormatError``, another: the store, or a record in it, was written by a newer version
+  of senad_ap than this one (``store_format``, ``written_by``): upgrade senad-ap;
 - ``RegisterRefusedError``: some marks of a day's register were refused and none was
   recorded (``refusals``: each mark's number, from 1, and its error).
 
@@ -49,6 +51,7 @@ __all__ = [
     "RegisterRefusedError",
     "SenadApError",
     "StoreError",
+    "StoreFormatError",
 ]
 
 #: A message that begins with a rule id ("STAT-7: ...") names the rule behind it.
@@ -204,6 +207,23 @@ class DamagedRecordError(StoreError):
         self.record_id = record_id
         self.version = version
         self.position = position
+
+
+class StoreFormatError(StoreError):
+    """The store, or a record in it, was written by a newer version of senad_ap, in a format
+    this library does not know: it is refused rather than misread, and nothing is written to
+    it. Upgrade senad-ap to open it.
+
+    ``store_format``: the store's recorded format (``None`` when one record, not the whole
+    store, is newer); ``written_by``: the version of senad_ap that recorded it, where known.
+    """
+
+    def __init__(
+        self, message: str, *, store_format: int | None = None, written_by: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.store_format = store_format
+        self.written_by = written_by
 
 
 class RegisterRefusedError(SenadApError):

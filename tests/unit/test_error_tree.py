@@ -20,6 +20,7 @@ from senad_ap.errors import (
     RegisterRefusedError,
     SenadApError,
     StoreError,
+    StoreFormatError,
 )
 
 #: The branches a caller tells apart: none of them is another's subclass.
@@ -91,3 +92,7 @@ def test_register_refusals_count_from_1_as_the_message_does() -> None:
 
     assert error.refusals[0][0] == 3
     assert "mark 3: bad code" in str(error)
+
+
+def test_a_store_written_by_a_newer_version_is_a_store_error() -> None:
+    assert issubclass(StoreFormatError, StoreError)

@@ -30,7 +30,12 @@ from uuid import UUID
 
 from eventsourcing.application import Application, Repository
 from eventsourcing.domain import EventSourcingError
-from eventsourcing.persistence import InfrastructureFactory, Mapper, Transcoder
+from eventsourcing.persistence import (
+    ApplicationRecorder,
+    InfrastructureFactory,
+    Mapper,
+    Transcoder,
+)
 from eventsourcing.sqlite import SQLiteDatastore
 from eventsourcing.utils import Environment
 
@@ -46,6 +51,7 @@ from senad_ap.application.reading import Reading, check_reader
 from senad_ap.application.records import AnyState, CheckedRepository, Records, store_errors
 from senad_ap.application.sealing import Sealing
 from senad_ap.application.signing import SigningKeys
+from senad_ap.application.store_format import StoreFormat, format_record_for
 from senad_ap.application.stores import DEFAULT_SQLITE_FILE
 from senad_ap.application.student_facts import StudentFacts, record_fact
 from senad_ap.domain.authority import FullAccess, Reader
@@ -98,6 +104,8 @@ class AlternativeProvision(
 
     env = dict(stores.DEFAULTS)  # noqa: RUF012 - eventsourcing reads it as the lowest defaults
     snapshot_class = Snapshot
+    #: The store's format: checked when it is opened, recorded on the first write.
+    store_format: StoreFormat
 
     def __init__(
         self,
@@ -133,7 +141,7 @@ class AlternativeProvision(
             EventSourcingError, OSError, sqlite3.Error, ValueError, ImportError, AttributeError,
         ) as error:  # fmt: skip
             raise StoreError(f"The store could not be opened: {error}") from None
-        self._records = Records(self, self._clock)
+        self._records = Records(self, self._clock, before_write=self.store_format.ensure)
         #: The students this object erased (record id, hex → reference).
         self._erasing: dict[str, str] = {}
         self._pipeline = Pipeline(self._records, self.personal, self._clock, self.policy)
@@ -155,6 +163,17 @@ class AlternativeProvision(
         """eventsourcing's environment, corrected (see ``stores.environment``)."""
         return Environment(name, stores.environment(super().construct_env(name, env), name,
                                                     self._explicit))  # fmt: skip
+
+    def construct_recorder(self) -> ApplicationRecorder:
+        """eventsourcing's recorder, once the store's format is known to be one this library
+        reads: a store written by a newer version is refused (``StoreFormatError``) before
+        anything, even a table, is created in it (see ``application.store_format``)."""
+        try:
+            self.store_format = StoreFormat.open(format_record_for(self.factory), self._clock)
+        except BaseException:
+            self.factory.close()
+            raise
+        return super().construct_recorder()
 
     def construct_repository(self) -> Repository[UUID]:
         """eventsourcing's repository, checking each snapshot before it starts from it."""

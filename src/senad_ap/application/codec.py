@@ -25,13 +25,14 @@ from eventsourcing.persistence import (
     StoredEvent,
     Transcoder,
 )
-from eventsourcing.utils import get_topic, resolve_topic
+from eventsourcing.utils import TopicError, get_topic, resolve_topic
 
+from senad_ap.application.store_format import library_version
 from senad_ap.domain.attendance_codes import AttendanceCode, Session
 from senad_ap.domain.placement.state import AttendanceMark, shared_day
 from senad_ap.domain.plan import Objective, ObjectiveProgress, Plan
 from senad_ap.domain.values import PolicyParameters, defaults_added_later
-from senad_ap.errors import CipherKeyError, DamagedRecordError
+from senad_ap.errors import CipherKeyError, DamagedRecordError, StoreFormatError
 
 __all__ = ["STORED_CONTENT", "JSONBytes", "Snapshot", "TypedMapper", "converter", "plain_rows"]
 
@@ -132,6 +133,36 @@ def _damaged(stored_event: StoredEvent, position: int | None, why: str) -> Damag
     )
 
 
+#: The topics of this library's own classes (``module:QualName``).
+_OWN_TOPIC = ("senad_ap.", "senad_ap:")
+
+
+def _newer_record(stored_event: StoredEvent, what: str) -> StoreFormatError:
+    """A record this library cannot read because a newer version of senad_ap wrote it."""
+    return StoreFormatError(
+        f"The stored event (record {stored_event.originator_id}, version "
+        f"{stored_event.originator_version}) was written by a newer version of senad_ap "
+        f"({what}): this library (senad_ap {library_version()}) cannot read it, and reads "
+        "nothing rather than misread it. Upgrade senad-ap to read this store."
+    )
+
+
+def _resolve(topic: str, stored_event: StoredEvent, position: int | None) -> Any:
+    """The class of ``topic``. A topic of this library that this version does not know was
+    written by a newer version (a type added since): ``StoreFormatError``. Any other unknown
+    topic was never written by this library: the row was altered (``DamagedRecordError``)."""
+    try:
+        return resolve_topic(topic)
+    except TopicError:
+        if isinstance(topic, str) and topic.startswith(_OWN_TOPIC):
+            raise _newer_record(
+                stored_event, f"a type this library does not know, {topic}"
+            ) from None
+        raise _damaged(
+            stored_event, position, f"its type {topic!r} is not this library's"
+        ) from None
+
+
 class JSONBytes(Transcoder):
     """Plain JSON of already-unstructured values (the converter did the typing)."""
 
@@ -227,12 +258,12 @@ class TypedMapper(Mapper[UUID]):
         )
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
-        cls = resolve_topic(stored_event.topic)
         where = (
             f"event {stored_event.originator_id} v{stored_event.originator_version} "
             f"({stored_event.topic})"
         )
         position: int | None = getattr(stored_event, "id", None)
+        cls = _resolve(stored_event.topic, stored_event, position)
         state = stored_event.state
         if self.cipher:
             try:
@@ -264,6 +295,8 @@ class TypedMapper(Mapper[UUID]):
             ) from None  # fmt: skip
         try:
             return self._structure(cls, stored_event, data)
+        except (StoreFormatError, DamagedRecordError):
+            raise
         except Exception as error:
             # A stored event that no longer has the shape of its type was changed outside
             # the library (or written by an unknown version): say so, never garbage.
@@ -275,6 +308,9 @@ class TypedMapper(Mapper[UUID]):
     def _structure(self, cls: Any, stored_event: StoredEvent, data: dict[str, Any]) -> Any:
         from_version = data.pop("class_version", 1)
         class_version = getattr(cls, "class_version", 1)
+        if isinstance(from_version, int) and from_version > class_version:
+            raise _newer_record(stored_event, f"version {from_version} of {cls.__name__}, "
+                                f"this library knows up to version {class_version}")  # fmt: skip
         stored = (from_version, copy.deepcopy(data)) if from_version < class_version else None
         while from_version < class_version:
             getattr(cls, f"upcast_v{from_version}_v{from_version + 1}")(data)
@@ -288,7 +324,9 @@ class TypedMapper(Mapper[UUID]):
                 originator_version=stored_event.originator_version,
                 timestamp=converter.structure(data["timestamp"], datetime),
                 topic=data["topic"],
-                state=converter.structure(data["state"], resolve_topic(data["topic"])),
+                state=converter.structure(
+                    data["state"], _resolve(data["topic"], stored_event, None)
+                ),
             )
         data["originator_id"] = originator_id
         data["originator_version"] = stored_event.originator_version

@@ -209,8 +209,16 @@ def hash_of(state: Any) -> str | None:
 class Records:
     """The records of one store (an eventsourcing ``Application``'s repository and log)."""
 
-    def __init__(self, application: Application[UUID], clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        application: Application[UUID],
+        clock: Callable[[], datetime],
+        *,
+        before_write: Callable[[], None] | None = None,
+    ) -> None:
         self._application = application
+        #: Called before each save (the store's format is recorded on the first write).
+        self._before_write = before_write
         self.repository = application.repository
         self.recorder: Any = application.recorder
         self.events = application.events
@@ -373,6 +381,8 @@ class Records:
         if not events:
             return
         with store_errors():
+            if self._before_write is not None:
+                self._before_write()
             try:
                 self._application.save(*events)
             except IntegrityError:

@@ -33,6 +33,7 @@ from senad_ap.cli.rules import _rules, add_rules_parser, rule_line
 from senad_ap.cli.session import (
     ENVIRONMENT_VARIABLE,
     EXIT_KEY_NEEDED,
+    EXIT_NEWER_STORE,
     EXIT_NOT_FOUND,
     EXIT_REFUSED,
     EXIT_USAGE,
@@ -51,7 +52,13 @@ from senad_ap.cli.store_check import (
 )
 from senad_ap.cli.tables import terminal_width
 from senad_ap.cli.trust import _seal, _seals, _verify
-from senad_ap.errors import CipherKeyError, NotFoundError, SenadApError, StoreError
+from senad_ap.errors import (
+    CipherKeyError,
+    NotFoundError,
+    SenadApError,
+    StoreError,
+    StoreFormatError,
+)
 from senad_ap.projections.runner import default_projections_path
 
 
@@ -312,6 +319,9 @@ def main(
     except CipherKeyError as error:
         err.write(f"senad-ap: {error}\n")
         return EXIT_KEY_NEEDED
+    except StoreFormatError as error:
+        err.write(f"senad-ap: {error}\n")
+        return EXIT_NEWER_STORE
     except StoreError as error:
         # Name the file: "file is not a database" alone does not say which (a URL may hold a
         # password, so only a SQLite store's path is named).

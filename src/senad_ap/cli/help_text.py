@@ -18,6 +18,8 @@ EXIT_CODES = (
     (5, "`verify` found the store altered"),
     (6, "the store is encrypted and its key was not given (or another key was): give it as "
         "CIPHER_KEY"),
+    (7, "the store was written by a newer version of senad-ap (a newer stored format): "
+        "upgrade senad-ap"),
 )  # fmt: skip
 
 DESCRIPTION = (

@@ -33,6 +33,8 @@ WORTH_KEEPING = 1000
 EXIT_REFUSED, EXIT_USAGE, EXIT_NO_STORE, EXIT_NOT_FOUND, EXIT_TAMPERED = 1, 2, 3, 4, 5
 #: The store is encrypted and its key was not given (or another key was).
 EXIT_KEY_NEEDED = 6
+#: The store was written by a newer version of senad_ap (``StoreFormatError``).
+EXIT_NEWER_STORE = 7
 #: Who the command records as the author of a seal, unless told (``--by``).
 OPERATOR = "senad-ap"
 

@@ -4,7 +4,9 @@ eventsourcing creates a store's tables on opening, and SQLite creates a file tha
 there: opened as they are, a missing, empty or foreign file would be turned into an empty
 store, and read back as a clean one. ``check_sqlite_store`` looks first, read-only (the
 file's first bytes, then its tables through a ``mode=ro`` connection), and refuses with the
-path and what to do; ``READ_COMMANDS`` are the commands that must find a store there.
+path and what to do; ``READ_COMMANDS`` are the commands that must find a store there. A
+store written by a newer version of senad_ap (its recorded format is newer than this
+library's, ``application.store_format``) is refused here too, read-only, before any command.
 """
 
 from __future__ import annotations
@@ -14,13 +16,16 @@ from contextlib import closing
 from pathlib import Path
 from urllib.parse import quote
 
+from senad_ap.application.store_format import FORMAT_TABLE, check_readable, format_of
 from senad_ap.cli.session import (
     ENVIRONMENT_VARIABLE,
+    EXIT_NEWER_STORE,
     EXIT_NO_STORE,
     EXIT_REFUSED,
     _ExitError,
     postgres_parts,
 )
+from senad_ap.errors import StoreError, StoreFormatError
 
 #: The commands that only read the store: they open it only if it is this library's, and
 #: keep its projections beside it only where a projections file already is.
@@ -87,15 +92,34 @@ def check_sqlite_store(db: str, *, must_exist: bool) -> None:
             f"events), not a senad-ap store. {_WHAT_TO_DO}",
             EXIT_NO_STORE,
         )
+    if FORMAT_TABLE in tables:
+        _refuse_newer(_read_only(db, f"SELECT format, written_by FROM {FORMAT_TABLE}"))  # noqa: S608
+
+
+def _refuse_newer(rows: list[tuple[object, ...]]) -> None:
+    """Refuse a store whose recorded format (``rows``: its format row) is newer than this
+    library reads."""
+    for store_format, written_by in rows:
+        try:
+            check_readable(format_of(store_format, written_by))
+        except StoreFormatError as error:
+            raise _ExitError(str(error), EXIT_NEWER_STORE) from None
+        except StoreError as error:
+            raise _ExitError(str(error), EXIT_REFUSED) from None
 
 
 def _tables(db: str) -> frozenset[str]:
     """The tables of the SQLite file ``db``, read through a read-only connection."""
+    rows = _read_only(db, "SELECT name FROM sqlite_master WHERE type = 'table'")
+    return frozenset(str(name) for (name,) in rows)
+
+
+def _read_only(db: str, sql: str) -> list[tuple[object, ...]]:
+    """The rows ``sql`` reads from the SQLite file ``db`` through a read-only connection."""
     uri = f"file:{quote(str(Path(db).resolve()))}?mode=ro"
     try:
         with closing(sqlite3.connect(uri, uri=True)) as connection:
-            rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-            return frozenset(str(name) for (name,) in rows.fetchall())
+            return list(connection.execute(sql).fetchall())
     except sqlite3.Error as error:
         raise _ExitError(
             f"{db} cannot be read as a SQLite database ({error}), so not as a senad-ap store. "
@@ -133,13 +157,21 @@ def check_postgres_store(url: str, *, must_exist: bool) -> bool:
         ) as connection:  # fmt: skip
             rows = connection.execute(
                 "SELECT table_name FROM information_schema.tables WHERE table_schema = %s "
-                "AND table_name IN (%s, %s)",
-                (schema, POSTGRES_EVENTS_TABLE, POSTGRES_TRACKING_TABLE),
+                "AND table_name IN (%s, %s, %s)",
+                (schema, POSTGRES_EVENTS_TABLE, POSTGRES_TRACKING_TABLE, FORMAT_TABLE),
             ).fetchall()
+            recorded = (
+                connection.execute(
+                    f'SELECT format, written_by FROM "{schema}".{FORMAT_TABLE}'  # noqa: S608
+                ).fetchall()
+                if any(name == FORMAT_TABLE for (name,) in rows)
+                else []
+            )
     except psycopg.Error as error:
         raise _ExitError(
             f"The {where} cannot be read: {str(error).strip().splitlines()[0]}", EXIT_REFUSED
         ) from None
+    _refuse_newer([tuple(row) for row in recorded])
     tables = {str(name) for (name,) in rows}
     if must_exist and POSTGRES_EVENTS_TABLE not in tables:
         raise _ExitError(

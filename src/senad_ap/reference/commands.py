@@ -107,6 +107,7 @@ NOT_COMMANDS = frozenset(
         "construct_env",
         "construct_factory",
         "construct_mapper",
+        "construct_recorder",
         "construct_repository",
         "construct_transcoder",
         "create_cipher_key",
