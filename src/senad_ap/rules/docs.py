@@ -108,7 +108,30 @@ def _end(text: str) -> str:
     return text.rstrip(".") + "."
 
 
-def _section(rule: Rule, enforced: dict[str, set[str]], checked: dict[str, set[str]]) -> str:
+def evidence_events() -> dict[str, list[str]]:
+    """Per rule id, the event types that are evidence for it (their ``evidence_for``)."""
+    from senad_ap.reference.events import event_types  # the domain, imported only here
+
+    found: dict[str, list[str]] = {}
+    for cls in event_types():
+        for rule_id in cls.evidence_for:
+            found.setdefault(rule_id, []).append(cls.__name__)
+    return {rule_id: sorted(names) for rule_id, names in found.items()}
+
+
+def _events_line(names: Sequence[str]) -> str:
+    if not names:
+        return "Events that are its evidence: none of its own."
+    links = ", ".join(f"[{name}](events.md#{name.lower()})" for name in names)
+    return f"Events that are its evidence: {links}."
+
+
+def _section(
+    rule: Rule,
+    enforced: dict[str, set[str]],
+    checked: dict[str, set[str]],
+    events: Sequence[str] = (),
+) -> str:
     words = (
         "The policy's words:"
         if rule.origin is Origin.POLICY
@@ -126,6 +149,8 @@ def _section(rule: Rule, enforced: dict[str, set[str]], checked: dict[str, set[s
         f"Source: {_end(rule.source)}",
         "",
         f"Evidence on the record: {_end(rule.evidence)}",
+        "",
+        _events_line(events),
         "",
         f"Applied by: {_end('; '.join(rule.applied_by))}",
         "",
@@ -145,6 +170,7 @@ def render(root: Path) -> str:
     enforced = enforcing(root)
     checked = citations(root / TESTS, root)
     rules = all_rules()
+    events = evidence_events()
     head = [
         "# The rule catalogue",
         "",
@@ -164,6 +190,8 @@ def render(root: Path) -> str:
         "",
         *(f"- {words}." for words in _FORCE_WORDS.values()),
         "",
+        "*Events that are its evidence* are the event types that name the rule in their",
+        "`evidence_for` ([events.md](events.md) describes each).",
         "*Enforced in* lists the functions of the library that cite the rule (the demo and the",
         "test strategies left out); *checked by*, the tests that do. Every guard and finding has",
         "both (tests/unit/test_rules.py checks it); definitions and facts are exempt, as they",
@@ -175,7 +203,10 @@ def render(root: Path) -> str:
         "",
         "## The rules",
     ]
-    sections = [_section(r, enforced.get(r.id, {}), checked.get(r.id, {})) for r in rules]
+    sections = [
+        _section(r, enforced.get(r.id, {}), checked.get(r.id, {}), events.get(r.id, ()))
+        for r in rules
+    ]
     return "\n\n".join(["\n".join(head), *sections]) + "\n"
 
 
