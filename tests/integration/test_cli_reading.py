@@ -262,6 +262,14 @@ def test_every_command_help_has_an_example_of_the_command(command: str) -> None:
     assert re.search(rf"examples:\n  senad-ap (--db \S+ )?{command}\b", run.out)
 
 
+@pytest.mark.parametrize("command", ["", *sorted(_COMMANDS)])
+def test_every_help_fits_80_columns(command: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    run = _main(*[command] if command else [], "--help")
+
+    assert [line for line in run.out.splitlines() if len(line) > 80] == []
+
+
 @pytest.mark.parametrize(("code", "meaning"), EXIT_CODES)
 def test_the_help_lists_every_exit_code(code: int, meaning: str) -> None:
     run = _main("--help")

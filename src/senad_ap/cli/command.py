@@ -8,7 +8,6 @@ import contextlib
 import os
 import sqlite3
 import sys
-import textwrap
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -91,14 +90,10 @@ def _global_options(parser: argparse.ArgumentParser, default: object) -> None:
     )
 
 
-def _wrapped(text: str) -> str:
-    return "\n\n".join(textwrap.fill(part, width=88) for part in text.split("\n\n"))
-
-
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="senad-ap",
-        description=_wrapped(help_text.DESCRIPTION),
+        description=help_text.wrapped(help_text.DESCRIPTION),
         epilog=help_text.epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -116,7 +111,7 @@ def _parser() -> argparse.ArgumentParser:
             return subparsers.add_parser(
                 name,
                 help=help,
-                description=_wrapped(description),
+                description=help_text.wrapped(description),
                 epilog=examples,
                 parents=[common],
                 formatter_class=argparse.RawDescriptionHelpFormatter,

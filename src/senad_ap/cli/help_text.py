@@ -6,6 +6,7 @@ from __future__ import annotations
 import textwrap
 
 from senad_ap.cli.session import ENVIRONMENT_VARIABLE, PROJECTIONS_VARIABLE
+from senad_ap.cli.tables import terminal_width
 
 #: Every exit code of the command, and what it means (docs/inspection.md lists the same).
 EXIT_CODES = (
@@ -33,21 +34,42 @@ DESCRIPTION = (
 )
 
 
+#: Help text is wrapped to the terminal (``COLUMNS``), never wider than this: long lines read
+#: badly even on a wide terminal.
+MOST_WIDTH = 88
+
+
+def help_width() -> int:
+    """The width help text is wrapped to: the terminal's (80 when unknown), at most 88."""
+    return min(terminal_width(), MOST_WIDTH)
+
+
+def wrapped(text: str) -> str:
+    """``text``'s paragraphs (separated by a blank line) filled to ``help_width()``."""
+    return "\n\n".join(textwrap.fill(part, width=help_width()) for part in text.split("\n\n"))
+
+
+#: A first session, for the main ``--help``: each command with what it shows (at most 78
+#: characters a line, so that it fits 80 columns).
+FIRST_STEPS = (
+    ("senad-ap demo", "write an example school"),
+    ("senad-ap compliance --as-at 2025-12-19", "the demo's findings at term's end"),
+    ("senad-ap history DEMO-S003", "one placement's every decision"),
+    ("senad-ap rules CONTACT-1", "a rule's words, by its id"),
+    ("senad-ap COMMAND --help", "a command's help and examples"),
+)
+
+
 def epilog() -> str:
     """The main ``--help``'s closing text: a first session, then the exit codes."""
+    width = help_width()
     codes = "\n".join(
-        textwrap.fill(meaning, width=88, initial_indent=f"  {code}  ", subsequent_indent="     ")
+        textwrap.fill(meaning, width=width, initial_indent=f"  {code}  ", subsequent_indent="     ")
         for code, meaning in EXIT_CODES
     )
-    return (
-        "first steps:\n"
-        "  senad-ap demo                              # an example school, in ./senad_ap.sqlite\n"
-        "  senad-ap compliance --as-at 2025-12-19     # the demo's findings at the end of term\n"
-        "  senad-ap history DEMO-S003                 # one placement's every decision\n"
-        "  senad-ap rules CONTACT-1                   # a rule's words, by the id a finding gives\n"
-        "  senad-ap COMMAND --help                    # what a command does, with examples\n\n"
-        f"exit codes:\n{codes}"
-    )
+    column = max(len(command) for command, _ in FIRST_STEPS)
+    steps = "\n".join(f"  {command:<{column}}  # {what}" for command, what in FIRST_STEPS)
+    return f"first steps:\n{steps}\n\nexit codes:\n{codes}"
 
 
 #: Each command's description and examples, for its ``--help``.
