@@ -12,10 +12,9 @@ writing to the store, raising its recorded format from 1 to 2.
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -26,27 +25,13 @@ from senad_ap import AlternativeProvision, Reason, Setting
 from senad_ap.application.store_format import STORE_FORMAT
 from senad_ap.domain.placement.events import PlacementRecordErased
 from senad_ap.domain.student import StudentForgotten, student_record_id
-from tests.golden.fixtures import MODES, cipher_key, import_rows, read_json
-from tests.golden.history import AFTER_RETENTION
-from tests.integration.scenario import HEAD, Clock
-from tests.postgres import borrowed_schema
+from tests.golden.fixtures import MODES, import_rows, read_json
+from tests.golden.stores import loaded, open_store
+from tests.integration.scenario import HEAD
 
 FOLDER = Path(__file__).parents[1] / "golden" / "first_edition"
 SAID = read_json(FOLDER / "first_edition.expected.json")
 CASES = [(store, mode) for store in ("sqlite", "postgres") for mode in MODES]
-
-
-def _open(store: str, mode: str, folder: Path, schema: str | None) -> AlternativeProvision:
-    clock = Clock(AFTER_RETENTION + timedelta(days=1))
-    if store == "sqlite":
-        return AlternativeProvision.sqlite(
-            folder / "first-edition.sqlite", clock=clock, cipher_key=cipher_key(mode)
-        )
-    return AlternativeProvision.postgres(
-        os.environ["PGDATABASE"], user=os.environ.get("PGUSER", "senad_ap"),
-        host=os.environ.get("PGHOST", "localhost"), port=int(os.environ.get("PGPORT", "5432")),
-        schema=schema, clock=clock, cipher_key=cipher_key(mode),
-    )  # fmt: skip
 
 
 @pytest.fixture(params=CASES, ids=["-".join(case) for case in CASES])
@@ -55,24 +40,8 @@ def first_edition(
 ) -> Iterator[tuple[AlternativeProvision, Any]]:
     """An application on a store holding the first edition's rows, and what it said of them."""
     store, mode = request.param
-    for variable in list(os.environ):
-        if variable.startswith("ALTERNATIVEPROVISION_"):
-            monkeypatch.delenv(variable)
-    schema, cleanup = borrowed_schema("events") if store == "postgres" else (None, None)
-    try:
-        writer = _open(store, mode, tmp_path, schema)
-        try:
-            import_rows(writer, read_json(FOLDER / f"{mode}.json"), mode)
-        finally:
-            writer.close()
-        app = _open(store, mode, tmp_path, schema)
-        try:
-            yield app, SAID[mode]
-        finally:
-            app.close()
-    finally:
-        if cleanup is not None:
-            cleanup()
+    with loaded(store, mode, read_json(FOLDER / f"{mode}.json"), tmp_path, monkeypatch) as app:
+        yield app, SAID[mode]
 
 
 def _events(app: AlternativeProvision) -> list[Any]:
@@ -171,12 +140,12 @@ def test_an_altered_first_edition_erasure_day_is_caught_by_verify(tmp_path: Path
     for row in rows["events"]:
         if row["topic"].endswith(":StudentForgotten"):
             row["state"] = row["state"].replace('"2041-05-17"', '"2041-05-18"')
-    writer = _open("sqlite", "plain", tmp_path, None)
+    writer = open_store("sqlite", "plain", tmp_path, None)
     try:
         import_rows(writer, rows, "plain")
     finally:
         writer.close()
-    app = _open("sqlite", "plain", tmp_path, None)
+    app = open_store("sqlite", "plain", tmp_path, None)
     try:
         problems = app.verify().problems
     finally:

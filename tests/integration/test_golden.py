@@ -9,9 +9,7 @@ stored, opens the application on it and compares what the current code makes of 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,15 +20,11 @@ from senad_ap.reference.events import event_types
 from tests.golden.fixtures import (
     GOLDEN,
     MODES,
-    cipher_key,
     folded_states,
-    import_rows,
     projected_rows,
     read_json,
 )
-from tests.golden.history import AFTER_RETENTION
-from tests.integration.scenario import Clock
-from tests.postgres import borrowed_schema
+from tests.golden.stores import loaded
 
 #: Every version whose fixtures are kept (forever: an old store must always read).
 VERSIONS = sorted(path.name for path in GOLDEN.iterdir() if (path / "plain.json").exists())
@@ -45,43 +39,16 @@ CASES = [
 ]
 
 
-def _open(store: str, mode: str, folder: Path, schema: str | None) -> AlternativeProvision:
-    clock = Clock(AFTER_RETENTION + timedelta(days=1))
-    if store == "sqlite":
-        return AlternativeProvision.sqlite(
-            folder / "golden.sqlite", clock=clock, cipher_key=cipher_key(mode)
-        )
-    return AlternativeProvision.postgres(
-        os.environ["PGDATABASE"], user=os.environ.get("PGUSER", "senad_ap"),
-        host=os.environ.get("PGHOST", "localhost"), port=int(os.environ.get("PGPORT", "5432")),
-        schema=schema, clock=clock, cipher_key=cipher_key(mode),
-    )  # fmt: skip
-
-
 @pytest.fixture(params=CASES, ids=["-".join(case) for case in CASES])
 def golden(
     request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[tuple[AlternativeProvision, Any]]:
     """An application on a store holding one fixture's rows, and the fixture's expectations."""
     store, version, mode = request.param
-    for variable in list(os.environ):
-        if variable.startswith("ALTERNATIVEPROVISION_"):
-            monkeypatch.delenv(variable)
-    schema, cleanup = borrowed_schema("events") if store == "postgres" else (None, None)
-    try:
-        writer = _open(store, mode, tmp_path, schema)
-        try:
-            import_rows(writer, read_json(GOLDEN / version / f"{mode}.json"), mode)
-        finally:
-            writer.close()
-        app = _open(store, mode, tmp_path, schema)
-        try:
-            yield app, read_json(GOLDEN / version / f"{mode}.expected.json")
-        finally:
-            app.close()
-    finally:
-        if cleanup is not None:
-            cleanup()
+    with loaded(
+        store, mode, read_json(GOLDEN / version / f"{mode}.json"), tmp_path, monkeypatch
+    ) as app:
+        yield app, read_json(GOLDEN / version / f"{mode}.expected.json")
 
 
 def test_golden_fixtures_hold_every_event_type_of_the_code() -> None:
