@@ -16,6 +16,7 @@ from senad_ap.domain.school import school_aggregate_id
 from senad_ap.domain.seal import SEAL_RECORD_ID, SealState
 from senad_ap.domain.student import student_record_id
 from senad_ap.projections import FULL_ACCESS
+from tests.integration import test_every_read_checked as every_read
 from tests.integration.scenario import (
     HEAD,
     INSPECTOR,
@@ -29,21 +30,16 @@ from tests.integration.scenario import (
     provider_staff,
     start_outside_placement,
 )
-from tests.integration.test_every_read_checked import Roll, started_there, unregistered_setting
+from tests.integration.test_every_read_checked import Roll
+
+#: The fixture of test_every_read_checked: an unregistered setting with one full-time pupil
+#: of each of two schools.
+roll = every_read.roll
 
 
 @pytest.fixture
 def scene(app: AlternativeProvision) -> Scene:
     return start_outside_placement(app)
-
-
-@pytest.fixture
-def roll(app: AlternativeProvision) -> Roll:
-    """An unregistered setting with one full-time pupil of each of two schools."""
-    provider = unregistered_setting(app)
-    ours = started_there(app, provider, STAFF, HEAD)
-    theirs = started_there(app, provider, OTHER_SCHOOL_STAFF, OTHER_HEAD)
-    return Roll(provider.id, ours, theirs)
 
 
 # ----------------------------------------------------------------- events_of
